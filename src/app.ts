@@ -1,0 +1,39 @@
+/**
+ * Composes the gateway: GraphQL Yoga over the Pothos schema, plus /healthz and /readyz for load
+ * balancers. Everything here is in-process and testable with `yoga.fetch`.
+ */
+import { randomUUID } from 'node:crypto';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { GatewayContext, GatewayServices } from './context.js';
+import { readinessReport } from './readiness.js';
+import { gatewaySchema } from './schema/index.js';
+
+export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+
+export function createGatewayYoga(services: GatewayServices): GatewayYoga {
+  return createYoga<Record<string, unknown>, GatewayContext>({
+    schema: gatewaySchema(),
+    graphqlEndpoint: '/graphql',
+    graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway' } : false,
+    landingPage: false,
+    healthCheckEndpoint: '/healthz',
+    context: ({ request }) => ({
+      ...services,
+      requestId: request.headers.get('x-request-id') ?? randomUUID(),
+    }),
+    plugins: [
+      {
+        async onRequest({ request, url, endResponse, fetchAPI }) {
+          if (url.pathname !== '/readyz' || request.method !== 'GET') return;
+          const report = await readinessReport(services.pool, services.readiness);
+          endResponse(
+            new fetchAPI.Response(JSON.stringify(report), {
+              status: report.ready ? 200 : 503,
+              headers: { 'content-type': 'application/json' },
+            }),
+          );
+        },
+      },
+    ],
+  });
+}

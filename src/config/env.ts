@@ -1,0 +1,129 @@
+/**
+ * Gateway configuration, read once from environment variables and validated at startup.
+ * Every problem is collected and reported together, so an operator fixes them in one pass.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { selectPoolProfile, type PoolProfile } from './pool-profile.js';
+
+export type DriftMode = 'warn' | 'refuse';
+
+export interface GatewayConfig {
+  /** undefined: start an embedded PostgreSQL under dataDir (development default). */
+  databaseUrl: string | undefined;
+  host: string;
+  port: number;
+  dataDir: string;
+  graphiql: boolean;
+  driftMode: DriftMode;
+  db: DatabaseConfig;
+}
+
+export interface DatabaseConfig {
+  profile: PoolProfile;
+  poolSize: number;
+  maxOverflow: number;
+  /** Seconds to establish a connection or wait for a pooled one. */
+  connectTimeoutSeconds: number;
+  idleInTransactionTimeoutMs: number;
+  /** Requests waiting for a connection beyond this many fail fast with DB_POOL_EXHAUSTED. */
+  maxWaitingRequests: number;
+  statementTimeoutMs: number;
+  applicationName: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid gateway configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class EnvReader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return Number(raw);
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const raw = this.string(name)?.toLowerCase();
+    if (raw === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    this.problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${raw}")`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    try {
+      const url = new URL(raw);
+      if (!['postgres:', 'postgresql:'].includes(url.protocol)) throw new Error('protocol');
+      return raw;
+    } catch {
+      this.problems.push(`${name} must be a postgresql:// URL`);
+      return undefined;
+    }
+  }
+}
+
+export interface HostFacts {
+  cpus: number;
+  memoryBytes: number;
+}
+
+export function currentHost(): HostFacts {
+  return { cpus: os.availableParallelism?.() ?? os.cpus().length, memoryBytes: os.totalmem() };
+}
+
+export function loadConfig(env: Env = process.env, host: HostFacts = currentHost()): GatewayConfig {
+  const read = new EnvReader(env);
+  const profile = selectPoolProfile(host);
+  const production = env.NODE_ENV === 'production';
+  const config: GatewayConfig = {
+    databaseUrl: read.url('DATABASE_URL'),
+    host: read.string('HOST') ?? '127.0.0.1',
+    port: read.integer('PORT', 4000, 0, 65535),
+    dataDir: path.resolve(read.string('GATEWAY_DATA_DIR') ?? '.data'),
+    graphiql: read.boolean('GATEWAY_GRAPHIQL', !production),
+    driftMode: read.oneOf('GATEWAY_DRIFT_MODE', ['warn', 'refuse'] as const, 'warn'),
+    db: {
+      profile,
+      poolSize: read.integer('BOREALIS_DB_POOL_SIZE', profile.poolSize, 1, 1000),
+      maxOverflow: read.integer('BOREALIS_DB_MAX_OVERFLOW', profile.maxOverflow, 0, 1000),
+      connectTimeoutSeconds: read.integer('BOREALIS_DB_CONNECT_TIMEOUT', 15, 1, 600),
+      idleInTransactionTimeoutMs: read.integer('BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS', 60000, 0, 86_400_000),
+      maxWaitingRequests: read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000),
+      statementTimeoutMs: read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000),
+      applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
+    },
+  };
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm start`: the gateway process.
+ * - without DATABASE_URL: starts an embedded PostgreSQL under GATEWAY_DATA_DIR, applies the
+ *   Borealis baseline, seeds demo data when the database is empty;
+ * - with DATABASE_URL: uses that Borealis database as it is and runs no DDL.
+ * Then it checks schema drift (warn or refuse), and serves GraphQL until Ctrl-C.
+ */
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { createGatewayYoga } from './app.js';
+import { ConfigError, loadConfig } from './config/env.js';
+import { applyBaseline } from './db/baseline.js';
+import { formatDriftReport } from './db/drift.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import { createPool } from './db/pool.js';
+import { createPrismaClient } from './db/prisma.js';
+import { isDatabaseEmpty, seedDemoData } from './db/seed.js';
+import { refreshDrift, type ReadinessState } from './readiness.js';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const cleanups: Array<() => Promise<void>> = [];
+  const shutdown = async (code: number) => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(String(e)));
+    process.exit(code);
+  };
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${signal} received: stopping the gateway${config.databaseUrl ? '' : ' and the embedded PostgreSQL'}...`);
+      void shutdown(0);
+    });
+  }
+
+  try {
+    let databaseUrl = config.databaseUrl;
+    let embedded: EmbeddedDatabase | undefined;
+    if (!databaseUrl) {
+      const dataDir = path.join(config.dataDir, 'postgres');
+      console.log(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir})...`);
+      embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.GATEWAY_EMBEDDED_PG_PORT ?? 0) });
+      cleanups.push(() => embedded!.stop());
+      databaseUrl = embedded.url;
+      console.log(`Embedded PostgreSQL listening on 127.0.0.1:${embedded.port}`);
+    }
+
+    const pool = createPool(databaseUrl, config.db);
+    cleanups.push(() => pool.end());
+    if (embedded) {
+      const { createdTables } = await applyBaseline(pool);
+      if (createdTables.length) console.log(`Baseline applied: ${createdTables.length} Borealis tables created.`);
+      if (await isDatabaseEmpty(pool)) {
+        console.log('Empty database: seeding demo data...');
+        const summary = await seedDemoData(pool, { devices: 200 });
+        console.log(`Demo data seeded (${Object.values(summary.counts).reduce((sum, n) => sum + n, 0)} rows).`);
+      }
+    }
+
+    const prisma = createPrismaClient(pool);
+    cleanups.push(() => prisma.$disconnect());
+    const readiness: ReadinessState = { drift: null, driftMode: config.driftMode, checkedAt: null };
+    const drift = await refreshDrift(pool, readiness);
+    console.log(formatDriftReport(drift));
+    if (!drift.ok && config.driftMode === 'refuse') {
+      console.error('GATEWAY_DRIFT_MODE=refuse: not starting with a drifted schema.');
+      await shutdown(1);
+      return;
+    }
+
+    const yoga = createGatewayYoga({ config, pool, prisma, readiness });
+    const server = createServer(yoga);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, resolve);
+    });
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
+    console.log(`Pool profile ${config.db.profile.name}: max ${config.db.poolSize + config.db.maxOverflow} connections.`);
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `Gateway failed to start: ${(error as Error).stack ?? String(error)}`);
+    await shutdown(1);
+  }
+}
+
+void main();

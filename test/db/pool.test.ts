@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { createPool } from '../../src/db/pool.js';
+import { loadConfig } from '../../src/config/env.js';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase({ env: { BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS: '45000', GATEWAY_APPLICATION_NAME: 'gateway-under-test' } });
+});
+afterAll(() => db.drop());
+
+describe('pooled sessions', () => {
+  it('run with the Borealis session settings', async () => {
+    const client = await db.pool.connect();
+    try {
+      const show = async (setting: string) => (await client.query(`SHOW ${setting}`)).rows[0][setting];
+      expect(await show('search_path')).toBe('engine,assemblies,public');
+      expect(await show('timezone')).toBe('UTC');
+      expect(await show('idle_in_transaction_session_timeout')).toBe('45s');
+      expect(await show('application_name')).toBe('gateway-under-test');
+      // unqualified names resolve to engine first, as in Borealis
+      const { rows } = await client.query(`SELECT to_regclass('devices')::text AS t`);
+      expect(rows[0].t).toBe('engine.devices');
+    } finally {
+      client.release();
+    }
+  });
+
+  it('identify the gateway in pg_stat_activity', async () => {
+    const { rows } = await db.pool.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'gateway-under-test' AND datname = current_database()`,
+    );
+    expect(rows[0].n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('are capped at pool size + overflow', () => {
+    expect(db.pool.options.max).toBe(db.config.db.poolSize + db.config.db.maxOverflow);
+  });
+
+  it('end an abandoned transaction after the idle-in-transaction timeout', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS: '200' });
+    const pool = createPool(db.url, config.db);
+    const client = await pool.connect();
+    const terminated = new Promise<string>((resolve) => client.once('error', (e) => resolve(e.message)));
+    await client.query('BEGIN');
+    await client.query('SELECT 1');
+    expect(await terminated).toMatch(/idle-in-transaction timeout/);
+    client.release(true);
+    await pool.end();
+  });
+});
+
+describe('pool exhaustion', () => {
+  it('fails fast with DB_POOL_EXHAUSTED instead of hanging', async () => {
+    const config = loadConfig({
+      DATABASE_URL: db.url,
+      BOREALIS_DB_POOL_SIZE: '1',
+      BOREALIS_DB_MAX_OVERFLOW: '0',
+      GATEWAY_DB_MAX_WAITING: '1',
+    });
+    const pool = createPool(db.url, config.db);
+    const held = await pool.connect();
+    const queued = pool.query('SELECT 1 AS queued'); // waits for the held connection
+    const started = Date.now();
+    await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: 'DB_POOL_EXHAUSTED' });
+    expect(Date.now() - started).toBeLessThan(1000);
+    held.release();
+    expect((await queued).rows[0].queued).toBe(1); // the queued request was not lost
+    await pool.end();
+  });
+});

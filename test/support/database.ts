@@ -1,0 +1,58 @@
+/** Fresh databases for tests: cloned from the baseline template made by global-setup.ts. */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { loadConfig, type GatewayConfig } from '../../src/config/env.js';
+import { createPool, type GatewayPool } from '../../src/db/pool.js';
+
+export const TEMPLATE_DATABASE = 'gateway_test_template';
+
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+export interface TestDatabase {
+  name: string;
+  url: string;
+  config: GatewayConfig;
+  pool: GatewayPool;
+  drop(): Promise<void>;
+}
+
+async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: inject('pgServerUrl') });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A new database: with the Borealis baseline (default) or empty (`baseline: false`), and a
+ * gateway pool configured like production (env overrides allowed).
+ */
+export async function createTestDatabase(
+  options: { baseline?: boolean; env?: Record<string, string> } = {},
+): Promise<TestDatabase> {
+  const name = `gateway_test_${randomBytes(6).toString('hex')}`;
+  await admin((client) =>
+    client.query(options.baseline === false ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
+  );
+  const url = databaseUrl(inject('pgServerUrl'), name);
+  const config = loadConfig({ DATABASE_URL: url, ...options.env });
+  const pool = createPool(url, config.db);
+  return {
+    name,
+    url,
+    config,
+    pool,
+    async drop() {
+      await pool.end();
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+}
