@@ -1,6 +1,6 @@
 /**
  * Applies the Borealis baseline DDL (prisma/migrations/0_init/migration.sql) in one transaction.
- * The file only contains CREATE ... IF NOT EXISTS, so it is idempotent and never alters a table
+ * The file creates each table (with its indexes) only when it is missing, so it is idempotent and never alters a table
  * Borealis already created. An advisory lock keeps two replicas from racing on first start.
  */
 import { readFileSync } from 'node:fs';

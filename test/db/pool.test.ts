@@ -13,7 +13,7 @@ describe('pooled sessions', () => {
   it('run with the Borealis session settings', async () => {
     const client = await db.pool.connect();
     try {
-      const show = async (setting: string) => (await client.query(`SHOW ${setting}`)).rows[0][setting];
+      const show = async (setting: string) => (await client.query('SELECT current_setting($1) AS v', [setting])).rows[0].v;
       expect(await show('search_path')).toBe('engine,assemblies,public');
       expect(await show('timezone')).toBe('UTC');
       expect(await show('idle_in_transaction_session_timeout')).toBe('45s');
