@@ -19,8 +19,10 @@ describe('pooled sessions', () => {
       expect(await show('idle_in_transaction_session_timeout')).toBe('45s');
       expect(await show('application_name')).toBe('gateway-under-test');
       // unqualified names resolve to engine first, as in Borealis
-      const { rows } = await client.query(`SELECT to_regclass('devices')::text AS t`);
-      expect(rows[0].t).toBe('engine.devices');
+      const { rows } = await client.query(
+        `SELECT relnamespace::regnamespace::text AS schema FROM pg_class WHERE oid = to_regclass('devices')`,
+      );
+      expect(rows[0].schema).toBe('engine');
     } finally {
       client.release();
     }
