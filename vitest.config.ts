@@ -1,6 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    // One graphql module instance for the schema and the printer (graphql-js refuses mixed realms).
+    alias: { graphql: 'graphql/index.js' },
+  },
   test: {
     include: ['test/**/*.test.ts'],
     // One embedded PostgreSQL for the whole run; every test file gets its own fresh database.

@@ -3,7 +3,7 @@ import { builder } from './builder.js';
 
 builder.prismaObject('Site', {
   fields: (t) => ({
-    id: t.exposeID('id'),
+    id: t.id({ resolve: (site) => site.id.toString() }),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
   }),
