@@ -52,6 +52,12 @@ function parseReference(reference: string): { table: string; columns: string[] }
   return { table: match[1]!, columns: match[2]!.split(',').map((c) => c.trim()) };
 }
 
+/** true when the columns are the primary key or a unique key of the table. */
+function isKey(table: FactsTable, columns: string[]): boolean {
+  const same = (key: string[] | null) => key !== null && key.join(',') === columns.join(',');
+  return same(table.primary_key) || table.unique.some(same);
+}
+
 function columnOf(table: FactsTable, name: string): FactsColumn {
   const column = table.columns.find((c) => c.name === name);
   if (!column) throw new Error(`${qualifiedName(table)} has no column ${name}`);
@@ -86,8 +92,10 @@ function collectRelations(facts: Facts, soft: SoftRelation[]): RelationSpec[] {
     const from = byName.get(relation.from);
     const to = byName.get(relation.to);
     if (!from || !to) throw new Error(`Soft relation names an unknown table: ${JSON.stringify(relation)}`);
-    relation.columns.forEach((c) => columnOf(from, c));
-    relation.references.forEach((c) => columnOf(to, c));
+    const sameTypes = relation.columns.every(
+      (c, i) => columnOf(from, c).pg_type === columnOf(to, relation.references[i]!).pg_type,
+    );
+    const referencesKey = isKey(to, relation.references);
     specs.push({
       name: `${relation.from}.${relation.columns.join('_')}`,
       kind: 'soft',
@@ -97,7 +105,8 @@ function collectRelations(facts: Facts, soft: SoftRelation[]): RelationSpec[] {
       references: relation.references,
       match: relation.match,
       onDelete: null,
-      prismaRelation: false,
+      // Prisma compares keys exactly and needs a unique target; UPPER() joins stay with loaders.
+      prismaRelation: relation.match === 'exact' && sameTypes && referencesKey,
     });
   }
   return specs;
@@ -136,7 +145,12 @@ function docLines(text: string | undefined, indent: string): string[] {
   return text.split('\n').map((line) => `${indent}/// ${line}`);
 }
 
-function renderModel(table: FactsTable, relations: RelationSpec[], modelNames: Map<string, string>): string {
+function renderModel(
+  table: FactsTable,
+  relations: RelationSpec[],
+  modelNames: Map<string, string>,
+  byQualified: Map<string, FactsTable>,
+): string {
   const qualified = qualifiedName(table);
   const model = modelNameOf(table.name);
   const pk = table.primary_key ?? [];
@@ -181,14 +195,21 @@ function renderModel(table: FactsTable, relations: RelationSpec[], modelNames: M
       const target = modelNames.get(r.to)!;
       const fieldName = relationFieldName(r.to, fieldNames);
       const nullable = r.columns.some((c) => columnOf(table, c).nullable);
+      if (r.kind === 'soft') {
+        lines.push(`  /// Soft relation (no constraint): the row may be orphaned, so read it through a loader; use it in filters.`);
+      }
+      const onDelete = r.kind === 'foreign-key' ? `, onDelete: ${prismaOnDelete(r.onDelete)}` : '';
       lines.push(
-        `  ${fieldName} ${target}${nullable ? '?' : ''} @relation("${relationName(r)}", fields: [${r.columns.map(fieldNameOf).join(', ')}], references: [${r.references.map(fieldNameOf).join(', ')}], onDelete: ${prismaOnDelete(r.onDelete)})`,
+        `  ${fieldName} ${target}${nullable ? '?' : ''} @relation("${relationName(r)}", fields: [${r.columns.map(fieldNameOf).join(', ')}], references: [${r.references.map(fieldNameOf).join(', ')}]${onDelete})`,
       );
     }
     if (r.to === qualified) {
+      const sourceTable = byQualified.get(r.from)!;
       const source = modelNames.get(r.from)!;
-      const fieldName = relationFieldName(r.from, fieldNames, true);
-      lines.push(`  ${fieldName} ${source}[] @relation("${relationName(r)}")`);
+      // A unique foreign key makes the relation one-to-one (device_sites.device_hostname).
+      const oneToOne = isKey(sourceTable, r.columns);
+      const fieldName = relationFieldName(r.from, fieldNames, !oneToOne);
+      lines.push(`  ${fieldName} ${source}${oneToOne ? '?' : '[]'} @relation("${relationName(r)}")`);
     }
   }
 
@@ -298,7 +319,7 @@ datasource db {
 `;
   const models = [...facts.tables]
     .sort((a, b) => qualifiedName(a).localeCompare(qualifiedName(b)))
-    .map((t) => renderModel(t, relations, modelNames));
+    .map((t) => renderModel(t, relations, modelNames, new Map(facts.tables.map((x) => [qualifiedName(x), x]))));
   return `${header}\n${models.join('\n\n')}\n`;
 }
 

@@ -733,7 +733,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.device_approvals.site_id",
@@ -852,7 +852,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.device_software_inventory.device_guid",
@@ -920,7 +920,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.scheduled_jobs.credential_id",
@@ -957,6 +957,23 @@ export const RELATIONS: readonly RelationDefinition[] = [
     "prismaRelation": false
   },
   {
+    "name": "engine.scheduled_job_runs.target_hostname",
+    "kind": "soft",
+    "fromModel": "ScheduledJobRun",
+    "fromTable": "engine.scheduled_job_runs",
+    "fromFields": [
+      "targetHostname"
+    ],
+    "toModel": "Device",
+    "toTable": "engine.devices",
+    "toFields": [
+      "hostname"
+    ],
+    "match": "exact",
+    "onDelete": null,
+    "prismaRelation": true
+  },
+  {
     "name": "engine.scheduled_job_run_targets.hostname",
     "kind": "soft",
     "fromModel": "ScheduledJobRunTarget",
@@ -971,7 +988,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.scheduled_job_run_targets.site_id",
@@ -1022,7 +1039,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.watchdog_device_overrides.site_id",
@@ -1056,7 +1073,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.watchdog_device_state.site_id",
@@ -1090,7 +1107,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.watchdog_incidents.site_id",
@@ -1124,7 +1141,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.patch_policy_device_state.hostname",
@@ -1141,7 +1158,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.job_scheduler_work_items.site_id",
@@ -1175,7 +1192,7 @@ export const RELATIONS: readonly RelationDefinition[] = [
     ],
     "match": "exact",
     "onDelete": null,
-    "prismaRelation": false
+    "prismaRelation": true
   },
   {
     "name": "engine.workflow_child_jobs.activity_id",
