@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { readinessReport } from './readiness.js';
+import { createScope } from './auth/scope.js';
+import { Loaders } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
@@ -17,10 +19,17 @@ export function createGatewayYoga(services: GatewayServices): GatewayYoga {
     graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway' } : false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
-    context: ({ request }) => ({
-      ...services,
-      requestId: request.headers.get('x-request-id') ?? randomUUID(),
-    }),
+    context: async ({ request }) => {
+      const identity = await services.authenticate(request);
+      const scope = createScope(services.prisma, identity);
+      return {
+        ...services,
+        requestId: request.headers.get('x-request-id') ?? randomUUID(),
+        identity,
+        scope,
+        loaders: new Loaders(services.prisma, scope),
+      };
+    },
     plugins: [
       {
         async onRequest({ request, url, endResponse, fetchAPI }) {

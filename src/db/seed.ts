@@ -2048,7 +2048,7 @@ async function seedApprovals(pool: pg.Pool, w: Writer, sites: SiteRef[], users: 
     });
   };
 
-  const conflict = dev(0);
+  const conflict = firstAt(3, 5);
   const globexDevice = firstAt(2, 1);
   const acmeDevice = firstAt(0, 2);
   const branchDevice = firstAt(1, 3);

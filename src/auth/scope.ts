@@ -1,0 +1,83 @@
+/**
+ * Site scope at the data level (borealis-agent-api.md section 6). Every list, count, relation and
+ * node lookup adds these conditions to its SQL `where`, so pages and totals are right and an id
+ * outside the operator's sites cannot be probed.
+ *
+ * - Admin: everything. A User: only the sites in user_site_assignments (none -> nothing).
+ * - Devices belong to a site only through device_sites (hostname); unassigned devices are admin-only.
+ * - Approvals, incidents, device states, overrides, run/onboarding targets, work items, workers:
+ *   by their own site_id column.
+ * - Activity and Ansible recaps: by their device's site.
+ * - Runs and jobs: by their resolved targets (every resolved target inside the operator's sites).
+ * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
+ */
+import { Prisma } from '../generated/prisma/client.js';
+import type { Db } from '../db/prisma.js';
+import { once } from '../loaders/batch.js';
+import type { OperatorIdentity } from './identity.js';
+
+/** A condition no row satisfies (Prisma reads an empty OR as false). */
+export const NO_ROWS = { OR: [] } as const;
+
+export interface Scope {
+  readonly identity: OperatorIdentity | null;
+  readonly isAdmin: boolean;
+  /** null: every site. */
+  readonly siteIds: readonly number[] | null;
+  sites(): Prisma.SiteWhereInput;
+  devices(): Prisma.DeviceWhereInput;
+  /** For models with their own site_id column. */
+  bySiteId(): { siteId?: { in: number[] }; OR?: [] };
+  /** For models that name their device by hostname through a Prisma relation `device`. */
+  byDevice(): { device?: { is: Prisma.DeviceWhereInput }; OR?: [] };
+  /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
+  jobIds(): Promise<bigint[] | null>;
+  runIds(): Promise<bigint[] | null>;
+  watchdogIds(): Promise<bigint[] | null>;
+  filterIds(): Promise<bigint[] | null>;
+  /** Site ids visible to the operator that actually exist, for relation filtering. */
+  canSeeSite(siteId: number | bigint | null | undefined): boolean;
+}
+
+export function createScope(prisma: Db, identity: OperatorIdentity | null): Scope {
+  const isAdmin = identity?.isAdmin ?? false;
+  // Anonymous requests see nothing; resolvers refuse them before this matters.
+  const siteIds = identity ? identity.siteIds : [];
+  const sites = siteIds === null ? null : [...siteIds];
+
+  const idSet = (sql: Prisma.Sql) =>
+    once(async () => {
+      if (sites === null) return null;
+      if (sites.length === 0) return [];
+      const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(sql);
+      return rows.map((r) => BigInt(r.id));
+    });
+
+  const siteArray = Prisma.sql`${sites ?? []}::int[]`;
+  return {
+    identity,
+    isAdmin,
+    siteIds: sites,
+    sites: () => (sites === null ? {} : { id: { in: sites.map(BigInt) } }),
+    devices: () => (sites === null ? {} : { deviceSite: { is: { siteId: { in: sites } } } }),
+    bySiteId: () => (sites === null ? {} : { siteId: { in: sites } }),
+    byDevice: () => (sites === null ? {} : { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } }),
+    runIds: idSet(Prisma.sql`
+      SELECT run_id::bigint AS id FROM engine.scheduled_job_run_targets
+       GROUP BY run_id HAVING bool_and(coalesce(site_id = ANY(${siteArray}), false))`),
+    jobIds: idSet(Prisma.sql`
+      SELECT r.job_id::bigint AS id FROM engine.scheduled_job_runs r
+        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
+       GROUP BY r.job_id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`),
+    watchdogIds: idSet(Prisma.sql`
+      SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
+    filterIds: idSet(Prisma.sql`
+      SELECT DISTINCT filter_id::bigint AS id FROM engine.device_filter_sites WHERE site_id = ANY(${siteArray})`),
+    canSeeSite: (siteId) => siteId !== null && siteId !== undefined && (sites === null || sites.includes(Number(siteId))),
+  };
+}
+
+/** `{ id: { in: ids } }` for a scope id set, nothing added when unrestricted. */
+export function idScope(ids: bigint[] | null): { id?: { in: bigint[] } } {
+  return ids === null ? {} : { id: { in: ids } };
+}
