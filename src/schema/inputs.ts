@@ -1,0 +1,131 @@
+/**
+ * Filter, ordering and paging inputs shared by every domain, and their translation to Prisma
+ * `where`/`orderBy`. Inputs are typed in GraphQL; the translation is the only place that knows
+ * how Borealis stores a value (epoch ints vs ISO text, case-insensitive status strings).
+ */
+import { builder } from './builder.js';
+import { badInput } from './errors.js';
+import { parseBigId, parseIntId } from './ids.js';
+
+export const DEFAULT_PAGE_SIZE = 25;
+export const MAX_PAGE_SIZE = 100;
+
+/** Connection size options: a page larger than MAX_PAGE_SIZE is refused, not silently cut. */
+export const pageSize = {
+  defaultSize: DEFAULT_PAGE_SIZE,
+  maxSize: (args: { first?: number | null; last?: number | null }) => {
+    for (const [name, value] of [['first', args.first], ['last', args.last]] as const) {
+      if (value !== null && value !== undefined && (value < 0 || value > MAX_PAGE_SIZE)) {
+        throw badInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE} (got ${value}).`, { maxPageSize: MAX_PAGE_SIZE });
+      }
+    }
+    return MAX_PAGE_SIZE;
+  },
+};
+
+export const SortDirection = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
+
+export const StringFilter = builder.inputType('StringFilter', {
+  description: 'Text match. `contains` is case-insensitive.',
+  fields: (t) => ({
+    equals: t.string(),
+    in: t.stringList(),
+    contains: t.string(),
+  }),
+});
+
+export const IdFilter = builder.inputType('IdFilter', {
+  fields: (t) => ({
+    equals: t.id(),
+    in: t.idList(),
+  }),
+});
+
+export const TimeRange = builder.inputType('TimeRange', {
+  description: 'Instants from `from` (inclusive) to `to` (exclusive).',
+  fields: (t) => ({
+    from: t.field({ type: 'DateTime' }),
+    to: t.field({ type: 'DateTime' }),
+  }),
+});
+
+type StringFilterValue = { equals?: string | null; in?: string[] | null; contains?: string | null } | null | undefined;
+type IdFilterValue = { equals?: string | null; in?: string[] | null } | null | undefined;
+type TimeRangeValue = { from?: Date | null; to?: Date | null } | null | undefined;
+
+/** StringFilter -> Prisma string filter (undefined when empty, so it adds nothing). */
+export function stringWhere(filter: StringFilterValue) {
+  if (!filter) return undefined;
+  const where: { equals?: string; in?: string[]; contains?: string; mode?: 'insensitive' } = {};
+  if (filter.equals != null) where.equals = filter.equals;
+  if (filter.in != null) where.in = filter.in;
+  if (filter.contains != null) {
+    where.contains = filter.contains;
+    where.mode = 'insensitive';
+  }
+  return Object.keys(where).length ? where : undefined;
+}
+
+/** Values of a status enum, matched case-insensitively as Borealis's code compares them. */
+export function statusWhere(values: readonly string[] | null | undefined) {
+  if (!values) return undefined;
+  return { in: [...values], mode: 'insensitive' as const };
+}
+
+/** IdFilter over a bigint id column. */
+export function bigIdWhere(filter: IdFilterValue, what = 'id') {
+  if (!filter) return undefined;
+  const where: { equals?: bigint; in?: bigint[] } = {};
+  if (filter.equals != null) where.equals = parseBigId(filter.equals, what);
+  if (filter.in != null) where.in = filter.in.map((v) => parseBigId(v, what));
+  return Object.keys(where).length ? where : undefined;
+}
+
+/** IdFilter over an int4 foreign-key column (Borealis's FK columns are int4). */
+export function intIdWhere(filter: IdFilterValue, what = 'id') {
+  const where = bigIdWhere(filter, what);
+  if (!where) return undefined;
+  const toInt = (v: bigint) => parseIntId(v.toString(), what);
+  return { equals: where.equals === undefined ? undefined : toInt(where.equals), in: where.in?.map(toInt) };
+}
+
+/** TimeRange over an int4 epoch-seconds column. */
+export function epochRangeWhere(range: TimeRangeValue) {
+  if (!range) return undefined;
+  const where: { gte?: number; lt?: number } = {};
+  if (range.from) where.gte = Math.floor(range.from.getTime() / 1000);
+  if (range.to) where.lt = Math.ceil(range.to.getTime() / 1000);
+  if (where.gte !== undefined && where.lt !== undefined && where.gte >= where.lt) {
+    throw badInput('TimeRange `from` must be before `to`.');
+  }
+  return Object.keys(where).length ? where : undefined;
+}
+
+/** Site id list input (IDs of engine.sites) -> int4 site_id filter. */
+export function siteIdsWhere(ids: readonly string[] | null | undefined) {
+  if (!ids) return undefined;
+  return intIdWhere({ in: [...ids] }, 'siteId');
+}
+
+/**
+ * Declares `<Name>OrderField` enum + `<Name>Order` input, and returns a translator to a Prisma
+ * orderBy list that always ends with the id, so pages and cursors are stable.
+ */
+export function defineOrder<const F extends Record<string, string>>(name: string, fields: F, tieBreaker: string) {
+  const keys = Object.keys(fields) as Array<keyof F & string>;
+  const Field = builder.enumType(`${name}OrderField` as string, { values: keys });
+  const Order = builder.inputType(`${name}Order`, {
+    fields: (t) => ({
+      field: t.field({ type: Field, required: true }),
+      direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
+    }),
+  });
+  const toPrisma = (order: { field: keyof F; direction?: 'ASC' | 'DESC' | null } | null | undefined, fallback: keyof F) => {
+    const field = fields[order?.field ?? fallback]!;
+    const direction = (order?.direction ?? 'ASC') === 'DESC' ? 'desc' : 'asc';
+    const list: Array<Record<string, 'asc' | 'desc'>> = [{ [field]: direction }];
+    if (field !== tieBreaker) list.push({ [tieBreaker]: direction });
+    return list;
+  };
+  return { Order, toPrisma };
+}

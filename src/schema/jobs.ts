@@ -1,0 +1,373 @@
+/**
+ * Scheduled jobs -> runs -> run targets and activity (through scheduled_job_run_activity), and
+ * onboarding targets -> events. Every job/run foreign key is int4 -> int8, so relations are loaders.
+ * Scope (agent API section 6): runs and jobs by their resolved targets, activity by its device,
+ * targets by their site.
+ */
+import type DataLoader from 'dataloader';
+import type { GatewayContext } from '../context.js';
+import type { Db } from '../db/prisma.js';
+import type { ActivityHistory, Prisma, ScheduledJob, ScheduledJobRun } from '../generated/prisma/client.js';
+import { idScope, type Scope } from '../auth/scope.js';
+import { manyLoader, oneLoader } from '../loaders/batch.js';
+import type { LoaderFactory } from '../loaders/index.js';
+import { builder } from './builder.js';
+import { deviceByHostname } from './device-loaders.js';
+import { DeviceNode } from './devices.js';
+import { ActivityStatusEnum, boundedFirst, RunStatusEnum } from './enums.js';
+import { requireOperator } from './errors.js';
+import { parseBigId } from './ids.js';
+import {
+  bigIdWhere,
+  defineOrder,
+  epochRangeWhere,
+  IdFilter,
+  intIdWhere,
+  pageSize,
+  siteIdsWhere,
+  statusWhere,
+  StringFilter,
+  stringWhere,
+  TimeRange,
+} from './inputs.js';
+import { siteById, SiteNode } from './sites.js';
+import { storedJson } from './stored-json.js';
+import { epochToDate, flagToBoolean } from './values.js';
+
+const toBigInts = (ids: readonly (number | bigint)[]) => ids.map((id) => BigInt(id));
+
+/** Jobs and runs by id, with their target-based scope (one scope statement per request). */
+const jobById: LoaderFactory<DataLoader<number | bigint, ScheduledJob | null>> = (prisma, scope) =>
+  oneLoader(async (ids) => prisma.scheduledJob.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.jobIds())] } }), (j) => j.id);
+
+const runById: LoaderFactory<DataLoader<number | bigint, ScheduledJobRun | null>> = (prisma, scope) =>
+  oneLoader(async (ids) => prisma.scheduledJobRun.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.runIds())] } }), (r) => r.id);
+
+const activityById: LoaderFactory<DataLoader<number | bigint, ActivityHistory | null>> = (prisma, scope) =>
+  oneLoader((ids) => prisma.activityHistory.findMany({ where: { id: { in: toBigInts(ids) }, ...scope.byDevice() } }), (a) => a.id);
+
+/** Rows of a child table by an int4 key column, scoped and ordered. */
+function childrenBy<R>(
+  fetch: (prisma: Db, scope: Scope, keys: number[]) => Promise<R[]>,
+  keyOf: (row: R) => number,
+): LoaderFactory<DataLoader<number | bigint, R[]>> {
+  return (prisma, scope) => manyLoader((keys) => fetch(prisma, scope, keys.map(Number)), keyOf);
+}
+
+const targetsOfRun = childrenBy(
+  (prisma, scope, ids) => prisma.scheduledJobRunTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const activityLinksOfRun = childrenBy(
+  (prisma, _scope, ids) => prisma.scheduledJobRunActivity.findMany({ where: { runId: { in: ids } }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const onboardingTargetsOfRun = childrenBy(
+  (prisma, scope, ids) =>
+    prisma.scheduledJobOnboardingTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const eventsOfOnboardingTarget = childrenBy(
+  (prisma, _scope, ids) =>
+    prisma.scheduledJobOnboardingTargetEvent.findMany({ where: { targetRowId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  (row) => row.targetRowId,
+);
+/** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
+const runsOfJob = new Map<string, LoaderFactory<DataLoader<number | bigint, ScheduledJobRun[]>>>();
+function runsLoader(statuses: readonly string[] | null | undefined) {
+  const key = JSON.stringify(statuses ?? null);
+  if (!runsOfJob.has(key)) {
+    runsOfJob.set(
+      key,
+      childrenBy(
+        async (prisma, scope, ids) =>
+          prisma.scheduledJobRun.findMany({
+            where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [idScope(await scope.runIds())] },
+            orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+          }),
+        (row) => row.jobId,
+      ),
+    );
+  }
+  return runsOfJob.get(key)!;
+}
+
+// ---------------------------------------------------------------- types
+
+export const JobNode = builder.prismaNode('ScheduledJob', {
+  id: { field: 'id' },
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.jobIds())] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (job) => job.id.toString() }),
+    name: t.exposeString('name'),
+    jobKind: t.exposeString('jobKind', { nullable: true }),
+    enabled: t.boolean({ resolve: (job) => flagToBoolean(job.enabled) ?? false }),
+    scheduleType: t.exposeString('scheduleType', { nullable: true }),
+    startAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.startTs) }),
+    durationStopEnabled: t.boolean({ resolve: (job) => flagToBoolean(job.durationStopEnabled) ?? false }),
+    expiration: t.exposeString('expiration', { nullable: true }),
+    executionContext: t.exposeString('executionContext', { nullable: true }),
+    useServiceAccount: t.boolean({ resolve: (job) => flagToBoolean(job.useServiceAccount) ?? false }),
+    components: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.componentsJson, 'scheduled_jobs.components_json') }),
+    targets: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.targetsJson, 'scheduled_jobs.targets_json') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.updatedAt) }),
+  }),
+});
+
+export const RunNode = builder.prismaNode('ScheduledJobRun', {
+  id: { field: 'id' },
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.runIds())] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (run) => run.id.toString() }),
+    status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
+    error: t.exposeString('error', { nullable: true }),
+    skipReason: t.exposeString('skipReason', { nullable: true }),
+    targetHostname: t.exposeString('targetHostname', { nullable: true }),
+    sharedExecution: t.boolean({ resolve: (run) => flagToBoolean(run.sharedExecution) ?? false }),
+    componentIndex: t.exposeInt('componentIndex', { nullable: true }),
+    componentKind: t.exposeString('componentKind', { nullable: true }),
+    componentName: t.exposeString('componentName', { nullable: true }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.scheduledTs) }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.startedTs) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.finishedTs) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.updatedAt) }),
+  }),
+});
+
+export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
+  name: 'RunTarget',
+  description: 'A device a run resolved to (scheduled_job_run_targets).',
+  fields: (t) => ({
+    deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
+    hostname: t.exposeString('hostname'),
+    inventoryHostname: t.exposeString('inventoryHostname', { nullable: true }),
+    wireguardPeerIp: t.exposeString('wireguardPeerIp', { nullable: true }),
+    resolvedConnection: t.exposeString('resolvedConnection', { nullable: true }),
+    resolutionStatus: t.exposeString('resolutionStatus', { nullable: true }),
+    resolutionReason: t.exposeString('resolutionReason', { nullable: true }),
+    resolvedFromFilterId: t.id({ nullable: true, resolve: (row) => row.resolvedFromFilterId?.toString() ?? null }),
+    resolvedFromFilterIds: t.field({
+      type: 'JSON',
+      nullable: true,
+      resolve: (row) => storedJson(row.resolvedFromFilterIdsJson, 'scheduled_job_run_targets.resolved_from_filter_ids_json'),
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (row, _a, ctx) => (row.siteId === null ? null : ctx.loaders.use(siteById).load(row.siteId)) }),
+    device: t.field({ type: DeviceNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname) }),
+  }),
+});
+
+export const ActivityNode = builder.prismaNode('ActivityHistory', {
+  name: 'Activity',
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  description: 'A script or job execution on a device (activity_history).',
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (a) => a.id.toString() }),
+    hostname: t.exposeString('hostname', { nullable: true }),
+    scriptPath: t.exposeString('scriptPath', { nullable: true }),
+    scriptName: t.exposeString('scriptName', { nullable: true }),
+    scriptType: t.exposeString('scriptType', { nullable: true }),
+    status: t.exposeString('status', { nullable: true, description: 'Queued, Running, Success, Failed, Timed Out, Skipped.' }),
+    stdout: t.exposeString('stdout', { nullable: true }),
+    stderr: t.exposeString('stderr', { nullable: true }),
+    queueLane: t.exposeString('queueLane', { nullable: true }),
+    activityKind: t.exposeString('activityKind', { nullable: true }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (a) => storedJson(a.metadataJson, 'activity_history.metadata_json') }),
+    ranAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.ranAt) }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.startedAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.updatedAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.finishedAt) }),
+    device: t.field({
+      type: DeviceNode,
+      nullable: true,
+      resolve: (a, _args, ctx) => (a.hostname ? ctx.loaders.use(deviceByHostname).load(a.hostname) : null),
+    }),
+  }),
+});
+
+const OnboardingEventRef = builder.prismaObject('ScheduledJobOnboardingTargetEvent', {
+  name: 'OnboardingTargetEvent',
+  fields: (t) => ({
+    status: t.exposeString('status', { nullable: true }),
+    task: t.exposeString('task', { nullable: true }),
+    detail: t.exposeString('detail', { nullable: true }),
+    stdoutSnippet: t.exposeString('stdoutSnippet', { nullable: true }),
+    stderrSnippet: t.exposeString('stderrSnippet', { nullable: true }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.startedAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.finishedAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.createdAt) }),
+  }),
+});
+
+export const OnboardingTargetRef = builder.prismaObject('ScheduledJobOnboardingTarget', {
+  name: 'OnboardingTarget',
+  description: 'A host an onboarding job tries to enroll (scheduled_job_onboarding_targets).',
+  fields: (t) => ({
+    targetInput: t.exposeString('targetInput', { nullable: true }),
+    targetAddress: t.exposeString('targetAddress', { nullable: true }),
+    targetHostname: t.exposeString('targetHostname', { nullable: true }),
+    sshPort: t.exposeInt('sshPort', { nullable: true }),
+    status: t.exposeString('status', { nullable: true }),
+    detail: t.exposeString('detail', { nullable: true }),
+    approvalReference: t.exposeString('approvalReference', { nullable: true }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.scheduledTs) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.createdAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.finishedAt) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (o, _a, ctx) => (o.siteId === null ? null : ctx.loaders.use(siteById).load(o.siteId)) }),
+    events: t.field({ type: [OnboardingEventRef], resolve: (o, _a, ctx) => ctx.loaders.use(eventsOfOnboardingTarget).load(o.id) }),
+  }),
+});
+
+// Fields between jobs, runs, targets and activity, added once every type exists.
+builder.prismaObjectFields(JobNode, (t) => ({
+  runs: t.field({
+    type: [RunNode],
+    description: 'Runs of this job in the operator\'s scope, newest first.',
+    args: { status: t.arg({ type: [RunStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
+    resolve: async (job, args, ctx) => (await ctx.loaders.use(runsLoader(args.status)).load(job.id)).slice(0, boundedFirst(args.first)),
+  }),
+}));
+
+builder.prismaObjectFields(RunNode, (t) => ({
+  job: t.field({ type: JobNode, nullable: true, resolve: (run, _a, ctx) => ctx.loaders.use(jobById).load(run.jobId) }),
+  targets: t.field({ type: [RunTargetRef], resolve: (run, _a, ctx) => ctx.loaders.use(targetsOfRun).load(run.id) }),
+  activity: t.field({
+    type: [ActivityNode],
+    description: 'Activity rows linked to this run (scheduled_job_run_activity).',
+    resolve: async (run, _a, ctx) => {
+      const links = await ctx.loaders.use(activityLinksOfRun).load(run.id);
+      const rows = await Promise.all(links.map((link) => ctx.loaders.use(activityById).load(link.activityId)));
+      return rows.filter((row) => row !== null);
+    },
+  }),
+  onboardingTargets: t.field({ type: [OnboardingTargetRef], resolve: (run, _a, ctx) => ctx.loaders.use(onboardingTargetsOfRun).load(run.id) }),
+}));
+
+builder.prismaObjectFields(RunTargetRef, (t) => ({
+  run: t.field({ type: RunNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(runById).load(row.runId) }),
+}));
+
+// ---------------------------------------------------------------- queries
+
+const JobWhere = builder.inputType('ScheduledJobWhere', {
+  fields: (t) => ({
+    id: t.field({ type: IdFilter }),
+    name: t.field({ type: StringFilter }),
+    jobKind: t.field({ type: StringFilter }),
+    enabled: t.boolean(),
+  }),
+});
+const jobOrder = defineOrder('ScheduledJob', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
+
+async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobWhereInput> {
+  requireOperator(ctx);
+  return {
+    AND: [
+      idScope(await ctx.scope.jobIds()),
+      {
+        id: bigIdWhere(where?.id),
+        name: stringWhere(where?.name),
+        jobKind: stringWhere(where?.jobKind),
+        enabled: where?.enabled == null ? undefined : where.enabled ? 1 : 0,
+      },
+    ],
+  };
+}
+
+builder.queryField('scheduledJobs', (t) =>
+  t.prismaConnection({
+    type: 'ScheduledJob',
+    cursor: 'id',
+    ...pageSize,
+    description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
+    args: { where: t.arg({ type: JobWhere }), orderBy: t.arg({ type: jobOrder.Order }) },
+    resolve: async (query, _root, args, ctx) =>
+      ctx.prisma.scheduledJob.findMany({ ...query, where: await jobsWhere(args.where, ctx), orderBy: jobOrder.toPrisma(args.orderBy, 'NAME') }),
+    totalCount: async (_root, args, ctx) => ctx.prisma.scheduledJob.count({ where: await jobsWhere(args.where, ctx) }),
+  }),
+);
+
+const RunWhere = builder.inputType('ScheduledJobRunWhere', {
+  fields: (t) => ({
+    jobId: t.field({ type: IdFilter }),
+    status: t.field({ type: [RunStatusEnum] }),
+    targetHostname: t.field({ type: StringFilter }),
+    scheduledAt: t.field({ type: TimeRange }),
+    finishedAt: t.field({ type: TimeRange }),
+  }),
+});
+const runOrder = defineOrder('ScheduledJobRun', { SCHEDULED_AT: 'scheduledTs', FINISHED_AT: 'finishedTs', STATUS: 'status', ID: 'id' }, 'id');
+
+async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobRunWhereInput> {
+  requireOperator(ctx);
+  return {
+    AND: [
+      idScope(await ctx.scope.runIds()),
+      {
+        jobId: intIdWhere(where?.jobId, 'jobId'),
+        status: statusWhere(where?.status),
+        targetHostname: stringWhere(where?.targetHostname),
+        scheduledTs: epochRangeWhere(where?.scheduledAt),
+        finishedTs: epochRangeWhere(where?.finishedAt),
+      },
+    ],
+  };
+}
+
+builder.queryField('scheduledJobRuns', (t) =>
+  t.prismaConnection({
+    type: 'ScheduledJobRun',
+    cursor: 'id',
+    ...pageSize,
+    description: 'Job runs, newest first by default; a User sees runs whose resolved targets are all in their sites.',
+    args: { where: t.arg({ type: RunWhere }), orderBy: t.arg({ type: runOrder.Order }) },
+    resolve: async (query, _root, args, ctx) =>
+      ctx.prisma.scheduledJobRun.findMany({
+        ...query,
+        where: await runsWhere(args.where, ctx),
+        orderBy: args.orderBy ? runOrder.toPrisma(args.orderBy, 'SCHEDULED_AT') : [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      }),
+    totalCount: async (_root, args, ctx) => ctx.prisma.scheduledJobRun.count({ where: await runsWhere(args.where, ctx) }),
+  }),
+);
+
+const ActivityWhere = builder.inputType('ActivityWhere', {
+  fields: (t) => ({
+    hostname: t.field({ type: StringFilter }),
+    status: t.field({ type: [ActivityStatusEnum] }),
+    siteIds: t.idList({ description: 'Activity of devices in any of these sites.' }),
+    activityKind: t.field({ type: StringFilter }),
+    ranAt: t.field({ type: TimeRange }),
+  }),
+});
+const activityOrder = defineOrder('Activity', { RAN_AT: 'ranAt', UPDATED_AT: 'updatedAt', HOSTNAME: 'hostname', ID: 'id' }, 'id');
+
+function activitiesWhere(where: typeof ActivityWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.ActivityHistoryWhereInput {
+  requireOperator(ctx);
+  const conditions: Prisma.ActivityHistoryWhereInput[] = [
+    ctx.scope.byDevice(),
+    { hostname: stringWhere(where?.hostname), status: statusWhere(where?.status), activityKind: stringWhere(where?.activityKind), ranAt: epochRangeWhere(where?.ranAt) },
+  ];
+  if (where?.siteIds) conditions.push({ device: { is: { deviceSite: { is: { siteId: siteIdsWhere(where.siteIds) } } } } });
+  return { AND: conditions };
+}
+
+builder.queryField('activity', (t) =>
+  t.prismaConnection({
+    type: 'ActivityHistory',
+    cursor: 'id',
+    ...pageSize,
+    description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
+    args: { where: t.arg({ type: ActivityWhere }), orderBy: t.arg({ type: activityOrder.Order }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.activityHistory.findMany({
+        ...query,
+        where: activitiesWhere(args.where, ctx),
+        orderBy: args.orderBy ? activityOrder.toPrisma(args.orderBy, 'RAN_AT') : [{ ranAt: 'desc' }, { id: 'desc' }],
+      }),
+    totalCount: (_root, args, ctx) => ctx.prisma.activityHistory.count({ where: activitiesWhere(args.where, ctx) }),
+  }),
+);

@@ -1,0 +1,45 @@
+/**
+ * A fresh database with the Borealis baseline and the demo seed, plus the demo operators as the
+ * auth layer would build them (loadOperator re-reads engine.users and user_site_assignments).
+ * Demo users: admin (Admin), alice (User, Acme HQ), bob (User, Acme Branch Office + Globex Plant),
+ * carol (User, no site); dave (directory-disabled) and erin (reset required) cannot sign in.
+ */
+import { loadOperator } from '../../src/auth/operator.js';
+import type { OperatorIdentity } from '../../src/auth/identity.js';
+import { createPrismaClient } from '../../src/db/prisma.js';
+import { seedDemoData } from '../../src/db/seed.js';
+import { createTestDatabase, type TestDatabase } from './database.js';
+import { createTestGateway, type TestGateway } from './gateway.js';
+
+export const OPERATORS = ['admin', 'alice', 'bob', 'carol'] as const;
+export type OperatorName = (typeof OPERATORS)[number];
+
+export interface SeededGateway {
+  db: TestDatabase;
+  gateway: TestGateway;
+  identities: Record<OperatorName, OperatorIdentity>;
+  /** GraphQL as one of the demo operators (or anonymous with `null`). */
+  as<T = any>(who: OperatorName | null, query: string, variables?: Record<string, unknown>): ReturnType<TestGateway['graphql']> & Promise<{ data?: T }>;
+  close(): Promise<void>;
+}
+
+export async function createSeededGateway(options: { devices?: number } = {}): Promise<SeededGateway> {
+  const db = await createTestDatabase();
+  await seedDemoData(db.pool, { devices: options.devices ?? 120 });
+  const prisma = createPrismaClient(db.pool);
+  const identities = {} as Record<OperatorName, OperatorIdentity>;
+  for (const name of OPERATORS) identities[name] = await loadOperator(prisma, name, { authMethod: 'test', expiresAt: null });
+  await prisma.$disconnect();
+  const gateway = await createTestGateway(db, identities);
+  return {
+    db,
+    gateway,
+    identities,
+    as: ((who: OperatorName | null, query: string, variables?: Record<string, unknown>) =>
+      gateway.graphql(query, variables, who ? { authorization: `Test ${who}` } : {})) as SeededGateway['as'],
+    async close() {
+      await gateway.close();
+      await db.drop();
+    },
+  };
+}
