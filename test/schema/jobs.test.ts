@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSeededGateway, type SeededGateway } from '../support/seeded.js';
+
+let g: SeededGateway;
+beforeAll(async () => {
+  g = await createSeededGateway();
+});
+afterAll(() => g.close());
+
+const rows = async (sql: string, params: unknown[] = []) => (await g.db.pool.query(sql, params)).rows;
+const userSites = (who: 'alice' | 'bob') => g.identities[who].siteIds as number[];
+
+/** Runs whose resolved targets are all inside the given sites (agent API section 6). */
+const RUNS_IN_SCOPE = `SELECT run_id FROM engine.scheduled_job_run_targets GROUP BY run_id HAVING bool_and(coalesce(site_id = ANY($1), false))`;
+
+describe('scheduled jobs and runs', () => {
+  const RUNS = `query($first: Int, $where: ScheduledJobRunWhere) { scheduledJobRuns(first: $first, where: $where) {
+    totalCount edges { node { databaseId status scheduledAt job { name } targets { hostname site { databaseId } } activity { status device { hostname } } } } } }`;
+
+  it('a User sees runs whose resolved targets are all in their sites', async () => {
+    for (const who of ['alice', 'bob'] as const) {
+      const expected = (await rows(RUNS_IN_SCOPE, [userSites(who)])).map((r) => String(r.run_id)).sort();
+      expect(expected.length).toBeGreaterThan(0);
+      const result = await g.as(who, RUNS, { first: 100 });
+      expect(result.errors).toBeUndefined();
+      expect(result.data.scheduledJobRuns.totalCount).toBe(expected.length);
+      expect(result.data.scheduledJobRuns.edges.map((e: any) => e.node.databaseId).sort()).toEqual(expected);
+      for (const edge of result.data.scheduledJobRuns.edges) {
+        for (const target of edge.node.targets) expect(userSites(who)).toContain(Number(target.site.databaseId));
+      }
+    }
+    expect((await g.as('carol', RUNS, { first: 10 })).data.scheduledJobRuns.totalCount).toBe(0);
+  });
+
+  it('an Admin sees every run, filtered by status with the documented spelling', async () => {
+    const all = await g.as('admin', RUNS, { first: 100 });
+    expect(all.data.scheduledJobRuns.totalCount).toBe((await rows('SELECT id FROM engine.scheduled_job_runs')).length);
+    const timedOut = await g.as('admin', RUNS, { first: 100, where: { status: ['TIMED_OUT'] } });
+    const expected = (await rows(`SELECT id FROM engine.scheduled_job_runs WHERE lower(status) = 'timed out'`)).length;
+    expect(expected).toBeGreaterThan(0);
+    expect(timedOut.data.scheduledJobRuns.totalCount).toBe(expected);
+    for (const edge of timedOut.data.scheduledJobRuns.edges) expect(edge.node.status).toBe('Timed Out');
+  });
+
+  it('jobs follow the scope of all their resolved targets', async () => {
+    const expected = await rows(
+      `SELECT r.job_id FROM engine.scheduled_job_runs r JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
+        GROUP BY r.job_id HAVING bool_and(coalesce(t.site_id = ANY($1), false))`,
+      [userSites('bob')],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    const result = await g.as('bob', `{ scheduledJobs(first: 50) { totalCount edges { node { name enabled components targets runs(first: 3) { status } } } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.scheduledJobs.totalCount).toBe(expected.length);
+    const admin = await g.as('admin', `{ scheduledJobs(first: 50) { totalCount } }`);
+    expect(admin.data.scheduledJobs.totalCount).toBe((await rows('SELECT id FROM engine.scheduled_jobs')).length);
+  });
+});
+
+describe('activity history', () => {
+  it('is scoped through the device site and filterable by status', async () => {
+    const expected = await rows(
+      `SELECT a.id FROM engine.activity_history a JOIN engine.device_sites ds ON ds.device_hostname = a.hostname WHERE ds.site_id = ANY($1)`,
+      [userSites('alice')],
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    const result = await g.as('alice', `{ activity(first: 100) { totalCount edges { node { hostname status ranAt device { site { databaseId } } } } } }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data.activity.totalCount).toBe(expected.length);
+    const success = await g.as('admin', `{ activity(first: 100, where: { status: [SUCCESS] }) { totalCount edges { node { status } } } }`);
+    expect(success.data.activity.totalCount).toBe((await rows(`SELECT id FROM engine.activity_history WHERE lower(status) = 'success'`)).length);
+  });
+});
