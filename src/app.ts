@@ -3,6 +3,8 @@
  * balancers. Everything here is in-process and testable with `yoga.fetch`.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from './context.js';
 import { readinessReport } from './readiness.js';
@@ -10,13 +12,16 @@ import { createScope } from './auth/scope.js';
 import { Loaders } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 
+/** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
+export const GRAPHIQL_EXAMPLES = readFileSync(fileURLToPath(new URL('./graphiql/examples.graphql', import.meta.url)), 'utf8');
+
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
 export function createGatewayYoga(services: GatewayServices): GatewayYoga {
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema: gatewaySchema(),
     graphqlEndpoint: '/graphql',
-    graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway' } : false,
+    graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway', defaultQuery: GRAPHIQL_EXAMPLES } : false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     context: async ({ request }) => {
