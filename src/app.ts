@@ -11,6 +11,8 @@ import { readinessReport } from './readiness.js';
 import { createScope } from './auth/scope.js';
 import { Loaders } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
+import { maskError, useRequestId } from './http/errors.js';
+import { securityPlugins } from './http/security.js';
 
 /** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
 export const GRAPHIQL_EXAMPLES = readFileSync(fileURLToPath(new URL('./graphiql/examples.graphql', import.meta.url)), 'utf8');
@@ -21,6 +23,8 @@ export function createGatewayYoga(services: GatewayServices): GatewayYoga {
   return createYoga<Record<string, unknown>, GatewayContext>({
     schema: gatewaySchema(),
     graphqlEndpoint: '/graphql',
+    batching: services.config.security.maxBatch > 1 ? { limit: services.config.security.maxBatch } : false,
+    maskedErrors: { maskError },
     graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway', defaultQuery: GRAPHIQL_EXAMPLES } : false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
@@ -36,6 +40,8 @@ export function createGatewayYoga(services: GatewayServices): GatewayYoga {
       };
     },
     plugins: [
+      ...securityPlugins(services.config.security),
+      useRequestId(),
       {
         async onRequest({ request, url, endResponse, fetchAPI }) {
           if (url.pathname !== '/readyz' || request.method !== 'GET') return;

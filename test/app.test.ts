@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './support/database.js';
-import { createTestGateway, type TestGateway } from './support/gateway.js';
+import { createTestGateway, testIdentity, type TestGateway } from './support/gateway.js';
 
 describe('gateway HTTP surface', () => {
   let db: TestDatabase;
@@ -8,7 +8,7 @@ describe('gateway HTTP surface', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     await db.pool.query(`INSERT INTO engine.sites (name, description, created_at) VALUES ('Acme HQ', 'Head office', 1763640000)`);
-    gateway = await createTestGateway(db);
+    gateway = await createTestGateway(db, { admin: testIdentity('admin', 'Admin', null) });
   });
   afterAll(async () => {
     await gateway.close();
@@ -16,9 +16,9 @@ describe('gateway HTTP surface', () => {
   });
 
   it('serves GraphQL from the database through Prisma', async () => {
-    const result = await gateway.graphql<{ sites: Array<{ name: string }> }>('{ sites { id name description } }');
+    const result = await gateway.graphql('{ sites(first: 10) { totalCount edges { node { id name description } } } }', {}, { authorization: 'Test admin' });
     expect(result.errors).toBeUndefined();
-    expect(result.data!.sites).toEqual([{ id: expect.any(String), name: 'Acme HQ', description: 'Head office' }]);
+    expect(result.data.sites).toEqual({ totalCount: 1, edges: [{ node: { id: expect.any(String), name: 'Acme HQ', description: 'Head office' } }] });
   });
 
   it('reports readiness, schema drift and the pool profile', async () => {

@@ -17,6 +17,18 @@ export interface GatewayConfig {
   graphiql: boolean;
   driftMode: DriftMode;
   db: DatabaseConfig;
+  security: SecurityConfig;
+}
+
+export interface SecurityConfig {
+  maxDepth: number;
+  maxAliases: number;
+  maxTokens: number;
+  maxCost: number;
+  /** Operations per batched HTTP request (an array body). */
+  maxBatch: number;
+  maxBodyBytes: number;
+  introspection: boolean;
 }
 
 export interface DatabaseConfig {
@@ -122,6 +134,15 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       maxWaitingRequests: read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000),
       statementTimeoutMs: read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000),
       applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
+    },
+    security: {
+      maxDepth: read.integer('GATEWAY_MAX_DEPTH', 12, 1, 100),
+      maxAliases: read.integer('GATEWAY_MAX_ALIASES', 15, 0, 1000),
+      maxTokens: read.integer('GATEWAY_MAX_TOKENS', 5000, 10, 1_000_000),
+      maxCost: read.integer('GATEWAY_MAX_COST', 50000, 10, 10_000_000),
+      maxBatch: read.integer('GATEWAY_MAX_BATCH', 5, 0, 100),
+      maxBodyBytes: read.integer('GATEWAY_MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
+      introspection: read.boolean('GATEWAY_INTROSPECTION', !production),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -5,7 +5,8 @@ import { countStatements } from '../support/statements.js';
 let g: SeededGateway;
 let siteIdByName: Record<string, string>;
 beforeAll(async () => {
-  g = await createSeededGateway({ devices: 150 });
+  // The scope tests select wide nested pages on purpose: cost limits are tested in test/http.
+  g = await createSeededGateway({ devices: 150, env: { GATEWAY_MAX_COST: '1000000' } });
   const { rows } = await g.db.pool.query<{ id: string; name: string }>('SELECT id::text, name FROM engine.sites');
   siteIdByName = Object.fromEntries(rows.map((r) => [r.name, r.id]));
 });

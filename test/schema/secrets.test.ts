@@ -71,7 +71,11 @@ function selectAll(type: GraphQLObjectType, depth: number, path: Set<string>): s
 describe('secret columns', () => {
   let g: SeededGateway;
   beforeAll(async () => {
-    g = await createSeededGateway({ devices: 30 });
+    // The walk selects every field at once: far past the limits a client query is held to.
+    g = await createSeededGateway({
+      devices: 30,
+      env: { GATEWAY_MAX_DEPTH: '100', GATEWAY_MAX_TOKENS: '1000000', GATEWAY_MAX_COST: '10000000', GATEWAY_MAX_ALIASES: '1000' },
+    });
     // Rows for secret-bearing tables the demo seed leaves empty.
     await g.db.pool.query(`
       INSERT INTO engine.agent_service_account (agent_id, username, password_hash, password_encrypted, last_rotated_utc, version)

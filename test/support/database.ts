@@ -36,7 +36,7 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
  * gateway pool configured like production (env overrides allowed).
  */
 export async function createTestDatabase(
-  options: { baseline?: boolean; env?: Record<string, string> } = {},
+  options: { baseline?: boolean; env?: Record<string, string> | undefined } = {},
 ): Promise<TestDatabase> {
   const name = `gateway_test_${randomBytes(6).toString('hex')}`;
   await admin((client) =>

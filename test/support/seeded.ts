@@ -11,6 +11,9 @@ import { seedDemoData } from '../../src/db/seed.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestGateway, type TestGateway } from './gateway.js';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type GraphQLResponse = { data?: any; errors?: Array<{ message: string; path?: string[]; extensions?: Record<string, any> }> };
+
 export const OPERATORS = ['admin', 'alice', 'bob', 'carol'] as const;
 export type OperatorName = (typeof OPERATORS)[number];
 
@@ -19,12 +22,12 @@ export interface SeededGateway {
   gateway: TestGateway;
   identities: Record<OperatorName, OperatorIdentity>;
   /** GraphQL as one of the demo operators (or anonymous with `null`). */
-  as<T = any>(who: OperatorName | null, query: string, variables?: Record<string, unknown>): ReturnType<TestGateway['graphql']> & Promise<{ data?: T }>;
+  as(who: OperatorName | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   close(): Promise<void>;
 }
 
-export async function createSeededGateway(options: { devices?: number } = {}): Promise<SeededGateway> {
-  const db = await createTestDatabase();
+export async function createSeededGateway(options: { devices?: number; env?: Record<string, string> } = {}): Promise<SeededGateway> {
+  const db = await createTestDatabase({ env: options.env });
   await seedDemoData(db.pool, { devices: options.devices ?? 120 });
   const prisma = createPrismaClient(db.pool);
   const identities = {} as Record<OperatorName, OperatorIdentity>;
