@@ -2,7 +2,6 @@
  * Composes the gateway: GraphQL Yoga over the Pothos schema, plus /healthz and /readyz for load
  * balancers. Everything here is in-process and testable with `yoga.fetch`.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
@@ -11,7 +10,7 @@ import { readinessReport } from './readiness.js';
 import { createScope } from './auth/scope.js';
 import { Loaders } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
-import { maskError, useRequestId } from './http/errors.js';
+import { maskError, requestIdOf, useRequestId } from './http/errors.js';
 import { securityPlugins } from './http/security.js';
 
 /** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
@@ -33,7 +32,7 @@ export function createGatewayYoga(services: GatewayServices): GatewayYoga {
       const scope = createScope(services.prisma, identity);
       return {
         ...services,
-        requestId: request.headers.get('x-request-id') ?? randomUUID(),
+        requestId: requestIdOf(request),
         identity,
         scope,
         loaders: new Loaders(services.prisma, scope),

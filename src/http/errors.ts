@@ -4,6 +4,7 @@
  * "Internal server error." with the request id, and the original is logged under the same id.
  * No stack trace, SQL or Prisma message leaves the process.
  */
+import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { GatewayContext } from '../context.js';
@@ -30,23 +31,34 @@ export function maskError(error: unknown): Error {
   });
 }
 
-/** Adds the request id to masked errors and the response, and logs what was masked. */
+const requestIds = new WeakMap<Request, string>();
+
+/** The request's id: the caller's `x-request-id`, or one generated for it. */
+export function requestIdOf(request: Request): string {
+  let id = requestIds.get(request);
+  if (!id) {
+    id = request.headers.get('x-request-id')?.slice(0, 128) || randomUUID();
+    requestIds.set(request, id);
+  }
+  return id;
+}
+
+/** Puts the request id on masked errors and on the response, and logs what was masked. */
 export function useRequestId(): Plugin<GatewayContext> {
   return {
-    onExecute: () => ({
-      onExecuteDone: ({ args, result }) => {
-        if (!('errors' in result) || !result.errors) return;
-        const requestId = (args.contextValue as GatewayContext).requestId;
-        for (const error of result.errors) {
+    onResultProcess: ({ request, result }) => {
+      const requestId = requestIdOf(request);
+      for (const single of Array.isArray(result) ? result : [result]) {
+        const errors = (single as { errors?: readonly GraphQLError[] }).errors ?? [];
+        for (const error of errors) {
           if (error.extensions?.code !== INTERNAL) continue;
           (error.extensions as Record<string, unknown>).requestId = requestId;
           console.error(`[request ${requestId}] ${error.path?.join('.') ?? ''}: ${error.originalError?.stack ?? error.message}`);
         }
-      },
-    }),
+      }
+    },
     onResponse: ({ request, response }) => {
-      const id = request.headers.get('x-request-id');
-      if (id) response.headers.set('x-request-id', id);
+      response.headers.set('x-request-id', requestIdOf(request));
     },
   };
 }
