@@ -16,9 +16,6 @@ import type { Db } from '../db/prisma.js';
 import { once } from '../loaders/batch.js';
 import type { OperatorIdentity } from './identity.js';
 
-/** A condition no row satisfies (Prisma reads an empty OR as false). */
-export const NO_ROWS = { OR: [] } as const;
-
 export interface Scope {
   readonly identity: OperatorIdentity | null;
   readonly isAdmin: boolean;

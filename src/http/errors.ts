@@ -17,11 +17,15 @@ function hasCode(error: unknown): boolean {
 
 export function maskError(error: unknown): Error {
   if (error instanceof GraphQLError) {
-    if (!error.originalError || hasCode(error) || hasCode(error.originalError)) {
-      return error.originalError && hasCode(error.originalError) && !hasCode(error)
-        ? new GraphQLError(error.originalError.message, { nodes: error.nodes, path: error.path, extensions: (error.originalError as GraphQLError).extensions })
-        : error;
+    const original = error.originalError;
+    // Parse, validation and variable-coercion errors: the client's input was wrong.
+    if (!original || (original instanceof GraphQLError && !hasCode(original))) {
+      return hasCode(error) ? error : withCode(error, 'BAD_USER_INPUT');
     }
+    if (hasCode(error)) return error;
+    if (hasCode(original)) return withCode(error, String((original as GraphQLError).extensions.code), (original as GraphQLError).extensions);
+    // Pothos refuses impossible arguments (e.g. `before` with `first`) with its own error type.
+    if (original.name === 'PothosValidationError') return withCode(error, 'BAD_USER_INPUT');
   }
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   return new GraphQLError('Internal server error.', {
@@ -41,6 +45,16 @@ export function requestIdOf(request: Request): string {
     requestIds.set(request, id);
   }
   return id;
+}
+
+function withCode(error: GraphQLError, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions: { ...error.extensions, ...extensions, code },
+  });
 }
 
 /** Puts the request id on masked errors and on the response, and logs what was masked. */

@@ -112,6 +112,10 @@ describe('HTTP protections', () => {
   it('keeps intended errors with their codes', async () => {
     const result = await gateway.graphql('{ devices(first: 1000) { totalCount } }', {}, admin);
     expect(result.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT');
+    const badVariable = await gateway.graphql('query($s: [IncidentState!]) { incidents(where: { state: $s }) { totalCount } }', { s: ['CLOSED'] }, admin);
+    expect(badVariable.errors![0]!).toMatchObject({ message: expect.stringMatching(/CLOSED/), extensions: { code: 'BAD_USER_INPUT' } });
+    const impossible = await gateway.graphql('{ devices(first: 1, before: "x") { totalCount } }', {}, admin);
+    expect(impossible.errors![0]!).toMatchObject({ message: expect.stringMatching(/before.*first/), extensions: { code: 'BAD_USER_INPUT' } });
     const anonymous = await gateway.graphql('{ devices(first: 1) { totalCount } }');
     expect(anonymous.errors![0]!.extensions!.code).toBe('UNAUTHENTICATED');
   });
