@@ -7,6 +7,16 @@ import './sites.js';
 import './devices.js';
 import './watchdogs.js';
 import './jobs.js';
+import './operators.js';
+import './credentials.js';
+import './approvals.js';
+import './server-status.js';
+import './assemblies.js';
+import './filters.js';
+import './scheduler.js';
+import './patches.js';
+import './workflows.js';
+import './ansible.js';
 
 let built: GraphQLSchema | undefined;
 

@@ -1,0 +1,43 @@
+/**
+ * GraphQL over WebSocket (graphql-ws protocol) on the same /graphql path as HTTP. The handshake
+ * authenticates the connection (src/auth/websocket.ts: connection_init payload or cookie, 4403 on
+ * refusal, closed when the token expires); every operation is re-authorized and gets a fresh
+ * context (scope and loaders), exactly like an HTTP request.
+ */
+import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import { createScope } from './auth/scope.js';
+import type { WebSocketAuth } from './auth/websocket.js';
+import type { GatewayContext, GatewayServices } from './context.js';
+import { Loaders } from './loaders/index.js';
+import { gatewaySchema } from './schema/index.js';
+
+export interface GatewayWebSocket {
+  close(): Promise<void>;
+}
+
+export function attachWebSocket(server: Server, services: GatewayServices, auth: WebSocketAuth): GatewayWebSocket {
+  const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: services.config.security.maxBodyBytes });
+  const disposable = useServer(
+    {
+      schema: gatewaySchema(),
+      onConnect: (ctx) => auth.onConnect(ctx),
+      onSubscribe: (ctx, id, payload) => auth.onSubscribe(ctx, id, payload),
+      onClose: (ctx, code, reason) => auth.onClose(ctx, code, reason),
+      context: (ctx): GatewayContext => {
+        const identity = auth.identityOf(ctx);
+        const scope = createScope(services.prisma, identity);
+        return { ...services, requestId: randomUUID(), identity, scope, loaders: new Loaders(services.prisma, scope) };
+      },
+    },
+    wss,
+  );
+  return {
+    async close() {
+      await disposable.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
