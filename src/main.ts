@@ -8,6 +8,11 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { createGatewayYoga } from './app.js';
+import { mintBorealisSession } from './auth/borealis-session.js';
+import { loadAuthConfig, type AuthConfig } from './auth/config.js';
+import { createWebSocketAuth } from './auth/websocket.js';
+import { createRequestAuthenticator } from './auth/yoga-plugin.js';
+import { attachWebSocket } from './ws.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { applyBaseline } from './db/baseline.js';
 import { formatDriftReport } from './db/drift.js';
@@ -35,6 +40,7 @@ async function main(): Promise<void> {
   }
 
   try {
+    const auth = loadAuthConfig(process.env, config.dataDir, { allowDevSecrets: !config.databaseUrl });
     let databaseUrl = config.databaseUrl;
     let embedded: EmbeddedDatabase | undefined;
     if (!databaseUrl) {
@@ -69,9 +75,11 @@ async function main(): Promise<void> {
       return;
     }
 
-    // Authentication lands with the auth issue; until then every request is anonymous.
-    const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: async () => null });
+    const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth }) };
+    const yoga = createGatewayYoga(services);
     const server = createServer(yoga);
+    const websocket = attachWebSocket(server, services, createWebSocketAuth({ prisma, auth }));
+    cleanups.push(() => websocket.close());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.port, config.host, resolve);
@@ -81,10 +89,26 @@ async function main(): Promise<void> {
     const port = typeof address === 'object' && address ? address.port : config.port;
     console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
     console.log(`Pool profile ${config.db.profile.name}: max ${config.db.poolSize + config.db.maxOverflow} connections.`);
+    printHowToAuthenticate(auth, Boolean(embedded));
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `Gateway failed to start: ${(error as Error).stack ?? String(error)}`);
     await shutdown(1);
   }
+}
+
+/** How to call the gateway: with development secrets, a ready-to-paste admin token. */
+function printHowToAuthenticate(auth: AuthConfig, embedded: boolean): void {
+  const lines = ['Authentication: send `Authorization: Bearer <token>` (or the `borealis_auth` cookie).'];
+  if (auth.dev && auth.session) {
+    const token = mintBorealisSession({ secret: auth.session.secret, username: 'admin', role: 'Admin' });
+    lines.push(`  Development secrets: ${auth.dev.secretsDir}`);
+    if (embedded) lines.push(`  Demo admin token (valid ${Math.round(auth.session.maxAgeSeconds / 86400)} days):`, `    ${token}`);
+    lines.push('  Mint others: npm run token -- --user alice   (demo users: admin, alice, bob, carol)');
+  } else {
+    if (auth.session) lines.push('  Borealis operator sessions are accepted (same engine secret as Borealis).');
+    if (auth.jwt) lines.push(`  Integrator JWTs are accepted (issuer ${auth.jwt.issuer}, audience ${auth.jwt.audience.join(', ')}).`);
+  }
+  console.log(lines.join('\n'));
 }
 
 void main();

@@ -7,6 +7,8 @@ import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { freePort } from '../src/db/embedded.js';
 
 function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
@@ -41,19 +43,43 @@ describe('npm start without DATABASE_URL', () => {
     delete env.DATABASE_URL;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     try {
-      const output = await waitForOutput(child, /Borealis GraphQL gateway on http:\/\/127\.0\.0\.1:\d+\/graphql/, 90_000);
+      const output = await waitForOutput(child, /Mint others/, 90_000);
       expect(output).toContain('Baseline applied: 77 Borealis tables created.');
       expect(output).toContain('Demo data seeded');
       expect(output).toMatch(/77 tables match the Prisma mirror/);
+      expect(output).toMatch(/npm run token -- --user alice/);
 
-      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ sites { name } gatewayStatus { ready } }' }),
-      });
-      const body = await response.json();
+      // the printed demo admin token works as it is
+      const token = /Demo admin token[^\n]*\n\s+(\S+)/.exec(output)?.[1];
+      expect(token).toBeDefined();
+      const query = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${port}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ query: '{ me { username role } sites(first: 10) { totalCount } gatewayStatus { ready } }' }),
+        }).then((r) => r.json());
+      const body = await query({ authorization: `Bearer ${token}` });
+      expect(body.errors).toBeUndefined();
+      expect(body.data.me).toMatchObject({ username: 'admin', role: 'ADMIN' });
       expect(body.data.gatewayStatus.ready).toBe(true);
-      expect(body.data.sites.length).toBeGreaterThan(0);
+      expect(body.data.sites.totalCount).toBeGreaterThan(0);
+      const anonymous = await query({});
+      expect(anonymous.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+
+      // the same token opens a graphql-ws connection; none is refused with 4403
+      const ws = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const me = await new Promise<unknown>((resolve, reject) => {
+        ws.subscribe({ query: '{ me { username } }' }, { next: (r) => resolve(r.data), error: reject, complete: () => {} });
+      });
+      expect(me).toEqual({ me: { username: 'admin' } });
+      await ws.dispose();
+      const refused = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, retryAttempts: 0 });
+      const closeCode = await new Promise<number>((resolve) => {
+        refused.on('closed', (event) => resolve((event as { code: number }).code));
+        refused.subscribe({ query: '{ me { username } }' }, { next: () => {}, error: () => {}, complete: () => {} });
+      });
+      expect(closeCode).toBe(4403);
+      await refused.dispose();
 
       const graphiql = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
       expect(await graphiql.text()).toContain('GraphiQL');

@@ -1,0 +1,171 @@
+/**
+ * Who is calling: the credential of a request (Authorization: Bearer, else the `borealis_auth`
+ * cookie), verified as a Borealis session token or an integrator JWT, then re-validated against
+ * engine.users on every request (loadOperator: case-insensitive username, role and site scope
+ * from the database, disabled / reset-required / deleted accounts refused).
+ *
+ * No credential -> null (anonymous; the schema lets anonymous callers see only the health query).
+ * A credential that is refused -> a 401 GraphQLError (UNAUTHENTICATED), never a silent anonymous.
+ */
+import type { Db } from '../db/prisma.js';
+import { looksLikeBorealisSession, verifyBorealisSession } from './borealis-session.js';
+import type { AuthConfig } from './config.js';
+import { AuthError, AuthUnavailableError, authUnavailableError, fromOperatorRefusal, unauthenticatedError } from './errors.js';
+import type { AuthMethod, OperatorIdentity } from './identity.js';
+import { createJwtVerifier, type JwtVerifier } from './jwt.js';
+import { loadOperator, OperatorRefusedError } from './operator.js';
+
+export interface AuthDeps {
+  prisma: Db;
+  auth: AuthConfig;
+}
+
+export type CredentialSource = 'header' | 'cookie' | 'connection-params';
+
+export interface Credential {
+  token: string;
+  source: CredentialSource;
+}
+
+/** What a verified token proves, before the account is re-read. */
+export interface TokenProof {
+  username: string;
+  authMethod: AuthMethod;
+  expiresAt: Date | null;
+}
+
+/** `Bearer <token>` (scheme case-insensitive) -> token; anything else -> undefined. */
+export function bearerToken(value: string | null | undefined): string | undefined {
+  const match = /^\s*bearer\s+(\S+)\s*$/i.exec(value ?? '');
+  return match?.[1];
+}
+
+/** The value of one cookie from a Cookie header (first occurrence wins). */
+export function cookieValue(header: string | null | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    let value = part.slice(eq + 1).trim();
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    if (!value) return undefined;
+    try {
+      return decodeURIComponent(value);
+    } catch {
+      return value;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a cookie credential may be used for a request with these headers. Browsers attach
+ * cookies to cross-origin requests and WebSocket upgrades, so a cookie counts only when the
+ * request comes from the gateway's own origin (Origin host = Host), from an allowed origin, or
+ * from a non-browser client (no Origin, no Sec-Fetch-Site: cross-site).
+ */
+export function cookieOriginAllowed(
+  headers: { origin?: string | null; host?: string | null; secFetchSite?: string | null },
+  allowedOrigins: readonly string[],
+): boolean {
+  const origin = headers.origin?.trim();
+  if (!origin) return headers.secFetchSite?.trim().toLowerCase() !== 'cross-site';
+  if (allowedOrigins.includes(origin)) return true;
+  try {
+    const url = new URL(origin);
+    return !!headers.host && url.host.toLowerCase() === headers.host.trim().toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The credential of an HTTP request: the Bearer header first, then the `borealis_auth` cookie.
+ * Throws AuthError('origin_refused') for a cookie sent from a foreign origin.
+ */
+export function requestCredential(request: Request, auth: Pick<AuthConfig, 'cookieName' | 'allowedOrigins'>): Credential | null {
+  const header = bearerToken(request.headers.get('authorization'));
+  if (header) return { token: header, source: 'header' };
+  const cookie = cookieValue(request.headers.get('cookie'), auth.cookieName);
+  if (!cookie) return null;
+  let host = request.headers.get('host');
+  if (!host) {
+    try {
+      host = new URL(request.url).host;
+    } catch {
+      host = null;
+    }
+  }
+  const allowed = cookieOriginAllowed(
+    { origin: request.headers.get('origin'), host, secFetchSite: request.headers.get('sec-fetch-site') },
+    auth.allowedOrigins,
+  );
+  if (!allowed) throw new AuthError('origin_refused');
+  return { token: cookie, source: 'cookie' };
+}
+
+const jwtVerifiers = new WeakMap<AuthConfig, JwtVerifier>();
+
+function jwtVerifierFor(auth: AuthConfig): JwtVerifier | null {
+  if (!auth.jwt) return null;
+  let verifier = jwtVerifiers.get(auth);
+  if (!verifier) {
+    verifier = createJwtVerifier(auth.jwt, { clockToleranceSeconds: auth.clockToleranceSeconds });
+    jwtVerifiers.set(auth, verifier);
+  }
+  return verifier;
+}
+
+/** Verifies a token (session or JWT); throws AuthError / AuthUnavailableError. `now` applies to session tokens (jose reads the clock itself). */
+export async function verifyToken(token: string, auth: AuthConfig, now: Date = new Date()): Promise<TokenProof> {
+  if (looksLikeBorealisSession(token)) {
+    if (!auth.session) throw new AuthError('token_not_accepted', 'Borealis session tokens are not accepted: this gateway has no engine secret configured.');
+    const session = verifyBorealisSession(token, {
+      secret: auth.session.secret,
+      maxAgeSeconds: auth.session.maxAgeSeconds,
+      acceptLegacySha1: auth.session.acceptLegacySha1,
+      clockToleranceSeconds: auth.clockToleranceSeconds,
+      now,
+    });
+    return { username: session.username, authMethod: 'borealis-session', expiresAt: session.expiresAt };
+  }
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token)) throw new AuthError('token_invalid');
+  const verifier = jwtVerifierFor(auth);
+  if (!verifier) throw new AuthError('token_not_accepted', 'Integrator JWTs are not accepted: this gateway has no JWT verification configured.');
+  const jwt = await verifier.verify(token);
+  return { username: jwt.username, authMethod: 'jwt', expiresAt: jwt.expiresAt };
+}
+
+/** Re-reads the account of a verified proof; throws AuthError for refused accounts. */
+export async function loadIdentity(prisma: Db, proof: TokenProof): Promise<OperatorIdentity> {
+  try {
+    return await loadOperator(prisma, proof.username, { authMethod: proof.authMethod, expiresAt: proof.expiresAt });
+  } catch (error) {
+    if (error instanceof OperatorRefusedError) throw fromOperatorRefusal(error);
+    throw error;
+  }
+}
+
+/** Token -> identity (verification + account re-read); throws AuthError / AuthUnavailableError. */
+export async function authenticateToken(token: string, deps: AuthDeps): Promise<OperatorIdentity> {
+  return loadIdentity(deps.prisma, await verifyToken(token, deps.auth));
+}
+
+/**
+ * The identity of an HTTP request: null without a credential; a 401 GraphQLError
+ * (UNAUTHENTICATED, with `extensions.reason`) for a refused one; 503 (AUTH_UNAVAILABLE) when a
+ * JWKS cannot be read. Database errors propagate (the server masks them).
+ */
+export async function authenticateRequest(request: Request, deps: AuthDeps): Promise<OperatorIdentity | null> {
+  try {
+    const credential = requestCredential(request, deps.auth);
+    if (!credential) return null;
+    return await authenticateToken(credential.token, deps);
+  } catch (error) {
+    if (error instanceof AuthError) throw unauthenticatedError(error);
+    if (error instanceof AuthUnavailableError) {
+      console.error(`Authentication unavailable: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`);
+      throw authUnavailableError();
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The Yoga wiring (useOperatorAuth, withIdentity, createRequestAuthenticator) on a small Yoga
+ * instance over a real database: identity in the context, 401 responses for refused tokens,
+ * anonymous requests allowed through, one authentication per request.
+ */
+import type { GraphQLSchema } from 'graphql';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AuthDeps } from '../../src/auth/authenticate.js';
+import { mintBorealisSession } from '../../src/auth/borealis-session.js';
+import type { OperatorIdentity } from '../../src/auth/identity.js';
+import { createRequestAuthenticator, useOperatorAuth, withIdentity, type IdentityContext } from '../../src/auth/yoga-plugin.js';
+import { createPrismaClient, type Db } from '../../src/db/prisma.js';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from './helpers.js';
+
+let db: TestDatabase;
+let prisma: Db;
+let deps: AuthDeps;
+let userLookups = 0;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await insertTestUsers(db.pool);
+  const real = createPrismaClient(db.pool);
+  // Count engine.users lookups (one per authentication).
+  prisma = new Proxy(real, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver);
+      if (prop !== 'user') return value;
+      return new Proxy(value as object, {
+        get(users, method, r) {
+          const fn = Reflect.get(users, method, r);
+          if (method !== 'findFirst' || typeof fn !== 'function') return fn;
+          return (...args: unknown[]) => {
+            userLookups++;
+            return (fn as (...a: unknown[]) => unknown).apply(users, args);
+          };
+        },
+      });
+    },
+  }) as Db;
+  deps = { prisma, auth: testAuthConfig() };
+});
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await db?.drop();
+});
+
+const typeDefs = /* GraphQL */ `
+  type Query {
+    health: String!
+    whoami: String
+    scope: [Int!]
+    sameIdentity: Boolean!
+  }
+`;
+
+function resolvers() {
+  return {
+    Query: {
+      health: () => 'ok',
+      whoami: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.identity?.username ?? null,
+      scope: (_: unknown, __: unknown, ctx: IdentityContext) => (ctx.identity?.siteIds ? [...ctx.identity.siteIds] : null),
+      sameIdentity: (_: unknown, __: unknown, ctx: IdentityContext & { fromFactory?: OperatorIdentity | null }) => ctx.fromFactory === ctx.identity,
+    },
+  };
+}
+
+/** A Yoga with the plugin AND the context helper: both must share one authentication. */
+function pluginYoga() {
+  return createYoga({
+    schema: createSchema({ typeDefs, resolvers: resolvers() }) as GraphQLSchema,
+    plugins: [useOperatorAuth(deps)],
+    context: withIdentity(deps, ({ identity }) => ({ fromFactory: identity })),
+    logging: false,
+  });
+}
+
+/** The way app.ts uses it: `services.authenticate(request)` in the context factory. */
+function servicesYoga() {
+  const authenticate = createRequestAuthenticator(deps);
+  return createYoga({
+    schema: createSchema({ typeDefs, resolvers: resolvers() }) as GraphQLSchema,
+    context: async ({ request }) => ({ identity: await authenticate(request) }),
+    logging: false,
+  });
+}
+
+async function post(yoga: ReturnType<typeof pluginYoga> | ReturnType<typeof servicesYoga>, query: string, headers: Record<string, string> = {}) {
+  const response = await yoga.fetch('http://gateway.test/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  });
+  return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
+}
+
+describe.each([
+  ['useOperatorAuth + withIdentity', pluginYoga],
+  ['createRequestAuthenticator in a context factory', servicesYoga],
+])('%s', (_name, makeYoga) => {
+  it('anonymous: the health query works, identity is null', async () => {
+    const { status, body } = await post(makeYoga(), '{ health whoami }');
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { health: 'ok', whoami: null } });
+  });
+
+  it('a session cookie or a JWT bearer puts the re-read identity in the context', async () => {
+    const yoga = makeYoga();
+    const cookie = `borealis_auth=${mintBorealisSession({ secret: ENGINE_SECRET, username: 'ALICE', role: 'Admin' })}`;
+    const viaCookie = await post(yoga, '{ whoami scope }', { cookie });
+    expect(viaCookie.body).toEqual({ data: { whoami: 'Alice', scope: [expect.any(Number)] } });
+    const viaJwt = await post(yoga, '{ whoami scope }', { authorization: `Bearer ${await jwt({ sub: 'admin' })}` });
+    expect(viaJwt.body).toEqual({ data: { whoami: 'admin', scope: null } });
+  });
+
+  it('a refused token answers HTTP 401 with UNAUTHENTICATED, no data, no stack, no token', async () => {
+    const yoga = makeYoga();
+    const expired = await jwt({ exp: now() - 120 });
+    const { status, body } = await post(yoga, '{ health }', { authorization: `Bearer ${expired}` });
+    expect(status).toBe(401);
+    expect(body.data ?? null).toBeNull();
+    expect(body.errors).toEqual([
+      { message: 'The authentication token has expired. Sign in again.', extensions: { code: 'UNAUTHENTICATED', reason: 'token_expired' } },
+    ]);
+    expect(JSON.stringify(body)).not.toContain(expired.split('.')[2]!.slice(0, 10));
+
+    const disabled = await post(yoga, '{ health }', { cookie: `borealis_auth=${mintBorealisSession({ secret: ENGINE_SECRET, username: 'dirdis' })}` });
+    expect(disabled.status).toBe(401);
+    expect(disabled.body.errors?.[0]).toEqual({ message: 'This directory account is disabled.', extensions: { code: 'UNAUTHENTICATED', reason: 'account_disabled' } });
+
+    const forged = await post(yoga, '{ health }', { authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.c2lnbmF0dXJl' });
+    expect(forged.status).toBe(401);
+    expect(forged.body.errors?.[0]?.extensions).toEqual({ code: 'UNAUTHENTICATED', reason: 'token_invalid' });
+  });
+});
+
+describe('one authentication per request', () => {
+  it('the plugin and the context helper share one engine.users lookup', async () => {
+    const yoga = pluginYoga();
+    const before = userLookups;
+    const { body } = await post(yoga, '{ whoami sameIdentity }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
+    expect(body).toEqual({ data: { whoami: 'nosite', sameIdentity: true } });
+    expect(userLookups - before).toBe(1);
+    // A second request authenticates again (identity is never cached across requests).
+    await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
+    expect(userLookups - before).toBe(2);
+  });
+});
