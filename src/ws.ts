@@ -6,11 +6,13 @@
  */
 import type { Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { specifiedRules, validate } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { createScope } from './auth/scope.js';
 import type { WebSocketAuth } from './auth/websocket.js';
 import type { GatewayContext, GatewayServices } from './context.js';
+import { armorValidationRules } from './http/security.js';
 import { Loaders } from './loaders/index.js';
 import { gatewaySchema } from './schema/index.js';
 
@@ -19,10 +21,12 @@ export interface GatewayWebSocket {
 }
 
 export function attachWebSocket(server: Server, services: GatewayServices, auth: WebSocketAuth): GatewayWebSocket {
+  const armorRules = armorValidationRules(services.config.security);
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: services.config.security.maxBodyBytes });
   const disposable = useServer(
     {
       schema: gatewaySchema(),
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...armorRules]),
       onConnect: (ctx) => auth.onConnect(ctx),
       onSubscribe: (ctx, id, payload) => auth.onSubscribe(ctx, id, payload),
       onClose: (ctx, code, reason) => auth.onClose(ctx, code, reason),

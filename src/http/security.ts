@@ -10,7 +10,11 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../config/env.js';
 
@@ -18,11 +22,16 @@ import type { SecurityConfig } from '../config/env.js';
  * armor reports a refusal to its onReject handlers and then throws a plain "Syntax Error". The
  * handler throws first, with a message without that prefix and a code clients can branch on.
  */
-function refuseWith(code: string) {
+function refuseWith(code: string, mode: 'throw' | 'report' = 'throw') {
+  const coded = (error: GraphQLError) =>
+    new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, http: { status: 400 } } });
   return {
+    // 'report' (WebSocket validation): the error joins the validation result, nothing is thrown.
+    propagateOnRejection: mode === 'throw',
     onReject: [
-      (_context: unknown, error: GraphQLError) => {
-        throw new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, http: { status: 400 } } });
+      (context: ValidationContext | null, error: GraphQLError) => {
+        if (mode === 'report' && context) context.reportError(coded(error));
+        else throw coded(error);
       },
     ],
   };
@@ -52,25 +61,43 @@ function useBodyLimit(maxBodyBytes: number): Plugin {
   };
 }
 
+/** The armor limits, shared by HTTP (envelop plugin) and WebSocket operations (validation rules). */
+function armorOptions(config: SecurityConfig, mode: 'throw' | 'report' = 'throw') {
+  return {
+    maxDepth: { n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...refuseWith('QUERY_TOO_DEEP', mode) },
+    maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES', mode) },
+    maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS', mode) },
+    maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES', mode) },
+    costLimit: {
+      maxCost: config.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      ignoreIntrospection: true,
+      ...refuseWith('QUERY_TOO_COMPLEX', mode),
+    },
+  };
+}
+
+/**
+ * graphql-ws validates operations itself: the same limits as validation rules. (A WebSocket
+ * message is bounded by the server's maxPayload instead of a token count.)
+ */
+export function armorValidationRules(config: SecurityConfig): ValidationRule[] {
+  const options = armorOptions(config, 'report');
+  return [
+    maxDepthRule(options.maxDepth),
+    maxAliasesRule(options.maxAliases),
+    maxDirectivesRule(options.maxDirectives),
+    costLimitRule(options.costLimit),
+  ];
+}
+
 export function securityPlugins(config: SecurityConfig): Plugin[] {
   const plugins: Plugin[] = [
     useBodyLimit(config.maxBodyBytes),
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
-    EnvelopArmorPlugin({
-      maxDepth: { n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...refuseWith('QUERY_TOO_DEEP') },
-      maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES') },
-      maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS') },
-      maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES') },
-      costLimit: {
-        maxCost: config.maxCost,
-        objectCost: 2,
-        scalarCost: 1,
-        depthCostFactor: 1.5,
-        ignoreIntrospection: true,
-        ...refuseWith('QUERY_TOO_COMPLEX'),
-      },
-      blockFieldSuggestion: { enabled: true },
-    }) as Plugin,
+    EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection());
   return plugins;

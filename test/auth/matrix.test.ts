@@ -215,3 +215,26 @@ describe('identity matrix: WebSocket handshake', () => {
     expect(await handshake(who)).toEqual(expected);
   });
 });
+
+describe('WebSocket operations keep the HTTP limits', () => {
+  it('refuses a depth bomb with QUERY_TOO_DEEP and keeps the socket usable', async () => {
+    const client = createClient({
+      url: `ws://127.0.0.1:${port}/graphql`,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${tokens.admin}` },
+      retryAttempts: 0,
+    });
+    const run = (query: string) =>
+      new Promise<{ data?: unknown; errors?: Array<{ extensions?: { code?: string } }> }>((resolve) => {
+        client.subscribe({ query }, { next: (r) => resolve(r as never), error: (e) => resolve({ errors: e as never }), complete: () => {} });
+      });
+    try {
+      const bomb = `{ devices { edges { node { ${'incidents { watchdog { '.repeat(6)}name${' } }'.repeat(6)} } } } }`;
+      const refused = await run(bomb);
+      expect(refused.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_DEEP');
+      expect(await run('{ me { username } }')).toEqual({ data: { me: { username: 'admin' } } });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
