@@ -10,6 +10,7 @@
  * - Activity and Ansible recaps: by their device's site.
  * - Runs and jobs: by their resolved targets (every resolved target inside the operator's sites).
  * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
+ * - Admin-only tables (operators, credentials, patch management, workflows, ...): `adminOnly`.
  */
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/prisma.js';
@@ -24,9 +25,9 @@ export interface Scope {
   sites(): Prisma.SiteWhereInput;
   devices(): Prisma.DeviceWhereInput;
   /** For models with their own site_id column. */
-  bySiteId(): { siteId?: { in: number[] }; OR?: [] };
+  bySiteId(): { siteId?: { in: number[] } };
   /** For models that name their device by hostname through a Prisma relation `device`. */
-  byDevice(): { device?: { is: Prisma.DeviceWhereInput }; OR?: [] };
+  byDevice(): { device?: { is: Prisma.DeviceWhereInput } };
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   runIds(): Promise<bigint[] | null>;
@@ -72,6 +73,17 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
       SELECT DISTINCT filter_id::bigint AS id FROM engine.device_filter_sites WHERE site_id = ANY(${siteArray})`),
     canSeeSite: (siteId) => siteId !== null && siteId !== undefined && (sites === null || sites.includes(Number(siteId))),
   };
+}
+
+/**
+ * For admin-only tables: nothing is added for an Admin, no row matches for anyone else. The
+ * condition is an empty `in` on a key column (`id` unless told), which Prisma renders as FALSE at
+ * any depth. Never `{ OR: [] }`: Prisma 7 renders an empty `OR` nested in an `AND` as TRUE.
+ */
+export function adminOnly(scope: Scope): { id?: { in: never[] } };
+export function adminOnly<const K extends string>(scope: Scope, key: K): Partial<Record<K, { in: never[] }>>;
+export function adminOnly(scope: Scope, key = 'id'): Partial<Record<string, { in: never[] }>> {
+  return scope.isAdmin ? {} : { [key]: { in: [] } };
 }
 
 /** `{ id: { in: ids } }` for a scope id set, nothing added when unrestricted. */

@@ -1,9 +1,14 @@
 /**
  * The two batching shapes the read API needs, on top of DataLoader: "one row per key" and "all rows
- * of a key". Each batch is one `WHERE key IN (...)` statement, issued when the resolvers of one
- * level of the query have all asked; the connection is released before any row is shaped.
+ * of a key", and the loader factories most relations use on top of them: rows by id and child rows
+ * by an int4 key column. Each batch is one `WHERE key IN (...)` statement, issued when the
+ * resolvers of one level of the query have all asked; the connection is released before any row
+ * is shaped.
  */
 import DataLoader from 'dataloader';
+import type { Scope } from '../auth/scope.js';
+import type { Db } from '../db/prisma.js';
+import type { LoaderFactory } from './index.js';
 
 /** Keys are compared by their string form: bigint ids, int4 foreign keys and text all work. */
 const cacheKeyFn = (key: unknown) => String(key);
@@ -47,4 +52,41 @@ export function manyLoader<K, R>(
 export function once<T>(compute: () => Promise<T>): () => Promise<T> {
   let value: Promise<T> | undefined;
   return () => (value ??= compute());
+}
+
+/** Loader keys (int4 foreign keys or int8 ids) as the distinct bigint ids of an `id IN (...)`. */
+export function bigintKeys(keys: readonly (number | bigint)[]): bigint[] {
+  return [...new Set(keys.map((key) => BigInt(key)))];
+}
+
+/**
+ * Rows by their int8 `id`, for the int4 (or int8) columns that point at them. `fetch` adds the
+ * row's scope to its SQL `where`: an id out of scope loads as null, like one that does not exist.
+ */
+export function byId<R extends { id: bigint }>(
+  fetch: (prisma: Db, scope: Scope, ids: bigint[]) => Promise<R[]>,
+): LoaderFactory<DataLoader<number | bigint, R | null>> {
+  return (prisma, scope) => oneLoader((ids) => fetch(prisma, scope, bigintKeys(ids)), (row) => row.id);
+}
+
+/** All rows of a child table by its int4 key column (`fetch` scopes and orders them). */
+export function childrenBy<R>(
+  fetch: (prisma: Db, scope: Scope, keys: number[]) => Promise<R[]>,
+  keyOf: (row: R) => number | null,
+): LoaderFactory<DataLoader<number | bigint, R[]>> {
+  return (prisma, scope) => manyLoader((keys) => fetch(prisma, scope, [...new Set(keys.map(Number))]), keyOf);
+}
+
+/**
+ * One loader factory per filter value (a status list, ...), so that a filtered relation still
+ * batches across every parent that asks with the same filter.
+ */
+export function perFilter<F, T>(make: (filter: F) => LoaderFactory<T>): (filter: F) => LoaderFactory<T> {
+  const factories = new Map<string, LoaderFactory<T>>();
+  return (filter) => {
+    const key = JSON.stringify(filter ?? null);
+    let factory = factories.get(key);
+    if (!factory) factories.set(key, (factory = make(filter)));
+    return factory;
+  };
 }

@@ -9,13 +9,14 @@
 import type { GatewayContext } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { deviceByHostname } from './device-loaders.js';
 import { DeviceNode } from './devices.js';
 import { requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
-import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, pageSize, siteIdsWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
+import { activityById, jobById, runById } from './job-loaders.js';
+import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, siteIdsWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
 import { ActivityNode, JobNode, RunNode } from './jobs.js';
-import { scopedActivityById, scopedJobById, scopedRunById } from './scheduler.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate } from './values.js';
 
@@ -51,18 +52,18 @@ export const AnsiblePlayRecapNode = builder.prismaNode('AnsiblePlayRecap', {
       type: JobNode,
       nullable: true,
       description: 'The scheduled job, when it exists and is in the operator\'s scope.',
-      resolve: (r, _a, ctx) => (r.scheduledJobId === null ? null : ctx.loaders.use(scopedJobById).load(r.scheduledJobId)),
+      resolve: (r, _a, ctx) => (r.scheduledJobId === null ? null : ctx.loaders.use(jobById).load(r.scheduledJobId)),
     }),
     scheduledRun: t.field({
       type: RunNode,
       nullable: true,
       description: 'The scheduled-job run, when it exists and is in the operator\'s scope.',
-      resolve: (r, _a, ctx) => (r.scheduledRunId === null ? null : ctx.loaders.use(scopedRunById).load(r.scheduledRunId)),
+      resolve: (r, _a, ctx) => (r.scheduledRunId === null ? null : ctx.loaders.use(runById).load(r.scheduledRunId)),
     }),
     activity: t.field({
       type: ActivityNode,
       nullable: true,
-      resolve: (r, _a, ctx) => (r.activityJobId === null ? null : ctx.loaders.use(scopedActivityById).load(r.activityJobId)),
+      resolve: (r, _a, ctx) => (r.activityJobId === null ? null : ctx.loaders.use(activityById).load(r.activityJobId)),
     }),
   }),
 });
@@ -112,18 +113,16 @@ function recapsWhere(where: typeof AnsiblePlayRecapWhere.$inferInput | null | un
 }
 
 builder.queryField('ansiblePlayRecaps', (t) =>
-  t.prismaConnection({
-    type: 'AnsiblePlayRecap',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
-    args: { where: t.arg({ type: AnsiblePlayRecapWhere }), orderBy: t.arg({ type: recapOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.ansiblePlayRecap.findMany({
-        ...query,
-        where: recapsWhere(args.where, ctx),
-        orderBy: args.orderBy ? recapOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.ansiblePlayRecap.count({ where: recapsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'AnsiblePlayRecap',
+      cursor: 'id',
+      description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
+      filter: AnsiblePlayRecapWhere,
+      where: recapsWhere,
+      order: recapOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.ansiblePlayRecap,
+    }),
+  ),
 );

@@ -9,38 +9,25 @@
  * - created_at / updated_at / *_seen_at are ISO text in several spellings: time ranges compare the
  *   parsed instant in SQL; ordering by them follows the stored text (UTC, right to the second).
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/prisma.js';
-import { oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import { adminOnly } from '../auth/scope.js';
 import { builder } from './builder.js';
-import type { DeviceRow } from './device-loaders.js';
+import { listConnection } from './connections.js';
+import { deviceByGuid } from './device-loaders.js';
 import { DeviceNode } from './devices.js';
 import { ApprovalStatusEnum } from './enums.js';
 import { badInput, requireAdmin, requireOperator } from './errors.js';
-import { defineOrder, IdFilter, intIdWhere, pageSize, siteIdsWhere, statusWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
-import { adminOnly, userById, userByUsername, UserNode } from './operators.js';
-import { siteById, SiteNode } from './sites.js';
-import { canonicalGuid, isoTextToDate } from './values.js';
+import { defineOrder, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
+import { userById, userByUsername, UserNode } from './operators.js';
+import { siteOf, SiteNode } from './sites.js';
+import { isoTextToDate } from './values.js';
 
 /** approved_by_user_id value Borealis writes for a site auto-approval window. */
 export const SITE_AUTO_APPROVAL = 'site_auto_approval';
 
 const MAX_BIGINT = 9223372036854775807n;
-
-/** Devices by GUID, compared upper-case like Borealis, within the operator's device scope. */
-const deviceByGuid: LoaderFactory<DataLoader<string, DeviceRow | null>> = (prisma, scope) =>
-  oneLoader(
-    (guids) =>
-      prisma.device.findMany({
-        where: { guid: { in: [...new Set(guids.map(canonicalGuid))], mode: 'insensitive' }, ...scope.devices() },
-        include: { deviceSite: { select: { siteId: true } } },
-      }),
-    (device) => device.guid,
-    (guid) => canonicalGuid(String(guid)),
-  );
 
 // ---------------------------------------------------------------- ISO-text time ranges
 
@@ -122,7 +109,7 @@ export const DeviceApprovalNode = builder.prismaNode('DeviceApproval', {
     site: t.field({
       type: SiteNode,
       nullable: true,
-      resolve: (a, _args, ctx) => (a.siteId === null ? null : ctx.loaders.use(siteById).load(a.siteId)),
+      resolve: (a, _args, ctx) => siteOf(a.siteId, ctx),
     }),
     device: t.field({
       type: DeviceNode,
@@ -196,22 +183,20 @@ async function approvalsWhere(
 }
 
 builder.queryField('deviceApprovals', (t) =>
-  t.prismaConnection({
-    type: 'DeviceApproval',
-    cursor: 'id',
-    ...pageSize,
-    description:
-      'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
-      'Wrong enrollment codes are `enrollmentCodeFailures`.',
-    args: { where: t.arg({ type: DeviceApprovalWhere }), orderBy: t.arg({ type: approvalOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.deviceApproval.findMany({
-        ...query,
-        where: await approvalsWhere(args.where, ctx),
-        orderBy: args.orderBy ? approvalOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.deviceApproval.count({ where: await approvalsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'DeviceApproval',
+      cursor: 'id',
+      description:
+        'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
+        'Wrong enrollment codes are `enrollmentCodeFailures`.',
+      filter: DeviceApprovalWhere,
+      where: approvalsWhere,
+      order: approvalOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.deviceApproval,
+    }),
+  ),
 );
 
 // ---------------------------------------------------------------- enrollment-code failures
@@ -273,20 +258,18 @@ async function failuresWhere(
 }
 
 builder.queryField('enrollmentCodeFailures', (t) =>
-  t.prismaConnection({
-    type: 'EnrollmentCodeFailure',
-    cursor: 'id',
-    ...pageSize,
-    description:
-      'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
-      'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
-    args: { where: t.arg({ type: EnrollmentCodeFailureWhere }), orderBy: t.arg({ type: failureOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.enrollmentCodeFailure.findMany({
-        ...query,
-        where: await failuresWhere(args.where, ctx),
-        orderBy: args.orderBy ? failureOrder.toPrisma(args.orderBy, 'LAST_SEEN_AT') : [{ lastSeenAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.enrollmentCodeFailure.count({ where: await failuresWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'EnrollmentCodeFailure',
+      cursor: 'id',
+      description:
+        'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
+        'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
+      filter: EnrollmentCodeFailureWhere,
+      where: failuresWhere,
+      order: failureOrder,
+      defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.enrollmentCodeFailure,
+    }),
+  ),
 );

@@ -31,6 +31,7 @@ import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../gen
 import { oneLoader } from '../loaders/batch.js';
 import type { LoaderFactory } from '../loaders/index.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { badInput, requireOperator } from './errors.js';
 import { defineOrder, pageSize, StringFilter, stringWhere, TimeRange } from './inputs.js';
 import { storedJson } from './stored-json.js';
@@ -454,18 +455,16 @@ function catalogStatesWhere(
 }
 
 builder.queryField('officialCatalogStates', (t) =>
-  t.prismaConnection({
-    type: 'OfficialCatalogState',
-    cursor: 'assemblyGuid',
-    ...pageSize,
-    description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
-    args: { where: t.arg({ type: OfficialCatalogStateWhere }), orderBy: t.arg({ type: catalogStateOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.officialCatalogState.findMany({
-        ...query,
-        where: catalogStatesWhere(args.where, ctx),
-        orderBy: catalogStateOrder.toPrisma(args.orderBy, 'ASSEMBLY_GUID'),
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.officialCatalogState.count({ where: catalogStatesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'OfficialCatalogState',
+      cursor: 'assemblyGuid',
+      description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
+      filter: OfficialCatalogStateWhere,
+      where: catalogStatesWhere,
+      order: catalogStateOrder,
+      defaultOrder: 'ASSEMBLY_GUID',
+      delegate: (prisma) => prisma.officialCatalogState,
+    }),
+  ),
 );

@@ -2,7 +2,7 @@
  * The one Pothos builder of the gateway. Domain files (src/schema/*.ts) add their types to it;
  * src/schema/index.ts imports them all and builds the schema.
  */
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.js';
@@ -64,3 +64,6 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.queryType({});
+
+/** The builder's schema types, for helpers that take Pothos refs as parameters. */
+export type GatewaySchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;

@@ -3,26 +3,21 @@
  * (password, private key, passphrase, become password: `*_encrypted`, Aegis envelopes) are never
  * returned; a `...Set` flag only says whether one is stored. Also the credential of a scheduled job.
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { Credential, Prisma } from '../generated/prisma/client.js';
-import { oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { adminOnly } from '../auth/scope.js';
+import { byId } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { requireAdmin } from './errors.js';
 import { parseBigId } from './ids.js';
-import { bigIdWhere, defineOrder, IdFilter, pageSize, siteIdsWhere, StringFilter, stringWhere } from './inputs.js';
-import { adminOnly } from './operators.js';
-import { siteById, SiteNode } from './sites.js';
+import { bigIdWhere, defineOrder, IdFilter, siteIdsWhere, StringFilter, stringWhere } from './inputs.js';
+import { siteOf, SiteNode } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate, parseStoredJson } from './values.js';
 
 /** Credentials by id (scheduled_jobs.credential_id is an int4 without FK). Admin only, in SQL. */
-export const credentialById: LoaderFactory<DataLoader<number | bigint, Credential | null>> = (prisma, scope) =>
-  oneLoader(
-    (ids) => prisma.credential.findMany({ where: { id: { in: [...new Set(ids.map((id) => BigInt(id)))] }, AND: [adminOnly(scope)] } }),
-    (credential) => credential.id,
-  );
+export const credentialById = byId((prisma, scope, ids) => prisma.credential.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
 
 const isSet = (value: Uint8Array | null) => value !== null && value.length > 0;
 
@@ -56,7 +51,7 @@ export const CredentialNode = builder.prismaNode('Credential', {
     site: t.field({
       type: SiteNode,
       nullable: true,
-      resolve: (c, _args, ctx) => (c.siteId === null ? null : ctx.loaders.use(siteById).load(c.siteId)),
+      resolve: (c, _args, ctx) => siteOf(c.siteId, ctx),
     }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => epochToDate(c.createdAt) }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (c) => epochToDate(c.updatedAt) }),
@@ -99,16 +94,18 @@ function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | und
 }
 
 builder.queryField('credentials', (t) =>
-  t.prismaConnection({
-    type: 'Credential',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
-    args: { where: t.arg({ type: CredentialWhere }), orderBy: t.arg({ type: credentialOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.credential.findMany({ ...query, where: credentialsWhere(args.where, ctx), orderBy: credentialOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: (_root, args, ctx) => ctx.prisma.credential.count({ where: credentialsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Credential',
+      cursor: 'id',
+      description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
+      filter: CredentialWhere,
+      where: credentialsWhere,
+      order: credentialOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.credential,
+    }),
+  ),
 );
 
 // The credential a scheduled job runs with (jobs.ts defines ScheduledJob).

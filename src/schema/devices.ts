@@ -11,8 +11,9 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { manyLoader } from '../loaders/batch.js';
 import type { LoaderFactory } from '../loaders/index.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { requireOperator } from './errors.js';
-import { defineOrder, epochRangeWhere, pageSize, siteIdsWhere, StringFilter, stringWhere, statusWhere, TimeRange } from './inputs.js';
+import { defineOrder, epochRangeWhere, siteIdsWhere, StringFilter, stringWhere, statusWhere, TimeRange } from './inputs.js';
 import { siteById, SiteNode } from './sites.js';
 import { boundedFirst, IncidentStateEnum } from './enums.js';
 import { storedJson } from './stored-json.js';
@@ -237,14 +238,16 @@ function devicesWhere(where: typeof DeviceWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('devices', (t) =>
-  t.prismaConnection({
-    type: 'Device',
-    cursor: 'guid',
-    ...pageSize,
-    description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
-    args: { where: t.arg({ type: DeviceWhere }), orderBy: t.arg({ type: deviceOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.device.findMany({ ...query, where: devicesWhere(args.where, ctx), orderBy: deviceOrder.toPrisma(args.orderBy, 'HOSTNAME') }),
-    totalCount: (_root, args, ctx) => ctx.prisma.device.count({ where: devicesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Device',
+      cursor: 'guid',
+      description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
+      filter: DeviceWhere,
+      where: devicesWhere,
+      order: deviceOrder,
+      defaultOrder: 'HOSTNAME',
+      delegate: (prisma) => prisma.device,
+    }),
+  ),
 );

@@ -7,8 +7,11 @@ import { builder } from './builder.js';
 import { badInput } from './errors.js';
 import { MAX_PAGE_SIZE } from './inputs.js';
 
-/** `Timed Out` -> TIMED_OUT, `stale_data` -> STALE_DATA; the enum's value is the stored string. */
-function valueSet(name: string, description: string, stored: readonly string[]) {
+/**
+ * A filter enum over a documented value set: `Timed Out` -> TIMED_OUT, `stale_data` -> STALE_DATA.
+ * The enum's internal value is the stored string, matched case-insensitively with `statusWhere`.
+ */
+export function valueSet(name: string, description: string, stored: readonly string[]) {
   const values = Object.fromEntries(stored.map((value) => [value.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), { value }]));
   return builder.enumType(name, { description, values: values as Record<string, { value: string }> });
 }
@@ -39,4 +42,10 @@ export function boundedFirst(first: number | null | undefined, fallback = 20): n
   const value = first ?? fallback;
   if (value < 0 || value > MAX_PAGE_SIZE) throw badInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE} (got ${value}).`);
   return value;
+}
+
+/** The first `first` rows of a nested list; `first` is checked (boundedFirst) before anything loads. */
+export async function firstRows<T>(first: number | null | undefined, load: () => PromiseLike<T[]>): Promise<T[]> {
+  const limit = boundedFirst(first);
+  return (await load()).slice(0, limit);
 }

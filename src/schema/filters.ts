@@ -12,37 +12,31 @@
  *   them globally ("views are globally stored", "Global Agent Metadata Field descriptions"), so
  *   every signed-in operator reads all of them (requireOperator).
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { DeviceFilter, DeviceFilterSite, Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { idScope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import { byId, childrenBy } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { requireOperator } from './errors.js';
 import { parseBigId, parseIntId } from './ids.js';
-import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, pageSize, siteIdsWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
-import { flagWhere } from './scheduler.js';
-import { siteById, SiteNode } from './sites.js';
+import { bigIdWhere, defineOrder, epochRangeWhere, flagWhere, IdFilter, siteIdsWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
+import { SiteNode, sitesOf } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate, flagToBoolean } from './values.js';
 
 // ---------------------------------------------------------------- loaders
 
 /** Device filters by id (int4 foreign keys elsewhere point at the int8 id), with the filter scope. */
-export const filterById: LoaderFactory<DataLoader<number | bigint, DeviceFilter | null>> = (prisma, scope) =>
-  oneLoader(
-    async (ids) =>
-      prisma.deviceFilter.findMany({ where: { id: { in: [...new Set(ids.map((id) => BigInt(id)))] }, AND: [idScope(await scope.filterIds())] } }),
-    (filter) => filter.id,
-  );
+export const filterById = byId(async (prisma, scope, ids) =>
+  prisma.deviceFilter.findMany({ where: { id: { in: ids }, AND: [idScope(await scope.filterIds())] } }),
+);
 
 /** device_filter_sites rows of each filter, limited to the operator's sites. */
-const siteRowsOfFilter: LoaderFactory<DataLoader<bigint, DeviceFilterSite[]>> = (prisma, scope) =>
-  manyLoader(
-    (ids) => prisma.deviceFilterSite.findMany({ where: { filterId: { in: ids.map(Number) }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
-    (row) => row.filterId,
-  );
+const siteRowsOfFilter = childrenBy(
+  (prisma, scope, ids) => prisma.deviceFilterSite.findMany({ where: { filterId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
+  (row) => row.filterId,
+);
 
 // ---------------------------------------------------------------- types
 
@@ -76,11 +70,7 @@ export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
     sites: t.field({
       type: [SiteNode],
       description: 'The sites of the filter (device_filter_sites) that the operator can see; empty for a global filter.',
-      resolve: async (f, _a, ctx) => {
-        const rows = await ctx.loaders.use(siteRowsOfFilter).load(f.id);
-        const sites = await Promise.all(rows.map((row) => ctx.loaders.use(siteById).load(row.siteId)));
-        return sites.filter((site) => site !== null);
-      },
+      resolve: async (f, _a, ctx) => sitesOf((await ctx.loaders.use(siteRowsOfFilter).load(f.id)).map((row) => row.siteId), ctx),
     }),
   }),
 });
@@ -162,16 +152,18 @@ async function deviceFiltersWhere(
 }
 
 builder.queryField('deviceFilters', (t) =>
-  t.prismaConnection({
-    type: 'DeviceFilter',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
-    args: { where: t.arg({ type: DeviceFilterWhere }), orderBy: t.arg({ type: deviceFilterOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.deviceFilter.findMany({ ...query, where: await deviceFiltersWhere(args.where, ctx), orderBy: deviceFilterOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.deviceFilter.count({ where: await deviceFiltersWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'DeviceFilter',
+      cursor: 'id',
+      description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
+      filter: DeviceFilterWhere,
+      where: deviceFiltersWhere,
+      order: deviceFilterOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.deviceFilter,
+    }),
+  ),
 );
 
 const DeviceListViewWhere = builder.inputType('DeviceListViewWhere', {
@@ -189,16 +181,18 @@ function deviceListViewsWhere(where: typeof DeviceListViewWhere.$inferInput | nu
 }
 
 builder.queryField('deviceListViews', (t) =>
-  t.prismaConnection({
-    type: 'DeviceListView',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Saved device-list views (global), by name by default.',
-    args: { where: t.arg({ type: DeviceListViewWhere }), orderBy: t.arg({ type: deviceListViewOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.deviceListView.findMany({ ...query, where: deviceListViewsWhere(args.where, ctx), orderBy: deviceListViewOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: (_root, args, ctx) => ctx.prisma.deviceListView.count({ where: deviceListViewsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'DeviceListView',
+      cursor: 'id',
+      description: 'Saved device-list views (global), by name by default.',
+      filter: DeviceListViewWhere,
+      where: deviceListViewsWhere,
+      order: deviceListViewOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.deviceListView,
+    }),
+  ),
 );
 
 const MetadataFieldDefinitionWhere = builder.inputType('MetadataFieldDefinitionWhere', {
@@ -232,18 +226,16 @@ function metadataFieldsWhere(
 }
 
 builder.queryField('metadataFieldDefinitions', (t) =>
-  t.prismaConnection({
-    type: 'MetadataFieldDefinition',
-    cursor: 'fieldNumber',
-    ...pageSize,
-    description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
-    args: { where: t.arg({ type: MetadataFieldDefinitionWhere }), orderBy: t.arg({ type: metadataFieldOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.metadataFieldDefinition.findMany({
-        ...query,
-        where: metadataFieldsWhere(args.where, ctx),
-        orderBy: metadataFieldOrder.toPrisma(args.orderBy, 'FIELD_NUMBER'),
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.metadataFieldDefinition.count({ where: metadataFieldsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'MetadataFieldDefinition',
+      cursor: 'fieldNumber',
+      description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
+      filter: MetadataFieldDefinitionWhere,
+      where: metadataFieldsWhere,
+      order: metadataFieldOrder,
+      defaultOrder: 'FIELD_NUMBER',
+      delegate: (prisma) => prisma.metadataFieldDefinition,
+    }),
+  ),
 );

@@ -3,7 +3,8 @@
  * `where`/`orderBy`. Inputs are typed in GraphQL; the translation is the only place that knows
  * how Borealis stores a value (epoch ints vs ISO text, case-insensitive status strings).
  */
-import { builder } from './builder.js';
+import type { InputObjectRef } from '@pothos/core';
+import { builder, type GatewaySchemaTypes } from './builder.js';
 import { badInput } from './errors.js';
 import { parseBigId, parseIntId } from './ids.js';
 
@@ -72,6 +73,12 @@ export function statusWhere(values: readonly string[] | null | undefined) {
   return { in: [...values], mode: 'insensitive' as const };
 }
 
+/** A Boolean filter over a 0/1 flag column: Borealis reads any non-zero value as true. */
+export function flagWhere(value: boolean | null | undefined): number | { not: number } | undefined {
+  if (value === null || value === undefined) return undefined;
+  return value ? { not: 0 } : 0;
+}
+
 /** IdFilter over a bigint id column. */
 export function bigIdWhere(filter: IdFilterValue, what = 'id') {
   if (!filter) return undefined;
@@ -107,11 +114,27 @@ export function siteIdsWhere(ids: readonly string[] | null | undefined) {
   return intIdWhere({ in: [...ids] }, 'siteId');
 }
 
+/** A `<Name>Order` input value. */
+export interface OrderValue<K extends string> {
+  field: K;
+  direction?: 'ASC' | 'DESC' | null;
+}
+
+/** What defineOrder returns: the `<Name>Order` input and its translation to a Prisma orderBy list. */
+export interface OrderDefinition<K extends string> {
+  Order: InputObjectRef<GatewaySchemaTypes, OrderValue<K>>;
+  toPrisma: (order: OrderValue<K> | null | undefined, fallback: K) => Array<Record<string, 'asc' | 'desc'>>;
+}
+
 /**
  * Declares `<Name>OrderField` enum + `<Name>Order` input, and returns a translator to a Prisma
  * orderBy list that always ends with the id, so pages and cursors are stable.
  */
-export function defineOrder<const F extends Record<string, string>>(name: string, fields: F, tieBreaker: string) {
+export function defineOrder<const F extends Record<string, string>>(
+  name: string,
+  fields: F,
+  tieBreaker: string,
+): OrderDefinition<keyof F & string> {
   const keys = Object.keys(fields) as Array<keyof F & string>;
   const Field = builder.enumType(`${name}OrderField` as string, { values: keys });
   const Order = builder.inputType(`${name}Order`, {
@@ -120,12 +143,14 @@ export function defineOrder<const F extends Record<string, string>>(name: string
       direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
     }),
   });
-  const toPrisma = (order: { field: keyof F; direction?: 'ASC' | 'DESC' | null } | null | undefined, fallback: keyof F) => {
+  const toPrisma = (order: OrderValue<keyof F & string> | null | undefined, fallback: keyof F & string) => {
     const field = fields[order?.field ?? fallback]!;
     const direction = (order?.direction ?? 'ASC') === 'DESC' ? 'desc' : 'asc';
     const list: Array<Record<string, 'asc' | 'desc'>> = [{ [field]: direction }];
     if (field !== tieBreaker) list.push({ [tieBreaker]: direction });
     return list;
   };
-  return { Order, toPrisma };
+  // For a concrete F, Pothos infers exactly OrderValue<keyof F> as the input's shape; it cannot
+  // resolve its conditional input types for a generic F, hence the cast.
+  return { Order: Order as unknown as OrderDefinition<keyof F & string>['Order'], toPrisma };
 }

@@ -4,55 +4,35 @@
  * Scope (agent API section 6): runs and jobs by their resolved targets, activity by its device,
  * targets by their site.
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { Db } from '../db/prisma.js';
-import type { ActivityHistory, Prisma, ScheduledJob, ScheduledJobRun } from '../generated/prisma/client.js';
-import { idScope, type Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { idScope } from '../auth/scope.js';
+import { childrenBy, perFilter } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { deviceByHostname } from './device-loaders.js';
 import { DeviceNode } from './devices.js';
-import { ActivityStatusEnum, boundedFirst, RunStatusEnum } from './enums.js';
+import { ActivityStatusEnum, firstRows, RunStatusEnum } from './enums.js';
 import { requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
+import { activityById, jobById, runById } from './job-loaders.js';
 import {
   bigIdWhere,
   defineOrder,
   epochRangeWhere,
   IdFilter,
   intIdWhere,
-  pageSize,
   siteIdsWhere,
   statusWhere,
   StringFilter,
   stringWhere,
   TimeRange,
 } from './inputs.js';
-import { siteById, SiteNode } from './sites.js';
+import { siteOf, SiteNode } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate, flagToBoolean } from './values.js';
 
-const toBigInts = (ids: readonly (number | bigint)[]) => ids.map((id) => BigInt(id));
-
-/** Jobs and runs by id, with their target-based scope (one scope statement per request). */
-const jobById: LoaderFactory<DataLoader<number | bigint, ScheduledJob | null>> = (prisma, scope) =>
-  oneLoader(async (ids) => prisma.scheduledJob.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.jobIds())] } }), (j) => j.id);
-
-const runById: LoaderFactory<DataLoader<number | bigint, ScheduledJobRun | null>> = (prisma, scope) =>
-  oneLoader(async (ids) => prisma.scheduledJobRun.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.runIds())] } }), (r) => r.id);
-
-const activityById: LoaderFactory<DataLoader<number | bigint, ActivityHistory | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.activityHistory.findMany({ where: { id: { in: toBigInts(ids) }, ...scope.byDevice() } }), (a) => a.id);
-
-/** Rows of a child table by an int4 key column, scoped and ordered. */
-function childrenBy<R>(
-  fetch: (prisma: Db, scope: Scope, keys: number[]) => Promise<R[]>,
-  keyOf: (row: R) => number,
-): LoaderFactory<DataLoader<number | bigint, R[]>> {
-  return (prisma, scope) => manyLoader((keys) => fetch(prisma, scope, keys.map(Number)), keyOf);
-}
+// ---------------------------------------------------------------- loaders
 
 const targetsOfRun = childrenBy(
   (prisma, scope, ids) => prisma.scheduledJobRunTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
@@ -73,24 +53,16 @@ const eventsOfOnboardingTarget = childrenBy(
   (row) => row.targetRowId,
 );
 /** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
-const runsOfJob = new Map<string, LoaderFactory<DataLoader<number | bigint, ScheduledJobRun[]>>>();
-function runsLoader(statuses: readonly string[] | null | undefined) {
-  const key = JSON.stringify(statuses ?? null);
-  if (!runsOfJob.has(key)) {
-    runsOfJob.set(
-      key,
-      childrenBy(
-        async (prisma, scope, ids) =>
-          prisma.scheduledJobRun.findMany({
-            where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [idScope(await scope.runIds())] },
-            orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
-          }),
-        (row) => row.jobId,
-      ),
-    );
-  }
-  return runsOfJob.get(key)!;
-}
+const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
+  childrenBy(
+    async (prisma, scope, ids) =>
+      prisma.scheduledJobRun.findMany({
+        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [idScope(await scope.runIds())] },
+        orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      }),
+    (row) => row.jobId,
+  ),
+);
 
 // ---------------------------------------------------------------- types
 
@@ -154,7 +126,7 @@ export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
       resolve: (row) => storedJson(row.resolvedFromFilterIdsJson, 'scheduled_job_run_targets.resolved_from_filter_ids_json'),
     }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (row, _a, ctx) => (row.siteId === null ? null : ctx.loaders.use(siteById).load(row.siteId)) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (row, _a, ctx) => siteOf(row.siteId, ctx) }),
     device: t.field({ type: DeviceNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname) }),
   }),
 });
@@ -216,7 +188,7 @@ export const OnboardingTargetRef = builder.prismaObject('ScheduledJobOnboardingT
     scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.scheduledTs) }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.createdAt) }),
     finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.finishedAt) }),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (o, _a, ctx) => (o.siteId === null ? null : ctx.loaders.use(siteById).load(o.siteId)) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (o, _a, ctx) => siteOf(o.siteId, ctx) }),
     events: t.field({ type: [OnboardingEventRef], resolve: (o, _a, ctx) => ctx.loaders.use(eventsOfOnboardingTarget).load(o.id) }),
   }),
 });
@@ -227,7 +199,7 @@ builder.prismaObjectFields(JobNode, (t) => ({
     type: [RunNode],
     description: 'Runs of this job in the operator\'s scope, newest first.',
     args: { status: t.arg({ type: [RunStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-    resolve: async (job, args, ctx) => (await ctx.loaders.use(runsLoader(args.status)).load(job.id)).slice(0, boundedFirst(args.first)),
+    resolve: (job, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfJob(args.status)).load(job.id)),
   }),
 }));
 
@@ -278,16 +250,18 @@ async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('scheduledJobs', (t) =>
-  t.prismaConnection({
-    type: 'ScheduledJob',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
-    args: { where: t.arg({ type: JobWhere }), orderBy: t.arg({ type: jobOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.scheduledJob.findMany({ ...query, where: await jobsWhere(args.where, ctx), orderBy: jobOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.scheduledJob.count({ where: await jobsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ScheduledJob',
+      cursor: 'id',
+      description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
+      filter: JobWhere,
+      where: jobsWhere,
+      order: jobOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.scheduledJob,
+    }),
+  ),
 );
 
 const RunWhere = builder.inputType('ScheduledJobRunWhere', {
@@ -318,20 +292,18 @@ async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('scheduledJobRuns', (t) =>
-  t.prismaConnection({
-    type: 'ScheduledJobRun',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Job runs, newest first by default; a User sees runs whose resolved targets are all in their sites.',
-    args: { where: t.arg({ type: RunWhere }), orderBy: t.arg({ type: runOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.scheduledJobRun.findMany({
-        ...query,
-        where: await runsWhere(args.where, ctx),
-        orderBy: args.orderBy ? runOrder.toPrisma(args.orderBy, 'SCHEDULED_AT') : [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.scheduledJobRun.count({ where: await runsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ScheduledJobRun',
+      cursor: 'id',
+      description: 'Job runs, newest first by default; a User sees runs whose resolved targets are all in their sites.',
+      filter: RunWhere,
+      where: runsWhere,
+      order: runOrder,
+      defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.scheduledJobRun,
+    }),
+  ),
 );
 
 const ActivityWhere = builder.inputType('ActivityWhere', {
@@ -356,18 +328,16 @@ function activitiesWhere(where: typeof ActivityWhere.$inferInput | null | undefi
 }
 
 builder.queryField('activity', (t) =>
-  t.prismaConnection({
-    type: 'ActivityHistory',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
-    args: { where: t.arg({ type: ActivityWhere }), orderBy: t.arg({ type: activityOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.activityHistory.findMany({
-        ...query,
-        where: activitiesWhere(args.where, ctx),
-        orderBy: args.orderBy ? activityOrder.toPrisma(args.orderBy, 'RAN_AT') : [{ ranAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.activityHistory.count({ where: activitiesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ActivityHistory',
+      cursor: 'id',
+      description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
+      filter: ActivityWhere,
+      where: activitiesWhere,
+      order: activityOrder,
+      defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.activityHistory,
+    }),
+  ),
 );

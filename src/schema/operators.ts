@@ -11,42 +11,25 @@
  */
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type {
-  DirectoryProvider,
-  DirectoryProviderGroupMapping,
-  DirectoryProviderSiteMapping,
-  Prisma,
-  User,
-  UserSiteAssignment,
-} from '../generated/prisma/client.js';
+import type { Prisma, User } from '../generated/prisma/client.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import { isAdminRole } from '../auth/identity.js';
-import type { Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
+import { adminOnly } from '../auth/scope.js';
+import { bigintKeys, byId, childrenBy, oneLoader } from '../loaders/batch.js';
 import type { LoaderFactory } from '../loaders/index.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { requireAdmin, requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
-import { bigIdWhere, defineOrder, IdFilter, intIdWhere, pageSize, siteIdsWhere, statusWhere, StringFilter, stringWhere } from './inputs.js';
-import { siteById, SiteNode } from './sites.js';
+import { bigIdWhere, defineOrder, flagWhere, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere } from './inputs.js';
+import { siteById, SiteNode, sitesOf } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate, flagToBoolean } from './values.js';
-
-/**
- * For admin-only tables: nothing is added for an Admin, no row matches for anyone else. (An empty
- * `OR` is not "false" for Prisma 7, it is dropped; an empty `in` list is.)
- */
-export function adminOnly(scope: Scope): { id?: { in: never[] } } {
-  return scope.isAdmin ? {} : { id: { in: [] } };
-}
-
-const toBigInts = (ids: readonly (number | bigint)[]) => [...new Set(ids.map((id) => BigInt(id)))];
 
 // ---------------------------------------------------------------- loaders
 
 /** Users by id (int8; approvals and assignments hold it as int4 or text). Admin only, in SQL. */
-export const userById: LoaderFactory<DataLoader<number | bigint, User | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.user.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope)] } }), (user) => user.id);
+export const userById = byId((prisma, scope, ids) => prisma.user.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
 
 /**
  * Users by username, compared case-insensitively as Borealis does; when two rows differ only in
@@ -65,57 +48,43 @@ export const userByUsername: LoaderFactory<DataLoader<string, User | null>> = (p
   );
 
 /** Site assignments of each user (user_site_assignments.user_id is int4), within the site scope. */
-const assignmentsOfUser: LoaderFactory<DataLoader<number | bigint, UserSiteAssignment[]>> = (prisma, scope) =>
-  manyLoader(
-    (ids) =>
-      prisma.userSiteAssignment.findMany({
-        where: { userId: { in: [...new Set(ids.map(Number))] }, ...scope.bySiteId() },
-        orderBy: { siteId: 'asc' },
-      }),
-    (row) => row.userId,
-  );
+const assignmentsOfUser = childrenBy(
+  (prisma, scope, ids) => prisma.userSiteAssignment.findMany({ where: { userId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
+  (row) => row.userId,
+);
 
 /** The passkey columns that may leave the database; key material is never selected. */
 const PASSKEY_SELECT = { id: true, userId: true, label: true, transportsJson: true, createdAt: true, lastUsedAt: true } as const;
 type PasskeyRow = Prisma.UserPasskeyGetPayload<{ select: typeof PASSKEY_SELECT }>;
 
-const passkeysOfUser: LoaderFactory<DataLoader<number | bigint, PasskeyRow[]>> = (prisma) =>
-  manyLoader(
-    (ids) =>
-      prisma.userPasskey.findMany({
-        where: { userId: { in: [...new Set(ids.map(Number))] } },
-        select: PASSKEY_SELECT,
-        orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      }),
-    (row) => row.userId,
-  );
+const passkeysOfUser = childrenBy(
+  (prisma, _scope, ids) =>
+    prisma.userPasskey.findMany({ where: { userId: { in: ids } }, select: PASSKEY_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  (row) => row.userId,
+);
 
 /** Directory providers by id (users.directory_provider_id is int4). Admin only, in SQL. */
-export const directoryProviderById: LoaderFactory<DataLoader<number | bigint, DirectoryProvider | null>> = (prisma, scope) =>
-  oneLoader(
-    (ids) => prisma.directoryProvider.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope)] } }),
-    (provider) => provider.id,
-  );
+export const directoryProviderById = byId((prisma, scope, ids) =>
+  prisma.directoryProvider.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }),
+);
 
-const groupMappingsOfProvider: LoaderFactory<DataLoader<number | bigint, DirectoryProviderGroupMapping[]>> = (prisma, scope) =>
-  manyLoader(
-    (ids) =>
-      prisma.directoryProviderGroupMapping.findMany({
-        where: { providerId: { in: [...new Set(ids.map(Number))] }, AND: [adminOnly(scope)] },
-        orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
-      }),
-    (row) => row.providerId,
-  );
+const groupMappingsOfProvider = childrenBy(
+  (prisma, scope, ids) =>
+    prisma.directoryProviderGroupMapping.findMany({
+      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
+      orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
+    }),
+  (row) => row.providerId,
+);
 
-const siteMappingsOfProvider: LoaderFactory<DataLoader<number | bigint, DirectoryProviderSiteMapping[]>> = (prisma, scope) =>
-  manyLoader(
-    (ids) =>
-      prisma.directoryProviderSiteMapping.findMany({
-        where: { providerId: { in: [...new Set(ids.map(Number))] }, AND: [adminOnly(scope)] },
-        orderBy: [{ position: 'asc' }, { id: 'asc' }],
-      }),
-    (row) => row.providerId,
-  );
+const siteMappingsOfProvider = childrenBy(
+  (prisma, scope, ids) =>
+    prisma.directoryProviderSiteMapping.findMany({
+      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
+      orderBy: [{ position: 'asc' }, { id: 'asc' }],
+    }),
+  (row) => row.providerId,
+);
 
 // ---------------------------------------------------------------- enums and small types
 
@@ -181,10 +150,7 @@ const SiteMapping = builder.prismaObject('DirectoryProviderSiteMapping', {
       type: [SiteNode],
       nullable: true,
       description: 'The mapped sites that exist.',
-      resolve: async (m, _args, ctx) => {
-        const sites = await Promise.all(mappedSiteIds(m.siteIdsJson).map((id) => ctx.loaders.use(siteById).load(id)));
-        return sites.filter((site) => site !== null);
-      },
+      resolve: async (m, _args, ctx) => sitesOf(mappedSiteIds(m.siteIdsJson), ctx),
     }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (m) => epochToDate(m.createdAt) }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (m) => epochToDate(m.updatedAt) }),
@@ -233,11 +199,7 @@ export const UserNode = builder.prismaNode('User', {
     sites: t.field({
       type: [SiteNode],
       description: 'The assigned sites that exist.',
-      resolve: async (u, _args, ctx) => {
-        const assignments = await ctx.loaders.use(assignmentsOfUser).load(u.id);
-        const sites = await Promise.all(assignments.map((a) => ctx.loaders.use(siteById).load(a.siteId)));
-        return sites.filter((site) => site !== null);
-      },
+      resolve: async (u, _args, ctx) => sitesOf((await ctx.loaders.use(assignmentsOfUser).load(u.id)).map((a) => a.siteId), ctx),
     }),
     passkeys: t.field({
       type: [Passkey],
@@ -380,8 +342,6 @@ const userOrder = defineOrder(
   'id',
 );
 
-const flagWhere = (value: boolean | null | undefined) => (value == null ? undefined : value ? { not: 0 } : 0);
-
 async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.UserWhereInput> {
   requireAdmin(ctx);
   const conditions: Prisma.UserWhereInput[] = [adminOnly(ctx.scope)];
@@ -401,23 +361,25 @@ async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined
     }
     if (where.siteIds) {
       const links = await ctx.prisma.userSiteAssignment.findMany({ where: { siteId: siteIdsWhere(where.siteIds) }, select: { userId: true } });
-      conditions.push({ id: { in: toBigInts(links.map((l) => l.userId)) } });
+      conditions.push({ id: { in: bigintKeys(links.map((l) => l.userId)) } });
     }
   }
   return { AND: conditions };
 }
 
 builder.queryField('users', (t) =>
-  t.prismaConnection({
-    type: 'User',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Operators (engine.users), by username by default. Admin only.',
-    args: { where: t.arg({ type: UserWhere }), orderBy: t.arg({ type: userOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.user.findMany({ ...query, where: await usersWhere(args.where, ctx), orderBy: userOrder.toPrisma(args.orderBy, 'USERNAME') }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.user.count({ where: await usersWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'User',
+      cursor: 'id',
+      description: 'Operators (engine.users), by username by default. Admin only.',
+      filter: UserWhere,
+      where: usersWhere,
+      order: userOrder,
+      defaultOrder: 'USERNAME',
+      delegate: (prisma) => prisma.user,
+    }),
+  ),
 );
 
 // ---------------------------------------------------------------- directory providers
@@ -452,19 +414,17 @@ function providersWhere(
 }
 
 builder.queryField('directoryProviders', (t) =>
-  t.prismaConnection({
-    type: 'DirectoryProvider',
-    cursor: 'id',
-    ...pageSize,
-    description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
-    args: { where: t.arg({ type: DirectoryProviderWhere }), orderBy: t.arg({ type: providerOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.directoryProvider.findMany({
-        ...query,
-        where: providersWhere(args.where, ctx),
-        orderBy: providerOrder.toPrisma(args.orderBy, 'PRIORITY'),
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.directoryProvider.count({ where: providersWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'DirectoryProvider',
+      cursor: 'id',
+      description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
+      filter: DirectoryProviderWhere,
+      where: providersWhere,
+      order: providerOrder,
+      defaultOrder: 'PRIORITY',
+      delegate: (prisma) => prisma.directoryProvider,
+    }),
+  ),
 );
 

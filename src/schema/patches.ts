@@ -12,27 +12,15 @@
  * Every patch_policy_* foreign key is int4 -> int8, so relations are per-request loaders: one
  * statement per relation per query level.
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { Db } from '../db/prisma.js';
-import type {
-  PatchPolicy,
-  PatchPolicyAudit,
-  PatchPolicyDeviceState,
-  PatchPolicyExclusion,
-  PatchPolicyRule,
-  PatchPolicyRun,
-  PatchPolicySite,
-  PatchPolicyTarget,
-  Prisma,
-} from '../generated/prisma/client.js';
-import type { Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { adminOnly } from '../auth/scope.js';
+import { byId, childrenBy } from '../loaders/batch.js';
 import { builder } from './builder.js';
-import { deviceByHostname, type DeviceRow } from './device-loaders.js';
+import { listConnection } from './connections.js';
+import { deviceByGuid, deviceByHostname } from './device-loaders.js';
 import { DeviceNode } from './devices.js';
-import { boundedFirst } from './enums.js';
+import { firstRows, valueSet } from './enums.js';
 import { requireAdmin } from './errors.js';
 import { DeviceFilterNode, filterById } from './filters.js';
 import { parseBigId } from './ids.js';
@@ -40,95 +28,67 @@ import {
   bigIdWhere,
   defineOrder,
   epochRangeWhere,
+  flagWhere,
   IdFilter,
   intIdWhere,
-  pageSize,
   siteIdsWhere,
   statusWhere,
   StringFilter,
   stringWhere,
   TimeRange,
 } from './inputs.js';
-import { adminOnly, flagWhere, valueSetEnum } from './scheduler.js';
-import { siteById, SiteNode } from './sites.js';
+import { siteOf, SiteNode, sitesOf } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { canonicalGuid, epochToDate, flagToBoolean } from './values.js';
 
-export const PatchInventorySourceEnum = valueSetEnum('PatchInventorySource', 'device_patch_inventory.source', [
+export const PatchInventorySourceEnum = valueSet('PatchInventorySource', 'device_patch_inventory.source', [
   'wua_pending', 'wua_history', 'quick_fix_engineering',
 ]);
 
-const toBigInts = (ids: readonly (number | bigint)[]) => [...new Set(ids.map((id) => BigInt(id)))];
-
 // ---------------------------------------------------------------- loaders
 
-const policyById: LoaderFactory<DataLoader<number | bigint, PatchPolicy | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.patchPolicy.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope, 'id')] } }), (p) => p.id);
+const policyById = byId((prisma, scope, ids) => prisma.patchPolicy.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
 
-/** Devices by GUID, compared upper-case like Borealis, within the operator's device scope. */
-const deviceByGuid: LoaderFactory<DataLoader<string, DeviceRow | null>> = (prisma, scope) =>
-  oneLoader(
-    (guids) =>
-      prisma.device.findMany({
-        where: { guid: { in: [...new Set(guids.map(canonicalGuid))], mode: 'insensitive' }, ...scope.devices() },
-        include: { deviceSite: { select: { siteId: true } } },
-      }),
-    (device) => device.guid,
-    (guid) => canonicalGuid(String(guid)),
-  );
-
-/** Rows of a patch_policy_* table by its int4 policy column, admin-only in SQL. */
-function byPolicy<R>(
-  fetch: (prisma: Db, scope: Scope, ids: number[]) => Promise<R[]>,
-  keyOf: (row: R) => number | null,
-): LoaderFactory<DataLoader<number | bigint, R[]>> {
-  return (prisma, scope) => manyLoader((ids) => fetch(prisma, scope, [...new Set(ids.map(Number))]), keyOf);
-}
-
-const sitesOfPolicy = byPolicy<PatchPolicySite>(
-  (prisma, scope, ids) => prisma.patchPolicySite.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ siteId: 'asc' }, { id: 'asc' }] }),
+// Rows of the patch_policy_* tables by their int4 policy column, admin-only in SQL.
+const sitesOfPolicy = childrenBy(
+  (prisma, scope, ids) => prisma.patchPolicySite.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ siteId: 'asc' }, { id: 'asc' }] }),
   (row) => row.policyId,
 );
-const targetsOfPolicy = byPolicy<PatchPolicyTarget>(
-  (prisma, scope, ids) => prisma.patchPolicyTarget.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: { id: 'asc' } }),
+const targetsOfPolicy = childrenBy(
+  (prisma, scope, ids) => prisma.patchPolicyTarget.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
   (row) => row.policyId,
 );
-const exclusionsOfPolicy = byPolicy<PatchPolicyExclusion>(
-  (prisma, scope, ids) => prisma.patchPolicyExclusion.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: { id: 'asc' } }),
+const exclusionsOfPolicy = childrenBy(
+  (prisma, scope, ids) => prisma.patchPolicyExclusion.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
   (row) => row.policyId,
 );
-const rulesOfPolicy = byPolicy<PatchPolicyRule>(
-  (prisma, scope, ids) => prisma.patchPolicyRule.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: { id: 'asc' } }),
+const rulesOfPolicy = childrenBy(
+  (prisma, scope, ids) => prisma.patchPolicyRule.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
   (row) => row.policyId,
 );
-const runsOfPolicy = byPolicy<PatchPolicyRun>(
+const runsOfPolicy = childrenBy(
   (prisma, scope, ids) =>
-    prisma.patchPolicyRun.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
+    prisma.patchPolicyRun.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
   (row) => row.policyId,
 );
-const auditOfPolicy = byPolicy<PatchPolicyAudit>(
+const auditOfPolicy = childrenBy(
   (prisma, scope, ids) =>
-    prisma.patchPolicyAudit.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    prisma.patchPolicyAudit.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   (row) => row.policyId,
 );
-const deviceStatesOfPolicy = byPolicy<PatchPolicyDeviceState>(
+const deviceStatesOfPolicy = childrenBy(
   (prisma, scope, ids) =>
     prisma.patchPolicyDeviceState.findMany({
-      where: { effectivePolicyId: { in: ids }, AND: [adminOnly(scope, 'id')] },
+      where: { effectivePolicyId: { in: ids }, AND: [adminOnly(scope)] },
       orderBy: [{ hostname: 'asc' }, { id: 'asc' }],
     }),
   (row) => row.effectivePolicyId,
 );
 
-const siteOf = (siteId: number | null, ctx: GatewayContext) => (siteId === null ? null : ctx.loaders.use(siteById).load(siteId));
 const filterOf = (filterId: number | null, ctx: GatewayContext) => (filterId === null ? null : ctx.loaders.use(filterById).load(filterId));
 const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, ctx: GatewayContext) => {
   if (row.deviceGuid) return ctx.loaders.use(deviceByGuid).load(row.deviceGuid);
   return row.hostname ? ctx.loaders.use(deviceByHostname).load(row.hostname) : null;
-};
-const sliced = async <T>(rows: Promise<T[]>, first: number | null | undefined) => {
-  const limit = boundedFirst(first);
-  return (await rows).slice(0, limit);
 };
 
 // ---------------------------------------------------------------- types
@@ -136,7 +96,7 @@ const sliced = async <T>(rows: Promise<T[]>, first: number | null | undefined) =
 export const PatchPolicyNode = builder.prismaNode('PatchPolicy', {
   id: { field: 'id' },
   description: 'A patch approval and install policy (patch_policies). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (p) => p.id.toString() }),
     name: t.exposeString('name'),
@@ -164,11 +124,7 @@ export const PatchPolicyNode = builder.prismaNode('PatchPolicy', {
     sites: t.field({
       type: [SiteNode],
       description: 'The sites the policy applies to (patch_policy_sites).',
-      resolve: async (p, _a, ctx) => {
-        const rows = await ctx.loaders.use(sitesOfPolicy).load(p.id);
-        const sites = await Promise.all(rows.map((row) => ctx.loaders.use(siteById).load(row.siteId)));
-        return sites.filter((site) => site !== null);
-      },
+      resolve: async (p, _a, ctx) => sitesOf((await ctx.loaders.use(sitesOfPolicy).load(p.id)).map((row) => row.siteId), ctx),
     }),
   }),
 });
@@ -221,7 +177,7 @@ const PatchPolicyRuleRef = builder.prismaObject('PatchPolicyRule', {
 export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
   id: { field: 'id' },
   description: 'One scheduled install occurrence of a policy (patch_policy_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status'),
@@ -238,7 +194,7 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
   name: 'PatchPolicyAuditEntry',
   id: { field: 'id' },
   description: 'A change to a policy (patch_policy_audit). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     action: t.exposeString('action'),
@@ -257,7 +213,7 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
 export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState', {
   id: { field: 'id' },
   description: 'The effective policy and enforcement state of one device (patch_policy_device_state). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
@@ -281,7 +237,7 @@ export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState',
 export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
   id: { field: 'id' },
   description: 'An update Borealis has seen (patch_catalog_entries). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     patchKey: t.exposeString('patchKey', { nullable: true }),
@@ -303,7 +259,7 @@ export const DevicePatchNode = builder.prismaNode('DevicePatchInventory', {
   name: 'DevicePatch',
   id: { field: 'id' },
   description: 'A pending or installed update reported by a device (device_patch_inventory). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid'),
@@ -331,19 +287,19 @@ builder.prismaObjectFields(PatchPolicyNode, (t) => ({
     type: [PatchPolicyRunNode],
     description: 'Install occurrences of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => sliced(ctx.loaders.use(runsOfPolicy).load(p.id), args.first),
+    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfPolicy).load(p.id)),
   }),
   audit: t.field({
     type: [PatchPolicyAuditNode],
     description: 'Audit trail of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => sliced(ctx.loaders.use(auditOfPolicy).load(p.id), args.first),
+    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(auditOfPolicy).load(p.id)),
   }),
   deviceStates: t.field({
     type: [PatchDeviceStateNode],
     description: 'Devices whose effective policy this is, by hostname.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => sliced(ctx.loaders.use(deviceStatesOfPolicy).load(p.id), args.first),
+    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(deviceStatesOfPolicy).load(p.id)),
   }),
 }));
 
@@ -385,16 +341,18 @@ async function patchPoliciesWhere(where: typeof PatchPolicyWhere.$inferInput | n
 }
 
 builder.queryField('patchPolicies', (t) =>
-  t.prismaConnection({
-    type: 'PatchPolicy',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Patch policies, by name by default. Admin only.',
-    args: { where: t.arg({ type: PatchPolicyWhere }), orderBy: t.arg({ type: patchPolicyOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.patchPolicy.findMany({ ...query, where: await patchPoliciesWhere(args.where, ctx), orderBy: patchPolicyOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.patchPolicy.count({ where: await patchPoliciesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'PatchPolicy',
+      cursor: 'id',
+      description: 'Patch policies, by name by default. Admin only.',
+      filter: PatchPolicyWhere,
+      where: patchPoliciesWhere,
+      order: patchPolicyOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.patchPolicy,
+    }),
+  ),
 );
 
 const PatchPolicyRunWhere = builder.inputType('PatchPolicyRunWhere', {
@@ -422,20 +380,18 @@ function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | u
 }
 
 builder.queryField('patchPolicyRuns', (t) =>
-  t.prismaConnection({
-    type: 'PatchPolicyRun',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Patch policy runs, newest first by default. Admin only.',
-    args: { where: t.arg({ type: PatchPolicyRunWhere }), orderBy: t.arg({ type: patchRunOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.patchPolicyRun.findMany({
-        ...query,
-        where: patchRunsWhere(args.where, ctx),
-        orderBy: args.orderBy ? patchRunOrder.toPrisma(args.orderBy, 'SCHEDULED_AT') : [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.patchPolicyRun.count({ where: patchRunsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'PatchPolicyRun',
+      cursor: 'id',
+      description: 'Patch policy runs, newest first by default. Admin only.',
+      filter: PatchPolicyRunWhere,
+      where: patchRunsWhere,
+      order: patchRunOrder,
+      defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.patchPolicyRun,
+    }),
+  ),
 );
 
 const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
@@ -459,20 +415,18 @@ function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null 
 }
 
 builder.queryField('patchPolicyAudit', (t) =>
-  t.prismaConnection({
-    type: 'PatchPolicyAudit',
-    cursor: 'id',
-    ...pageSize,
-    description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
-    args: { where: t.arg({ type: PatchPolicyAuditWhere }), orderBy: t.arg({ type: patchAuditOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.patchPolicyAudit.findMany({
-        ...query,
-        where: patchAuditWhere(args.where, ctx),
-        orderBy: args.orderBy ? patchAuditOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.patchPolicyAudit.count({ where: patchAuditWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'PatchPolicyAudit',
+      cursor: 'id',
+      description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
+      filter: PatchPolicyAuditWhere,
+      where: patchAuditWhere,
+      order: patchAuditOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.patchPolicyAudit,
+    }),
+  ),
 );
 
 const PatchDeviceStateWhere = builder.inputType('PatchPolicyDeviceStateWhere', {
@@ -511,20 +465,18 @@ function patchDeviceStatesWhere(
 }
 
 builder.queryField('patchPolicyDeviceStates', (t) =>
-  t.prismaConnection({
-    type: 'PatchPolicyDeviceState',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Per-device patch policy state, by hostname by default. Admin only.',
-    args: { where: t.arg({ type: PatchDeviceStateWhere }), orderBy: t.arg({ type: patchDeviceStateOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.patchPolicyDeviceState.findMany({
-        ...query,
-        where: patchDeviceStatesWhere(args.where, ctx),
-        orderBy: patchDeviceStateOrder.toPrisma(args.orderBy, 'HOSTNAME'),
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.patchPolicyDeviceState.count({ where: patchDeviceStatesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'PatchPolicyDeviceState',
+      cursor: 'id',
+      description: 'Per-device patch policy state, by hostname by default. Admin only.',
+      filter: PatchDeviceStateWhere,
+      where: patchDeviceStatesWhere,
+      order: patchDeviceStateOrder,
+      defaultOrder: 'HOSTNAME',
+      delegate: (prisma) => prisma.patchPolicyDeviceState,
+    }),
+  ),
 );
 
 const PatchCatalogEntryWhere = builder.inputType('PatchCatalogEntryWhere', {
@@ -564,20 +516,18 @@ function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | nu
 }
 
 builder.queryField('patchCatalogEntries', (t) =>
-  t.prismaConnection({
-    type: 'PatchCatalogEntry',
-    cursor: 'id',
-    ...pageSize,
-    description: 'The patch catalogue, most recently seen first by default. Admin only.',
-    args: { where: t.arg({ type: PatchCatalogEntryWhere }), orderBy: t.arg({ type: patchCatalogOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.patchCatalogEntry.findMany({
-        ...query,
-        where: patchCatalogWhere(args.where, ctx),
-        orderBy: args.orderBy ? patchCatalogOrder.toPrisma(args.orderBy, 'LAST_SEEN_AT') : [{ lastSeenAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.patchCatalogEntry.count({ where: patchCatalogWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'PatchCatalogEntry',
+      cursor: 'id',
+      description: 'The patch catalogue, most recently seen first by default. Admin only.',
+      filter: PatchCatalogEntryWhere,
+      where: patchCatalogWhere,
+      order: patchCatalogOrder,
+      defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.patchCatalogEntry,
+    }),
+  ),
 );
 
 const DevicePatchWhere = builder.inputType('DevicePatchWhere', {
@@ -619,18 +569,16 @@ function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | 
 }
 
 builder.queryField('devicePatches', (t) =>
-  t.prismaConnection({
-    type: 'DevicePatchInventory',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
-    args: { where: t.arg({ type: DevicePatchWhere }), orderBy: t.arg({ type: devicePatchOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.devicePatchInventory.findMany({
-        ...query,
-        where: devicePatchesWhere(args.where, ctx),
-        orderBy: args.orderBy ? devicePatchOrder.toPrisma(args.orderBy, 'CAPTURED_AT') : [{ capturedAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.devicePatchInventory.count({ where: devicePatchesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'DevicePatchInventory',
+      cursor: 'id',
+      description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
+      filter: DevicePatchWhere,
+      where: devicePatchesWhere,
+      order: devicePatchOrder,
+      defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.devicePatchInventory,
+    }),
+  ),
 );

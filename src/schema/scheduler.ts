@@ -12,35 +12,25 @@
  *   Engine host (route file path, upstream container host and port) and a snapshot describes the
  *   Engine's own Compose services; neither is data of a site, Borealis reads them only for Server
  *   Info. Lists answer FORBIDDEN to a User; node lookups and relations match no row (null).
- *
- * The loaders of scheduled jobs, runs and activity by id live here too (jobs.ts keeps its own
- * private): work items, Ansible recaps and workflows point at them with int4 ids.
  */
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type {
-  ActivityHistory,
-  JobSchedulerWorkItem,
-  JobSchedulerWorker,
-  JobSchedulerWorkerRoute,
-  Prisma,
-  ScheduledJob,
-  ScheduledJobRun,
-} from '../generated/prisma/client.js';
-import { idScope, type Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
+import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../generated/prisma/client.js';
+import { adminOnly, type Scope } from '../auth/scope.js';
+import { manyLoader, oneLoader, perFilter } from '../loaders/batch.js';
 import type { LoaderFactory } from '../loaders/index.js';
 import { builder } from './builder.js';
-import { boundedFirst, WorkerStatusEnum, WorkItemStatusEnum } from './enums.js';
+import { listConnection } from './connections.js';
+import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from './enums.js';
 import { requireAdmin, requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
+import { jobById, runById } from './job-loaders.js';
 import {
   bigIdWhere,
   defineOrder,
   epochRangeWhere,
   IdFilter,
   intIdWhere,
-  pageSize,
   siteIdsWhere,
   statusWhere,
   StringFilter,
@@ -48,49 +38,9 @@ import {
   TimeRange,
 } from './inputs.js';
 import { JobNode, RunNode } from './jobs.js';
-import { siteById, SiteNode } from './sites.js';
+import { siteOf, SiteNode } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate } from './values.js';
-
-// ---------------------------------------------------------------- helpers shared by the domain files
-
-/**
- * For admin-only tables: nothing is added for an Admin, no row matches for anyone else. The
- * condition is an empty `in` on a key column, which Prisma renders as FALSE at any depth (an empty
- * `OR` nested in an `AND` is rendered as TRUE by Prisma 7, so it cannot serve as "no rows").
- */
-export function adminOnly<const K extends string>(scope: Scope, key: K): Partial<Record<K, { in: never[] }>> {
-  return scope.isAdmin ? {} : ({ [key]: { in: [] } } as Record<K, { in: never[] }>);
-}
-
-/** A Boolean filter over a 0/1 flag column: Borealis reads any non-zero value as true. */
-export function flagWhere(value: boolean | null | undefined): number | { not: number } | undefined {
-  if (value === null || value === undefined) return undefined;
-  return value ? { not: 0 } : 0;
-}
-
-/**
- * A filter enum over a documented value set (as enums.ts does): `stale_data` -> STALE_DATA, the
- * enum's internal value is the stored string, matched case-insensitively with `statusWhere`.
- */
-export function valueSetEnum(name: string, description: string, stored: readonly string[]) {
-  const values = Object.fromEntries(stored.map((value) => [value.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), { value }]));
-  return builder.enumType(name, { description, values: values as Record<string, { value: string }> });
-}
-
-const toBigInts = (ids: readonly (number | bigint)[]) => [...new Set(ids.map((id) => BigInt(id)))];
-
-/** Scheduled jobs by id, with the target-based job scope of jobs.ts. */
-export const scopedJobById: LoaderFactory<DataLoader<number | bigint, ScheduledJob | null>> = (prisma, scope) =>
-  oneLoader(async (ids) => prisma.scheduledJob.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.jobIds())] } }), (j) => j.id);
-
-/** Scheduled-job runs by id, with the target-based run scope of jobs.ts. */
-export const scopedRunById: LoaderFactory<DataLoader<number | bigint, ScheduledJobRun | null>> = (prisma, scope) =>
-  oneLoader(async (ids) => prisma.scheduledJobRun.findMany({ where: { id: { in: toBigInts(ids) }, AND: [idScope(await scope.runIds())] } }), (r) => r.id);
-
-/** Activity rows by id, scoped by their device like the activity list. */
-export const scopedActivityById: LoaderFactory<DataLoader<number | bigint, ActivityHistory | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.activityHistory.findMany({ where: { id: { in: toBigInts(ids) }, ...scope.byDevice() } }), (a) => a.id);
 
 // ---------------------------------------------------------------- scope and value sets
 
@@ -99,11 +49,11 @@ function siteLaneScope(scope: Scope) {
   return scope.isAdmin ? {} : { AND: [scope.bySiteId(), { siteId: { gt: 0 } }] };
 }
 
-export const WorkItemKindEnum = valueSetEnum('WorkItemKind', 'job_scheduler_work_items.kind', [
+export const WorkItemKindEnum = valueSet('WorkItemKind', 'job_scheduler_work_items.kind', [
   'onboarding_run', 'scheduled_run', 'scheduled_workflow_run', 'agent_maintenance_run', 'patch_install_run', 'service_action',
 ]);
-export const WorkItemLaneEnum = valueSetEnum('WorkItemLane', 'job_scheduler_work_items.lane', ['onboarding', 'scheduled_job', 'service_action']);
-export const WorkerRouteStatusEnum = valueSetEnum('WorkerRouteStatus', 'job_scheduler_worker_routes.status', ['active', 'retired', 'lost']);
+export const WorkItemLaneEnum = valueSet('WorkItemLane', 'job_scheduler_work_items.lane', ['onboarding', 'scheduled_job', 'service_action']);
+export const WorkerRouteStatusEnum = valueSet('WorkerRouteStatus', 'job_scheduler_worker_routes.status', ['active', 'retired', 'lost']);
 
 // ---------------------------------------------------------------- loaders
 
@@ -114,11 +64,9 @@ const routeByWorker: LoaderFactory<DataLoader<string, JobSchedulerWorkerRoute | 
   oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [adminOnly(scope, 'workerGuid')] } }), (r) => r.workerGuid);
 
 /** Work items claimed by each worker, newest first; one loader per status filter. */
-const itemsOfWorker = new Map<string, LoaderFactory<DataLoader<string, JobSchedulerWorkItem[]>>>();
-function itemsOfWorkerLoader(statuses: readonly string[] | null | undefined) {
-  const key = JSON.stringify(statuses ?? null);
-  if (!itemsOfWorker.has(key)) {
-    itemsOfWorker.set(key, (prisma, scope) =>
+const itemsOfWorker = perFilter(
+  (statuses: readonly string[] | null | undefined): LoaderFactory<DataLoader<string, JobSchedulerWorkItem[]>> =>
+    (prisma, scope) =>
       manyLoader(
         (guids) =>
           prisma.jobSchedulerWorkItem.findMany({
@@ -127,12 +75,10 @@ function itemsOfWorkerLoader(statuses: readonly string[] | null | undefined) {
           }),
         (item) => item.workerGuid,
       ),
-    );
-  }
-  return itemsOfWorker.get(key)!;
-}
+);
 
-const siteOf = (siteId: number | null, ctx: GatewayContext) => (siteId === null || siteId <= 0 ? null : ctx.loaders.use(siteById).load(siteId));
+/** Site 0 marks the global/service lanes: no site. */
+const laneSiteOf = (siteId: number | null, ctx: GatewayContext) => (siteId !== null && siteId <= 0 ? null : siteOf(siteId, ctx));
 
 // ---------------------------------------------------------------- types
 
@@ -151,7 +97,7 @@ export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
       description: 'A global/service-lane item (site_id 0 or none): visible to Admins only.',
       resolve: (item) => item.siteId === null || item.siteId <= 0,
     }),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (item, _a, ctx) => siteOf(item.siteId, ctx) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (item, _a, ctx) => laneSiteOf(item.siteId, ctx) }),
     attemptCount: t.exposeInt('attemptCount'),
     priority: t.exposeInt('priority'),
     payload: t.field({
@@ -174,13 +120,13 @@ export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
       type: JobNode,
       nullable: true,
       description: 'The scheduled job, when it exists and is in the operator\'s scope.',
-      resolve: (item, _a, ctx) => (item.jobId === null ? null : ctx.loaders.use(scopedJobById).load(item.jobId)),
+      resolve: (item, _a, ctx) => (item.jobId === null ? null : ctx.loaders.use(jobById).load(item.jobId)),
     }),
     run: t.field({
       type: RunNode,
       nullable: true,
       description: 'The scheduled-job run, when it exists and is in the operator\'s scope.',
-      resolve: (item, _a, ctx) => (item.runId === null ? null : ctx.loaders.use(scopedRunById).load(item.runId)),
+      resolve: (item, _a, ctx) => (item.runId === null ? null : ctx.loaders.use(runById).load(item.runId)),
     }),
     targetId: t.id({ nullable: true, resolve: (item) => (item.targetId === null ? null : String(item.targetId)) }),
   }),
@@ -195,7 +141,7 @@ export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
     databaseId: t.id({ resolve: (w) => w.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
     containerName: t.exposeString('containerName'),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (w, _a, ctx) => siteOf(w.siteId, ctx) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (w, _a, ctx) => laneSiteOf(w.siteId, ctx) }),
     status: t.exposeString('status', { description: 'starting, running, idle, stopped or lost.' }),
     startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.startedAt) }),
     lastSeenAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.lastSeenAt) }),
@@ -219,7 +165,7 @@ export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (r, _a, ctx) => siteOf(r.siteId, ctx) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (r, _a, ctx) => laneSiteOf(r.siteId, ctx) }),
     containerName: t.exposeString('containerName'),
     routeName: t.exposeString('routeName'),
     routePathPrefix: t.exposeString('routePathPrefix'),
@@ -264,10 +210,7 @@ builder.prismaObjectFields(WorkerNode, (t) => ({
     type: [WorkItemNode],
     description: 'Work items this worker claimed, newest first.',
     args: { status: t.arg({ type: [WorkItemStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-    resolve: async (w, args, ctx) => {
-      const first = boundedFirst(args.first);
-      return (await ctx.loaders.use(itemsOfWorkerLoader(args.status)).load(w.workerGuid)).slice(0, first);
-    },
+    resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(itemsOfWorker(args.status)).load(w.workerGuid)),
   }),
   route: t.field({
     type: WorkerRouteNode,
@@ -332,20 +275,18 @@ function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefin
 }
 
 builder.queryField('schedulerWorkItems', (t) =>
-  t.prismaConnection({
-    type: 'JobSchedulerWorkItem',
-    cursor: 'id',
-    ...pageSize,
-    description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
-    args: { where: t.arg({ type: WorkItemWhere }), orderBy: t.arg({ type: workItemOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.jobSchedulerWorkItem.findMany({
-        ...query,
-        where: workItemsWhere(args.where, ctx),
-        orderBy: args.orderBy ? workItemOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.jobSchedulerWorkItem.count({ where: workItemsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'JobSchedulerWorkItem',
+      cursor: 'id',
+      description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
+      filter: WorkItemWhere,
+      where: workItemsWhere,
+      order: workItemOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.jobSchedulerWorkItem,
+    }),
+  ),
 );
 
 const WorkerWhere = builder.inputType('SchedulerWorkerWhere', {
@@ -380,20 +321,18 @@ function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('schedulerWorkers', (t) =>
-  t.prismaConnection({
-    type: 'JobSchedulerWorker',
-    cursor: 'workerGuid',
-    ...pageSize,
-    description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
-    args: { where: t.arg({ type: WorkerWhere }), orderBy: t.arg({ type: workerOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.jobSchedulerWorker.findMany({
-        ...query,
-        where: workersWhere(args.where, ctx),
-        orderBy: args.orderBy ? workerOrder.toPrisma(args.orderBy, 'LAST_SEEN_AT') : [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.jobSchedulerWorker.count({ where: workersWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'JobSchedulerWorker',
+      cursor: 'workerGuid',
+      description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
+      filter: WorkerWhere,
+      where: workersWhere,
+      order: workerOrder,
+      defaultOrder: [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
+      delegate: (prisma) => prisma.jobSchedulerWorker,
+    }),
+  ),
 );
 
 const WorkerRouteWhere = builder.inputType('SchedulerWorkerRouteWhere', {
@@ -421,20 +360,18 @@ function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | u
 }
 
 builder.queryField('schedulerWorkerRoutes', (t) =>
-  t.prismaConnection({
-    type: 'JobSchedulerWorkerRoute',
-    cursor: 'workerGuid',
-    ...pageSize,
-    description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
-    args: { where: t.arg({ type: WorkerRouteWhere }), orderBy: t.arg({ type: workerRouteOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.jobSchedulerWorkerRoute.findMany({
-        ...query,
-        where: workerRoutesWhere(args.where, ctx),
-        orderBy: args.orderBy ? workerRouteOrder.toPrisma(args.orderBy, 'UPDATED_AT') : [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.jobSchedulerWorkerRoute.count({ where: workerRoutesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'JobSchedulerWorkerRoute',
+      cursor: 'workerGuid',
+      description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
+      filter: WorkerRouteWhere,
+      where: workerRoutesWhere,
+      order: workerRouteOrder,
+      defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
+      delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
+    }),
+  ),
 );
 
 const ServiceSnapshotWhere = builder.inputType('SchedulerServiceSnapshotWhere', {
@@ -454,18 +391,16 @@ function serviceSnapshotsWhere(
 }
 
 builder.queryField('schedulerServiceSnapshots', (t) =>
-  t.prismaConnection({
-    type: 'JobSchedulerServiceSnapshot',
-    cursor: 'serviceKey',
-    ...pageSize,
-    description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
-    args: { where: t.arg({ type: ServiceSnapshotWhere }), orderBy: t.arg({ type: serviceSnapshotOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.jobSchedulerServiceSnapshot.findMany({
-        ...query,
-        where: serviceSnapshotsWhere(args.where, ctx),
-        orderBy: serviceSnapshotOrder.toPrisma(args.orderBy, 'SERVICE_KEY'),
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.jobSchedulerServiceSnapshot.count({ where: serviceSnapshotsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'JobSchedulerServiceSnapshot',
+      cursor: 'serviceKey',
+      description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
+      filter: ServiceSnapshotWhere,
+      where: serviceSnapshotsWhere,
+      order: serviceSnapshotOrder,
+      defaultOrder: 'SERVICE_KEY',
+      delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,
+    }),
+  ),
 );

@@ -1,20 +1,27 @@
 /** Sites: the unit of operator scope in Borealis. */
 import type { GatewayContext } from '../context.js';
-import type { Prisma, Site as SiteRow } from '../generated/prisma/client.js';
-import { oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { byId } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { requireAdmin, requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
-import { defineOrder, IdFilter, pageSize, StringFilter, bigIdWhere, stringWhere } from './inputs.js';
+import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from './inputs.js';
 import { epochToDate } from './values.js';
 
 /** Sites by id (int4 foreign keys point at the int8 id), scoped like the sites list. */
-export const siteById: LoaderFactory<ReturnType<typeof oneLoader<number | bigint, SiteRow>>> = (prisma, scope) =>
-  oneLoader(
-    (ids) => prisma.site.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) }, ...scope.sites() } }),
-    (site) => site.id,
-  );
+export const siteById = byId((prisma, scope, ids) => prisma.site.findMany({ where: { id: { in: ids }, ...scope.sites() } }));
+
+/** The site of a nullable site_id, when it exists and is in the operator's scope. */
+export function siteOf(siteId: number | bigint | null, ctx: GatewayContext) {
+  return siteId === null ? null : ctx.loaders.use(siteById).load(siteId);
+}
+
+/** The sites of a list of site ids that exist and are in the operator's scope, in list order. */
+export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: GatewayContext) {
+  const sites = await Promise.all(siteIds.map((id) => ctx.loaders.use(siteById).load(id)));
+  return sites.filter((site) => site !== null);
+}
 
 export const SiteNode = builder.prismaNode('Site', {
   id: { field: 'id' },
@@ -56,17 +63,16 @@ function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx:
 const siteOrder = defineOrder('Site', { NAME: 'name', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
 builder.queryField('sites', (t) =>
-  t.prismaConnection({
-    type: 'Site',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
-    args: {
-      where: t.arg({ type: SiteWhere }),
-      orderBy: t.arg({ type: siteOrder.Order }),
-    },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.site.findMany({ ...query, where: sitesWhere(args.where, ctx), orderBy: siteOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: (_root, args, ctx) => ctx.prisma.site.count({ where: sitesWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Site',
+      cursor: 'id',
+      description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
+      filter: SiteWhere,
+      where: sitesWhere,
+      order: siteOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.site,
+    }),
+  ),
 );

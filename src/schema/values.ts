@@ -11,22 +11,29 @@ export function epochToDate(seconds: number | bigint | null | undefined): Date |
   return new Date(value * 1000);
 }
 
-const ISO_TEXT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
+const ISO_TEXT = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/i;
 
 /**
  * ISO-8601 text in any spelling Borealis writes: Python isoformat (`+00:00`, microseconds), Go
  * RFC3339 (`Z`) and RFC3339Nano (nanoseconds), or a naive timestamp (UTC, the Engine's zone).
- * Returns null for empty or unreadable text rather than failing the query.
+ * Returns null for empty or unreadable text rather than failing the query, and for an impossible
+ * calendar date or time (`2020-02-30`, `24:00`): JavaScript would roll it over to another instant.
  */
 export function isoTextToDate(text: string | null | undefined): Date | null {
   if (!text) return null;
   const match = ISO_TEXT.exec(text.trim());
   if (!match) return null;
-  const [, date, time, fraction = '', zone = 'Z'] = match;
+  const [, year, month, day, hour, minute, second = '00', fraction = '', zone = 'Z'] = match;
   const millis = fraction.slice(0, 3).padEnd(3, '0');
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone;
-  const parsed = new Date(`${date}T${time!.length === 5 ? `${time}:00` : time}.${millis}${offset}`);
-  return Number.isNaN(parsed.getTime()) ? null : parsed;
+  const parsed = new Date(`${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}${offset}`);
+  if (Number.isNaN(parsed.getTime())) return null;
+  // The instant read back in the text's own offset must show the text's fields.
+  const offsetMinutes = offset === 'Z' ? 0 : (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6)));
+  const local = new Date(parsed.getTime() + offsetMinutes * 60_000);
+  const fields = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours(), local.getUTCMinutes(), local.getUTCSeconds()];
+  const expected = [year, month, day, hour, minute, second].map(Number);
+  return fields.every((value, index) => value === expected[index]) ? parsed : null;
 }
 
 /** 0/1 integer flags; anything non-zero is true, as in Borealis's Python (`bool(row[x])`). */

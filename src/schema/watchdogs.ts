@@ -3,16 +3,14 @@
  * incidents they raise, with the global incident queue. Watchdog foreign keys are int4 -> int8, so
  * every watchdog relation is a loader: one statement per relation per query level.
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { Db } from '../db/prisma.js';
-import type { Prisma, Watchdog, WatchdogIncident } from '../generated/prisma/client.js';
-import { idScope, type Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { idScope } from '../auth/scope.js';
+import { byId, childrenBy, perFilter } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { deviceByHostname } from './device-loaders.js';
-import { boundedFirst, DeviceWatchdogStateEnum, IncidentStateEnum, OverrideStateEnum, SeverityEnum } from './enums.js';
+import { DeviceWatchdogStateEnum, firstRows, IncidentStateEnum, OverrideStateEnum, SeverityEnum } from './enums.js';
 import { requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
 import {
@@ -21,7 +19,6 @@ import {
   IdFilter,
   intIdWhere,
   bigIdWhere,
-  pageSize,
   siteIdsWhere,
   statusWhere,
   StringFilter,
@@ -29,56 +26,43 @@ import {
   TimeRange,
 } from './inputs.js';
 import { DeviceNode } from './devices.js';
-import { siteById, SiteNode } from './sites.js';
+import { siteOf, SiteNode, sitesOf } from './sites.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate, flagToBoolean } from './values.js';
 
 /** Watchdog definitions by id. Not site-scoped: a visible incident or state names its watchdog. */
-export const watchdogById: LoaderFactory<DataLoader<number | bigint, Watchdog | null>> = (prisma) =>
-  oneLoader((ids) => prisma.watchdog.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) } } }), (w) => w.id);
+export const watchdogById = byId((prisma, _scope, ids) => prisma.watchdog.findMany({ where: { id: { in: ids } } }));
 
-export const incidentById: LoaderFactory<DataLoader<number | bigint, WatchdogIncident | null>> = (prisma, scope) =>
-  oneLoader(
-    (ids) => prisma.watchdogIncident.findMany({ where: { id: { in: ids.map((id) => BigInt(id)) }, ...scope.bySiteId() } }),
-    (i) => i.id,
-  );
+export const incidentById = byId((prisma, scope, ids) => prisma.watchdogIncident.findMany({ where: { id: { in: ids }, ...scope.bySiteId() } }));
 
-/** Rows of a child table by its int4 watchdog_id, with the scope of that table. */
-function byWatchdog<R extends { watchdogId: number }>(
-  fetch: (prisma: Db, scope: Scope, ids: number[]) => Promise<R[]>,
-): LoaderFactory<DataLoader<bigint, R[]>> {
-  return (prisma, scope) => manyLoader((ids) => fetch(prisma, scope, ids.map(Number)), (row) => row.watchdogId);
-}
-
-const sitesOfWatchdog = byWatchdog((prisma, _scope, ids) =>
-  prisma.watchdogSite.findMany({ where: { watchdogId: { in: ids } }, orderBy: { siteId: 'asc' } }),
+// Rows of the child tables by their int4 watchdog_id, with the scope of each table.
+const sitesOfWatchdog = childrenBy(
+  (prisma, _scope, ids) => prisma.watchdogSite.findMany({ where: { watchdogId: { in: ids } }, orderBy: { siteId: 'asc' } }),
+  (row) => row.watchdogId,
 );
-const targetsOfWatchdog = byWatchdog((prisma, _scope, ids) =>
-  prisma.watchdogTarget.findMany({ where: { watchdogId: { in: ids } }, orderBy: { id: 'asc' } }),
+const targetsOfWatchdog = childrenBy(
+  (prisma, _scope, ids) => prisma.watchdogTarget.findMany({ where: { watchdogId: { in: ids } }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
 );
-const overridesOfWatchdog = byWatchdog((prisma, scope, ids) =>
-  prisma.watchdogDeviceOverride.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+const overridesOfWatchdog = childrenBy(
+  (prisma, scope, ids) => prisma.watchdogDeviceOverride.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
 );
-const statesOfWatchdog = byWatchdog((prisma, scope, ids) =>
-  prisma.watchdogDeviceState.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+const statesOfWatchdog = childrenBy(
+  (prisma, scope, ids) => prisma.watchdogDeviceState.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
 );
 /** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
-const incidentsOfWatchdog = new Map<string, LoaderFactory<DataLoader<bigint, WatchdogIncident[]>>>();
-function incidentsLoader(states: readonly string[] | null | undefined) {
-  const key = JSON.stringify(states ?? null);
-  if (!incidentsOfWatchdog.has(key)) {
-    incidentsOfWatchdog.set(
-      key,
-      byWatchdog((prisma, scope, ids) =>
-        prisma.watchdogIncident.findMany({
-          where: { watchdogId: { in: ids }, state: statusWhere(states), ...scope.bySiteId() },
-          orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
-        }),
-      ),
-    );
-  }
-  return incidentsOfWatchdog.get(key)!;
-}
+const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
+  childrenBy(
+    (prisma, scope, ids) =>
+      prisma.watchdogIncident.findMany({
+        where: { watchdogId: { in: ids }, state: statusWhere(states), ...scope.bySiteId() },
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      }),
+    (row) => row.watchdogId,
+  ),
+);
 
 export const WatchdogNode = builder.prismaNode('Watchdog', {
   id: { field: 'id' },
@@ -129,7 +113,7 @@ const WatchdogDeviceLink = builder
       site: t.field({
         type: SiteNode,
         nullable: true,
-        resolve: (row, _a, ctx) => (row.siteId === null ? null : ctx.loaders.use(siteById).load(row.siteId)),
+        resolve: (row, _a, ctx) => siteOf(row.siteId, ctx),
       }),
     }),
   });
@@ -201,11 +185,7 @@ builder.prismaObjectFields(WatchdogNode, (t) => ({
     sites: t.field({
       type: [SiteNode],
       description: 'Sites the watchdog applies to (empty: every site).',
-      resolve: async (w, _a, ctx) => {
-        const links = await ctx.loaders.use(sitesOfWatchdog).load(w.id);
-        const sites = await Promise.all(links.map((link) => ctx.loaders.use(siteById).load(link.siteId)));
-        return sites.filter((site) => site !== null);
-      },
+      resolve: async (w, _a, ctx) => sitesOf((await ctx.loaders.use(sitesOfWatchdog).load(w.id)).map((link) => link.siteId), ctx),
     }),
     targets: t.field({ type: [WatchdogTargetRef], resolve: (w, _a, ctx) => ctx.loaders.use(targetsOfWatchdog).load(w.id) }),
     overrides: t.field({ type: [WatchdogOverrideRef], resolve: (w, _a, ctx) => ctx.loaders.use(overridesOfWatchdog).load(w.id) }),
@@ -214,10 +194,7 @@ builder.prismaObjectFields(WatchdogNode, (t) => ({
       type: [IncidentNode],
       description: 'Incidents of this watchdog in the operator\'s sites, newest first.',
       args: { state: t.arg({ type: [IncidentStateEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-      resolve: async (w, args, ctx) => {
-        const first = boundedFirst(args.first);
-        return (await ctx.loaders.use(incidentsLoader(args.state)).load(w.id)).slice(0, first);
-      },
+      resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(incidentsOfWatchdog(args.state)).load(w.id)),
     }),
 }));
 
@@ -259,16 +236,18 @@ async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | u
 }
 
 builder.queryField('watchdogs', (t) =>
-  t.prismaConnection({
-    type: 'Watchdog',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
-    args: { where: t.arg({ type: WatchdogWhere }), orderBy: t.arg({ type: watchdogOrder.Order }) },
-    resolve: async (query, _root, args, ctx) =>
-      ctx.prisma.watchdog.findMany({ ...query, where: await watchdogsWhere(args.where, ctx), orderBy: watchdogOrder.toPrisma(args.orderBy, 'NAME') }),
-    totalCount: async (_root, args, ctx) => ctx.prisma.watchdog.count({ where: await watchdogsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Watchdog',
+      cursor: 'id',
+      description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
+      filter: WatchdogWhere,
+      where: watchdogsWhere,
+      order: watchdogOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.watchdog,
+    }),
+  ),
 );
 
 const IncidentWhere = builder.inputType('IncidentWhere', {
@@ -307,20 +286,18 @@ function incidentsWhere(where: typeof IncidentWhere.$inferInput | null | undefin
 }
 
 builder.queryField('incidents', (t) =>
-  t.prismaConnection({
-    type: 'WatchdogIncident',
-    cursor: 'id',
-    ...pageSize,
-    description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
-    args: { where: t.arg({ type: IncidentWhere }), orderBy: t.arg({ type: incidentOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.watchdogIncident.findMany({
-        ...query,
-        where: incidentsWhere(args.where, ctx),
-        orderBy: args.orderBy ? incidentOrder.toPrisma(args.orderBy, 'OPENED_AT') : [{ openedAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.watchdogIncident.count({ where: incidentsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'WatchdogIncident',
+      cursor: 'id',
+      description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
+      filter: IncidentWhere,
+      where: incidentsWhere,
+      order: incidentOrder,
+      defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.watchdogIncident,
+    }),
+  ),
 );
 
 export { DeviceWatchdogStateEnum, OverrideStateEnum };

@@ -13,22 +13,20 @@
  * Every foreign key here is int4 -> int8 (workflow_run_id, workflow_node_run_id) or a logical
  * link without a constraint (parent run, webhook, child run), so relations are loaders.
  */
-import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../context.js';
-import type { Db } from '../db/prisma.js';
-import type { Prisma, WorkflowChildJob, WorkflowNodeRun, WorkflowRun } from '../generated/prisma/client.js';
-import type { Scope } from '../auth/scope.js';
-import { manyLoader, oneLoader } from '../loaders/batch.js';
-import type { LoaderFactory } from '../loaders/index.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { adminOnly } from '../auth/scope.js';
+import { byId, childrenBy } from '../loaders/batch.js';
 import { builder } from './builder.js';
+import { listConnection } from './connections.js';
 import { deviceByHostname } from './device-loaders.js';
 import { DeviceNode } from './devices.js';
-import { boundedFirst } from './enums.js';
+import { firstRows } from './enums.js';
 import { requireAdmin } from './errors.js';
 import { parseBigId } from './ids.js';
-import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, pageSize, StringFilter, stringWhere, TimeRange } from './inputs.js';
+import { activityById, jobById, runById } from './job-loaders.js';
+import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, StringFilter, stringWhere, TimeRange } from './inputs.js';
 import { ActivityNode, JobNode, RunNode } from './jobs.js';
-import { adminOnly, scopedActivityById, scopedJobById, scopedRunById } from './scheduler.js';
 import { storedJson } from './stored-json.js';
 import { epochToDate } from './values.js';
 
@@ -41,53 +39,38 @@ const WEBHOOK_COLUMNS = {
   creatorRole: true,
   lastUsedAt: true,
 } as const satisfies Prisma.WorkflowWebhookSelect;
-type WebhookRow = Prisma.WorkflowWebhookGetPayload<{ select: typeof WEBHOOK_COLUMNS }>;
-
-const toBigInts = (ids: readonly (number | bigint)[]) => [...new Set(ids.map((id) => BigInt(id)))];
 
 // ---------------------------------------------------------------- loaders
 
-const workflowRunById: LoaderFactory<DataLoader<number | bigint, WorkflowRun | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.workflowRun.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope, 'id')] } }), (r) => r.id);
+const workflowRunById = byId((prisma, scope, ids) => prisma.workflowRun.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
 
-const nodeRunById: LoaderFactory<DataLoader<number | bigint, WorkflowNodeRun | null>> = (prisma, scope) =>
-  oneLoader((ids) => prisma.workflowNodeRun.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope, 'id')] } }), (n) => n.id);
+const nodeRunById = byId((prisma, scope, ids) => prisma.workflowNodeRun.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
 
-const webhookById: LoaderFactory<DataLoader<number | bigint, WebhookRow | null>> = (prisma, scope) =>
-  oneLoader(
-    (ids) => prisma.workflowWebhook.findMany({ where: { id: { in: toBigInts(ids) }, AND: [adminOnly(scope, 'id')] }, select: WEBHOOK_COLUMNS }),
-    (w) => w.id,
-  );
-
-/** Rows of a child table by an int4 key column, admin-only in SQL. */
-function childrenBy<R>(
-  fetch: (prisma: Db, scope: Scope, keys: number[]) => Promise<R[]>,
-  keyOf: (row: R) => number | null,
-): LoaderFactory<DataLoader<number | bigint, R[]>> {
-  return (prisma, scope) => manyLoader((keys) => fetch(prisma, scope, [...new Set(keys.map(Number))]), keyOf);
-}
+const webhookById = byId((prisma, scope, ids) =>
+  prisma.workflowWebhook.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] }, select: WEBHOOK_COLUMNS }),
+);
 
 const nodeRunsOfRun = childrenBy(
   (prisma, scope, ids) =>
-    prisma.workflowNodeRun.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    prisma.workflowNodeRun.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   (n) => n.workflowRunId,
 );
 const childJobsOfRun = childrenBy(
-  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: { id: 'asc' } }),
+  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
   (c) => c.workflowRunId,
 );
 const childJobsOfNodeRun = childrenBy(
-  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowNodeRunId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: { id: 'asc' } }),
+  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowNodeRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
   (c) => c.workflowNodeRunId,
 );
 const childRunsOfRun = childrenBy(
   (prisma, scope, ids) =>
-    prisma.workflowRun.findMany({ where: { parentWorkflowRunId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+    prisma.workflowRun.findMany({ where: { parentWorkflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
   (r) => r.parentWorkflowRunId,
 );
 const runsOfWebhook = childrenBy(
   (prisma, scope, ids) =>
-    prisma.workflowRun.findMany({ where: { webhookId: { in: ids }, AND: [adminOnly(scope, 'id')] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
+    prisma.workflowRun.findMany({ where: { webhookId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
   (r) => r.webhookId,
 );
 
@@ -96,7 +79,7 @@ const runsOfWebhook = childrenBy(
 export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
   id: { field: 'id' },
   description: 'One execution of a workflow graph (workflow_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.id.toString() }),
     workflowGuid: t.exposeString('workflowGuid', { description: 'The workflow assembly GUID.' }),
@@ -118,12 +101,12 @@ export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
     scheduledJob: t.field({
       type: JobNode,
       nullable: true,
-      resolve: (r, _a, ctx) => (r.scheduledJobId === null ? null : ctx.loaders.use(scopedJobById).load(r.scheduledJobId)),
+      resolve: (r, _a, ctx) => (r.scheduledJobId === null ? null : ctx.loaders.use(jobById).load(r.scheduledJobId)),
     }),
     scheduledJobRun: t.field({
       type: RunNode,
       nullable: true,
-      resolve: (r, _a, ctx) => (r.scheduledJobRunId === null ? null : ctx.loaders.use(scopedRunById).load(r.scheduledJobRunId)),
+      resolve: (r, _a, ctx) => (r.scheduledJobRunId === null ? null : ctx.loaders.use(runById).load(r.scheduledJobRunId)),
     }),
   }),
 });
@@ -131,7 +114,7 @@ export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
 export const WorkflowNodeRunNode = builder.prismaNode('WorkflowNodeRun', {
   id: { field: 'id' },
   description: 'The execution of one node of a workflow run (workflow_node_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (n) => n.id.toString() }),
     nodeId: t.exposeString('nodeId', { description: 'The node id inside the workflow graph.' }),
@@ -177,7 +160,7 @@ export const WorkflowChildJobRef = builder.prismaObject('WorkflowChildJob', {
       type: ActivityNode,
       nullable: true,
       description: 'The activity row, when it exists and its device is in the operator\'s scope.',
-      resolve: (c, _a, ctx) => (c.activityId === null ? null : ctx.loaders.use(scopedActivityById).load(c.activityId)),
+      resolve: (c, _a, ctx) => (c.activityId === null ? null : ctx.loaders.use(activityById).load(c.activityId)),
     }),
     device: t.field({
       type: DeviceNode,
@@ -191,7 +174,7 @@ export const WorkflowWebhookNode = builder.prismaNode('WorkflowWebhook', {
   id: { field: 'id' },
   select: WEBHOOK_COLUMNS,
   description: 'An inbound webhook that starts a workflow (workflow_webhooks). Admin only; its token is never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope, 'id')] }),
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.id.toString() }),
     workflowGuid: t.exposeString('workflowGuid'),
@@ -243,10 +226,7 @@ builder.prismaObjectFields(WorkflowWebhookNode, (t) => ({
     type: [WorkflowRunNode],
     description: 'Runs this webhook started, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: async (w, args, ctx) => {
-      const first = boundedFirst(args.first);
-      return (await ctx.loaders.use(runsOfWebhook).load(w.id)).slice(0, first);
-    },
+    resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfWebhook).load(w.id)),
   }),
 }));
 
@@ -298,20 +278,18 @@ function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | u
 }
 
 builder.queryField('workflowRuns', (t) =>
-  t.prismaConnection({
-    type: 'WorkflowRun',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Workflow runs, newest first by default. Admin only.',
-    args: { where: t.arg({ type: WorkflowRunWhere }), orderBy: t.arg({ type: workflowRunOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.workflowRun.findMany({
-        ...query,
-        where: workflowRunsWhere(args.where, ctx),
-        orderBy: args.orderBy ? workflowRunOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.workflowRun.count({ where: workflowRunsWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'WorkflowRun',
+      cursor: 'id',
+      description: 'Workflow runs, newest first by default. Admin only.',
+      filter: WorkflowRunWhere,
+      where: workflowRunsWhere,
+      order: workflowRunOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.workflowRun,
+    }),
+  ),
 );
 
 const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
@@ -337,18 +315,16 @@ function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | 
 }
 
 builder.queryField('workflowWebhooks', (t) =>
-  t.prismaConnection({
-    type: 'WorkflowWebhook',
-    cursor: 'id',
-    ...pageSize,
-    description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
-    args: { where: t.arg({ type: WorkflowWebhookWhere }), orderBy: t.arg({ type: workflowWebhookOrder.Order }) },
-    resolve: (query, _root, args, ctx) =>
-      ctx.prisma.workflowWebhook.findMany({
-        ...query,
-        where: workflowWebhooksWhere(args.where, ctx),
-        orderBy: args.orderBy ? workflowWebhookOrder.toPrisma(args.orderBy, 'CREATED_AT') : [{ createdAt: 'desc' }, { id: 'desc' }],
-      }),
-    totalCount: (_root, args, ctx) => ctx.prisma.workflowWebhook.count({ where: workflowWebhooksWhere(args.where, ctx) }),
-  }),
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'WorkflowWebhook',
+      cursor: 'id',
+      description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
+      filter: WorkflowWebhookWhere,
+      where: workflowWebhooksWhere,
+      order: workflowWebhookOrder,
+      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.workflowWebhook,
+    }),
+  ),
 );
