@@ -14,9 +14,9 @@
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError } from '../config/env.js';
+import { ConfigError, EnvReader, type Env } from '../config/env.js';
 
-export type Env = Record<string, string | undefined>;
+export type { Env };
 
 /** Asymmetric JWT algorithms accepted for integrator tokens (HS256 only with the HS256 secret). */
 export const ASYMMETRIC_JWT_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'] as const;
@@ -83,48 +83,12 @@ export interface LoadAuthConfigOptions {
   allowDevSecrets?: boolean;
 }
 
-class Reader {
-  readonly problems: string[] = [];
-  constructor(private readonly env: Env) {}
-
-  string(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value ? value : undefined;
-  }
-
-  integer(name: string, fallback: number, min: number, max: number): number {
-    const raw = this.string(name);
-    if (raw === undefined) return fallback;
-    if (!/^-?\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      this.problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return Number(raw);
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    const raw = this.string(name)?.toLowerCase();
-    if (raw === undefined) return fallback;
-    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
-    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
-    this.problems.push(`${name} must be true or false (got "${raw}")`);
-    return fallback;
-  }
-
-  list(name: string): string[] {
-    return (this.string(name) ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  }
-}
-
 /** Reads a secret file; its trimmed content is the secret (as Borealis reads engine_secret.txt). */
 function readSecretFile(file: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-function engineSecret(read: Reader): string | undefined {
+function engineSecret(read: EnvReader): string | undefined {
   const explicit = read.string('BOREALIS_ENGINE_SECRET');
   const borealis = read.string('SECRET_KEY');
   const file = read.string('BOREALIS_ENGINE_SECRET_PATH');
@@ -149,7 +113,7 @@ function engineSecret(read: Reader): string | undefined {
 }
 
 /** A PEM given inline (`\n` escapes allowed, as in .env files) or as a path to a PEM file. */
-function readPem(read: Reader, name: string): string | undefined {
+function readPem(read: EnvReader, name: string): string | undefined {
   const raw = read.string(name);
   if (raw === undefined) return undefined;
   if (raw.startsWith('-----BEGIN')) return raw.replace(/\\n/g, '\n');
@@ -169,7 +133,7 @@ export function algorithmOfKey(key: KeyObject): AsymmetricJwtAlgorithm | null {
   return null;
 }
 
-function publicKey(read: Reader): JwtPublicKey | null {
+function publicKey(read: EnvReader): JwtPublicKey | null {
   const pem = readPem(read, 'GATEWAY_JWT_PUBLIC_KEY');
   const givenAlg = read.string('GATEWAY_JWT_ALGORITHM');
   if (givenAlg !== undefined && !(ASYMMETRIC_JWT_ALGORITHMS as readonly string[]).includes(givenAlg)) {
@@ -206,7 +170,7 @@ function publicKey(read: Reader): JwtPublicKey | null {
   return { algorithm: inferred, key };
 }
 
-function jwksUrl(read: Reader, production: boolean): URL | null {
+function jwksUrl(read: EnvReader, production: boolean): URL | null {
   const raw = read.string('GATEWAY_JWT_JWKS_URL');
   if (raw === undefined) return null;
   let url: URL;
@@ -250,7 +214,7 @@ export function loadDevSecrets(dataDir: string): { secretsDir: string; engineSec
 }
 
 export function loadAuthConfig(env: Env, dataDir: string, options: LoadAuthConfigOptions = {}): AuthConfig {
-  const read = new Reader(env);
+  const read = new EnvReader(env);
   const production = env.NODE_ENV === 'production';
 
   let secret = engineSecret(read);

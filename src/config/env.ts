@@ -51,9 +51,10 @@ export class ConfigError extends Error {
   }
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-class EnvReader {
+/** Reads variables and collects every problem, so all of them are reported at once. */
+export class EnvReader {
   readonly problems: string[] = [];
   constructor(private readonly env: Env) {}
 
@@ -79,6 +80,14 @@ class EnvReader {
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     this.problems.push(`${name} must be true or false (got "${raw}")`);
     return fallback;
+  }
+
+  /** Comma-separated list; empty entries dropped. */
+  list(name: string): string[] {
+    return (this.string(name) ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean);
   }
 
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
