@@ -28,9 +28,14 @@ export interface Scope {
   bySiteId(): { siteId?: { in: number[] } };
   /** For models that name their device by hostname through a Prisma relation `device`. */
   byDevice(): { device?: { is: Prisma.DeviceWhereInput } };
+  /**
+   * Runs: a per-device run through its target device's site (a join, so no id list however many
+   * runs exist); a shared run (no target hostname, e.g. Ansible) when all its resolved targets are
+   * in the operator's sites (an id list bounded by the number of shared runs).
+   */
+  runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
-  runIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
   filterIds(): Promise<bigint[] | null>;
   /** Site ids visible to the operator that actually exist, for relation filtering. */
@@ -52,6 +57,11 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     });
 
   const siteArray = Prisma.sql`${sites ?? []}::int[]`;
+  const sharedRuns = idSet(Prisma.sql`
+      SELECT r.id::bigint AS id FROM engine.scheduled_job_runs r
+        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
+       WHERE coalesce(r.target_hostname, '') = ''
+       GROUP BY r.id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`);
   return {
     identity,
     isAdmin,
@@ -60,9 +70,16 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     devices: () => (sites === null ? {} : { deviceSite: { is: { siteId: { in: sites } } } }),
     bySiteId: () => (sites === null ? {} : { siteId: { in: sites } }),
     byDevice: () => (sites === null ? {} : { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } }),
-    runIds: idSet(Prisma.sql`
-      SELECT run_id::bigint AS id FROM engine.scheduled_job_run_targets
-       GROUP BY run_id HAVING bool_and(coalesce(site_id = ANY(${siteArray}), false))`),
+    runs: once(async () => {
+      if (sites === null) return {};
+      const sharedRunIds = await sharedRuns();
+      return {
+        OR: [
+          { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } },
+          { id: { in: sharedRunIds ?? [] } },
+        ],
+      };
+    }),
     jobIds: idSet(Prisma.sql`
       SELECT r.job_id::bigint AS id FROM engine.scheduled_job_runs r
         JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id

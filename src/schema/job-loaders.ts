@@ -11,7 +11,7 @@ export const jobById = byId(async (prisma, scope, ids) =>
 );
 
 export const runById = byId(async (prisma, scope, ids) =>
-  prisma.scheduledJobRun.findMany({ where: { id: { in: ids }, AND: [idScope(await scope.runIds())] } }),
+  prisma.scheduledJobRun.findMany({ where: { id: { in: ids }, AND: [await scope.runs()] } }),
 );
 
 export const activityById = byId((prisma, scope, ids) => prisma.activityHistory.findMany({ where: { id: { in: ids }, ...scope.byDevice() } }));

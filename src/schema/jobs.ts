@@ -57,7 +57,7 @@ const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
   childrenBy(
     async (prisma, scope, ids) =>
       prisma.scheduledJobRun.findMany({
-        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [idScope(await scope.runIds())] },
+        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [await scope.runs()] },
         orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
       }),
     (row) => row.jobId,
@@ -89,7 +89,7 @@ export const JobNode = builder.prismaNode('ScheduledJob', {
 
 export const RunNode = builder.prismaNode('ScheduledJobRun', {
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.runIds())] }),
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [await ctx.scope.runs()] }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
@@ -279,7 +279,7 @@ async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, 
   requireOperator(ctx);
   return {
     AND: [
-      idScope(await ctx.scope.runIds()),
+      await ctx.scope.runs(),
       {
         jobId: intIdWhere(where?.jobId, 'jobId'),
         status: statusWhere(where?.status),
