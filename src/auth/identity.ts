@@ -5,7 +5,7 @@
  */
 export type OperatorRole = 'Admin' | 'User';
 
-export type AuthMethod = 'borealis-session' | 'jwt' | 'dev-token' | 'test';
+export type AuthMethod = 'borealis-session' | 'jwt' | 'test';
 
 export interface OperatorIdentity {
   userId: bigint;

@@ -38,8 +38,6 @@ export interface Scope {
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
   filterIds(): Promise<bigint[] | null>;
-  /** Site ids visible to the operator that actually exist, for relation filtering. */
-  canSeeSite(siteId: number | bigint | null | undefined): boolean;
 }
 
 export function createScope(prisma: Db, identity: OperatorIdentity | null): Scope {
@@ -88,7 +86,6 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
       SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
     filterIds: idSet(Prisma.sql`
       SELECT DISTINCT filter_id::bigint AS id FROM engine.device_filter_sites WHERE site_id = ANY(${siteArray})`),
-    canSeeSite: (siteId) => siteId !== null && siteId !== undefined && (sites === null || sites.includes(Number(siteId))),
   };
 }
 

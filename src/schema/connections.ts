@@ -61,6 +61,17 @@ export function listConnection<N extends ModelName, W extends object, K extends 
   options: ListConnectionOptions<N, W, K>,
 ) {
   const { type, cursor, description, filter, where, order, defaultOrder, delegate } = options;
+  // `resolve` and `totalCount` need the same where; building it may cost SQL (scope id sets,
+  // site filters), so it is built once per request and filter value.
+  const built = new WeakMap<GatewayContext, Map<string, Promise<Model<N>['Where']>>>();
+  const scopedWhere = (value: W | null | undefined, ctx: GatewayContext) => {
+    let byValue = built.get(ctx);
+    if (!byValue) built.set(ctx, (byValue = new Map()));
+    const key = JSON.stringify(value ?? null);
+    let pending = byValue.get(key);
+    if (!pending) byValue.set(key, (pending = Promise.resolve(where(value, ctx))));
+    return pending;
+  };
   const orderBy = (value: OrderValue<K> | null | undefined): Model<N>['OrderBy'][] => {
     // defineOrder's fields are columns of the model: its lists are orderings of N.
     if (value) return order.toPrisma(value, value.field) as Model<N>['OrderBy'][];
@@ -73,8 +84,8 @@ export function listConnection<N extends ModelName, W extends object, K extends 
     description,
     args: { where: t.arg({ type: filter }), orderBy: t.arg({ type: order.Order }) },
     resolve: async (query: ConnectionQuery<N>, _root: unknown, args: ListArgs<W, K>, ctx: GatewayContext) =>
-      delegate(ctx.prisma).findMany({ ...query, where: await where(args.where, ctx), orderBy: orderBy(args.orderBy) }),
+      delegate(ctx.prisma).findMany({ ...query, where: await scopedWhere(args.where, ctx), orderBy: orderBy(args.orderBy) }),
     totalCount: async (_root: unknown, args: ListArgs<W, K>, ctx: GatewayContext) =>
-      delegate(ctx.prisma).count({ where: await where(args.where, ctx) }),
+      delegate(ctx.prisma).count({ where: await scopedWhere(args.where, ctx) }),
   };
 }

@@ -23,10 +23,6 @@ export const ActivityStatusEnum = valueSet('ActivityStatus', 'activity_history.s
   'Queued', 'Running', 'Success', 'Failed', 'Timed Out', 'Skipped',
 ]);
 export const IncidentStateEnum = valueSet('IncidentState', 'watchdog_incidents.state', ['open', 'suppressed', 'resolved']);
-export const DeviceWatchdogStateEnum = valueSet('DeviceWatchdogState', 'watchdog_device_state.state', [
-  'normal', 'pending', 'triggered', 'suppressed', 'disabled', 'stale_data', 'archived',
-]);
-export const OverrideStateEnum = valueSet('WatchdogOverrideState', 'watchdog_device_overrides.state', ['suppressed', 'disabled']);
 export const SeverityEnum = valueSet('Severity', 'watchdogs.severity / watchdog_incidents.severity', ['info', 'warning', 'error']);
 export const ApprovalStatusEnum = valueSet('ApprovalStatus', 'device_approvals.status', [
   'pending', 'approved', 'denied', 'expired', 'completed',
@@ -35,7 +31,6 @@ export const WorkItemStatusEnum = valueSet('WorkItemStatus', 'job_scheduler_work
   'queued', 'running', 'succeeded', 'failed', 'cancelled',
 ]);
 export const WorkerStatusEnum = valueSet('WorkerStatus', 'job_scheduler_workers.status', ['starting', 'running', 'idle', 'stopped', 'lost']);
-export const DeviceStatusEnum = valueSet('DeviceStatus', 'devices.status', ['active', 'revoked', 'decommissioned']);
 
 /** `first` of a nested list: bounded like connection pages, with a clear error past the bound. */
 export function boundedFirst(first: number | null | undefined, fallback = 20): number {

@@ -1,8 +1,8 @@
 /**
  * Scheduled jobs -> runs -> run targets and activity (through scheduled_job_run_activity), and
  * onboarding targets -> events. Every job/run foreign key is int4 -> int8, so relations are loaders.
- * Scope (agent API section 6): runs and jobs by their resolved targets, activity by its device,
- * targets by their site.
+ * Scope (agent API section 6): runs by their target device (shared runs and jobs by all their
+ * resolved targets), activity by its device, targets by their site.
  */
 import type { GatewayContext } from '../context.js';
 import type { Prisma } from '../generated/prisma/client.js';
@@ -27,6 +27,7 @@ import {
   StringFilter,
   stringWhere,
   TimeRange,
+  flagWhere,
 } from './inputs.js';
 import { siteOf, SiteNode } from './sites.js';
 import { storedJson } from './stored-json.js';
@@ -243,7 +244,7 @@ async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, 
         id: bigIdWhere(where?.id),
         name: stringWhere(where?.name),
         jobKind: stringWhere(where?.jobKind),
-        enabled: where?.enabled == null ? undefined : where.enabled ? 1 : 0,
+        enabled: flagWhere(where?.enabled),
       },
     ],
   };
@@ -296,7 +297,7 @@ builder.queryField('scheduledJobRuns', (t) =>
     listConnection(t, {
       type: 'ScheduledJobRun',
       cursor: 'id',
-      description: 'Job runs, newest first by default; a User sees runs whose resolved targets are all in their sites.',
+      description: 'Job runs, newest first by default; a User sees the runs of devices in their sites and shared runs whose resolved targets are all in their sites.',
       filter: RunWhere,
       where: runsWhere,
       order: runOrder,

@@ -10,7 +10,7 @@ import { byId, childrenBy, perFilter } from '../loaders/batch.js';
 import { builder } from './builder.js';
 import { listConnection } from './connections.js';
 import { deviceByHostname } from './device-loaders.js';
-import { DeviceWatchdogStateEnum, firstRows, IncidentStateEnum, OverrideStateEnum, SeverityEnum } from './enums.js';
+import { firstRows, IncidentStateEnum, SeverityEnum } from './enums.js';
 import { requireOperator } from './errors.js';
 import { parseBigId } from './ids.js';
 import {
@@ -24,6 +24,7 @@ import {
   StringFilter,
   stringWhere,
   TimeRange,
+  flagWhere,
 } from './inputs.js';
 import { DeviceNode } from './devices.js';
 import { siteOf, SiteNode, sitesOf } from './sites.js';
@@ -224,8 +225,8 @@ async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | u
     conditions.push({
       name: stringWhere(where.name),
       severity: statusWhere(where.severity),
-      enabled: where.enabled == null ? undefined : where.enabled ? 1 : 0,
-      archived: where.archived == null ? undefined : where.archived ? 1 : 0,
+      enabled: flagWhere(where.enabled),
+      archived: flagWhere(where.archived),
     });
     if (where.siteIds) {
       const links = await ctx.prisma.watchdogSite.findMany({ where: { siteId: siteIdsWhere(where.siteIds) }, select: { watchdogId: true } });
@@ -300,4 +301,3 @@ builder.queryField('incidents', (t) =>
   ),
 );
 
-export { DeviceWatchdogStateEnum, OverrideStateEnum };

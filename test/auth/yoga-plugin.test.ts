@@ -1,5 +1,5 @@
 /**
- * The Yoga wiring (useOperatorAuth, withIdentity, createRequestAuthenticator) on a small Yoga
+ * The Yoga wiring (createRequestAuthenticator in a context factory) on a small Yoga
  * instance over a real database: identity in the context, 401 responses for refused tokens,
  * anonymous requests allowed through, one authentication per request.
  */
@@ -8,8 +8,7 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthDeps } from '../../src/auth/authenticate.js';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
-import type { OperatorIdentity } from '../../src/auth/identity.js';
-import { createRequestAuthenticator, useOperatorAuth, withIdentity, type IdentityContext } from '../../src/auth/yoga-plugin.js';
+import { createRequestAuthenticator, type IdentityContext } from '../../src/auth/yoga-plugin.js';
 import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from './helpers.js';
@@ -52,7 +51,6 @@ const typeDefs = /* GraphQL */ `
     health: String!
     whoami: String
     scope: [Int!]
-    sameIdentity: Boolean!
   }
 `;
 
@@ -62,19 +60,8 @@ function resolvers() {
       health: () => 'ok',
       whoami: (_: unknown, __: unknown, ctx: IdentityContext) => ctx.identity?.username ?? null,
       scope: (_: unknown, __: unknown, ctx: IdentityContext) => (ctx.identity?.siteIds ? [...ctx.identity.siteIds] : null),
-      sameIdentity: (_: unknown, __: unknown, ctx: IdentityContext & { fromFactory?: OperatorIdentity | null }) => ctx.fromFactory === ctx.identity,
     },
   };
-}
-
-/** A Yoga with the plugin AND the context helper: both must share one authentication. */
-function pluginYoga() {
-  return createYoga({
-    schema: createSchema({ typeDefs, resolvers: resolvers() }) as GraphQLSchema,
-    plugins: [useOperatorAuth(deps)],
-    context: withIdentity(deps, ({ identity }) => ({ fromFactory: identity })),
-    logging: false,
-  });
 }
 
 /** The way app.ts uses it: `services.authenticate(request)` in the context factory. */
@@ -87,7 +74,7 @@ function servicesYoga() {
   });
 }
 
-async function post(yoga: ReturnType<typeof pluginYoga> | ReturnType<typeof servicesYoga>, query: string, headers: Record<string, string> = {}) {
+async function post(yoga: ReturnType<typeof servicesYoga>, query: string, headers: Record<string, string> = {}) {
   const response = await yoga.fetch('http://gateway.test/graphql', {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -96,10 +83,7 @@ async function post(yoga: ReturnType<typeof pluginYoga> | ReturnType<typeof serv
   return { status: response.status, body: (await response.json()) as { data?: Record<string, unknown> | null; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } };
 }
 
-describe.each([
-  ['useOperatorAuth + withIdentity', pluginYoga],
-  ['createRequestAuthenticator in a context factory', servicesYoga],
-])('%s', (_name, makeYoga) => {
+describe.each([['createRequestAuthenticator in a context factory', servicesYoga]])('%s', (_name, makeYoga) => {
   it('anonymous: the health query works, identity is null', async () => {
     const { status, body } = await post(makeYoga(), '{ health whoami }');
     expect(status).toBe(200);
@@ -137,11 +121,11 @@ describe.each([
 });
 
 describe('one authentication per request', () => {
-  it('the plugin and the context helper share one engine.users lookup', async () => {
-    const yoga = pluginYoga();
+  it('one engine.users lookup per request', async () => {
+    const yoga = servicesYoga();
     const before = userLookups;
-    const { body } = await post(yoga, '{ whoami sameIdentity }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
-    expect(body).toEqual({ data: { whoami: 'nosite', sameIdentity: true } });
+    const { body } = await post(yoga, '{ whoami scope }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
+    expect(body).toEqual({ data: { whoami: 'nosite', scope: [] } });
     expect(userLookups - before).toBe(1);
     // A second request authenticates again (identity is never cached across requests).
     await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });

@@ -83,4 +83,17 @@ describe('watchdogs', () => {
     // list + count + one statement per relation kind (sites, site rows, targets, overrides, states, incidents x2)
     expect(counter.statements.length).toBeLessThanOrEqual(12);
   });
+
+  it('builds a list\'s where once for the page and its totalCount (the site filter reads watchdog_sites once)', async () => {
+    const counter = countStatements(g.db.pool);
+    const result = await g.as('bob', `query($sites: [ID!]) { watchdogs(first: 10, where: { siteIds: $sites }) { totalCount edges { node { name } } } }`, {
+      sites: userSites('bob').map(String),
+    });
+    counter.stop();
+    expect(result.errors).toBeUndefined();
+    expect(result.data.watchdogs.totalCount).toBeGreaterThan(0);
+    // one scope set + one site filter + page + count
+    expect(counter.statements.filter((sql) => /watchdog_sites/.test(sql))).toHaveLength(2);
+    expect(counter.statements).toHaveLength(4);
+  });
 });
