@@ -10,15 +10,15 @@ import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createGatewayYoga } from '../src/app.js';
+import { createGatewayYoga } from '../src/server/yoga.js';
 import { loadOperator } from '../src/auth/operator.js';
 import { loadConfig } from '../src/config/env.js';
 import { applyBaseline } from '../src/db/baseline.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
-import { seedDemoData } from '../src/db/seed.js';
-import { refreshDrift, type ReadinessState } from '../src/readiness.js';
+import { seedDemoData } from '../dev/seed/index.js';
+import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);

@@ -7,20 +7,20 @@
  */
 import { createServer } from 'node:http';
 import path from 'node:path';
-import { createGatewayYoga } from './app.js';
+import { createGatewayYoga } from './server/yoga.js';
 import { mintBorealisSession } from './auth/borealis-session.js';
-import { loadAuthConfig, type AuthConfig } from './auth/config.js';
+import { loadAuthConfig, type AuthConfig } from './config/auth.js';
 import { createWebSocketAuth } from './auth/websocket.js';
 import { createRequestAuthenticator } from './auth/yoga-plugin.js';
-import { attachWebSocket } from './ws.js';
+import { attachWebSocket } from './server/websocket.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { applyBaseline } from './db/baseline.js';
 import { formatDriftReport } from './db/drift.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
 import { createPool } from './db/pool.js';
 import { createPrismaClient } from './db/prisma.js';
-import { isDatabaseEmpty, seedDemoData } from './db/seed.js';
-import { refreshDrift, type ReadinessState } from './readiness.js';
+import { isDatabaseEmpty, seedDemoData } from '../dev/seed/index.js';
+import { refreshDrift, type ReadinessState } from './db/readiness.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();

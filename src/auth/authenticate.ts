@@ -9,7 +9,7 @@
  */
 import type { Db } from '../db/prisma.js';
 import { looksLikeBorealisSession, verifyBorealisSession } from './borealis-session.js';
-import type { AuthConfig } from './config.js';
+import type { AuthConfig } from '../config/auth.js';
 import { AuthError, AuthUnavailableError, authUnavailableError, fromOperatorRefusal, unauthenticatedError } from './errors.js';
 import type { AuthMethod, OperatorIdentity } from './identity.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';

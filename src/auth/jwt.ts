@@ -16,7 +16,7 @@ import {
   type JWTVerifyGetKey,
   type KeyObject as JoseKeyObject,
 } from 'jose';
-import type { AsymmetricJwtAlgorithm, JwtConfig } from './config.js';
+import type { AsymmetricJwtAlgorithm, JwtConfig } from '../config/auth.js';
 import { AuthError, AuthUnavailableError } from './errors.js';
 
 export interface VerifiedJwt {

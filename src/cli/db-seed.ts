@@ -3,7 +3,7 @@
  * (idempotent: a second run inserts nothing). Expects the schema to exist (`npm run db:setup`).
  */
 import pg from 'pg';
-import { seedDemoData } from '../db/seed.js';
+import { seedDemoData } from '../../dev/seed/index.js';
 
 const USAGE = 'Usage: db-seed [--devices N]   (N: integer 1..10000, default 200)';
 

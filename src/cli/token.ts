@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mintBorealisSession } from '../auth/borealis-session.js';
-import { loadAuthConfig, type AuthConfig } from '../auth/config.js';
+import { loadAuthConfig, type AuthConfig } from '../config/auth.js';
 import { loadOperator, OperatorRefusedError } from '../auth/operator.js';
 import { mintIntegratorJwt } from '../auth/jwt.js';
 import { ConfigError, loadConfig } from '../config/env.js';

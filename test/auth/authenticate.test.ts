@@ -10,7 +10,7 @@ import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateRequest, type AuthDeps } from '../../src/auth/authenticate.js';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
-import { loadAuthConfig } from '../../src/auth/config.js';
+import { loadAuthConfig } from '../../src/config/auth.js';
 import type { OperatorIdentity } from '../../src/auth/identity.js';
 import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';

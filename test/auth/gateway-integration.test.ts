@@ -4,11 +4,11 @@
  * tokens are 401 through the gateway's error masking.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGatewayYoga, type GatewayYoga } from '../../src/app.js';
+import { createGatewayYoga, type GatewayYoga } from '../../src/server/yoga.js';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import { createRequestAuthenticator } from '../../src/auth/yoga-plugin.js';
 import { createPrismaClient, type Db } from '../../src/db/prisma.js';
-import type { ReadinessState } from '../../src/readiness.js';
+import type { ReadinessState } from '../../src/db/readiness.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from './helpers.js';
 

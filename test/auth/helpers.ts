@@ -2,7 +2,7 @@
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { SignJWT, type JWTPayload } from 'jose';
 import type pg from 'pg';
-import { loadAuthConfig, type AuthConfig } from '../../src/auth/config.js';
+import { loadAuthConfig, type AuthConfig } from '../../src/config/auth.js';
 
 export const ENGINE_SECRET = 'test-engine-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 export const HS_SECRET = 'test-integrator-hs256-secret-0123456789';

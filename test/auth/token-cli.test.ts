@@ -6,12 +6,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateToken, type AuthDeps } from '../../src/auth/authenticate.js';
-import { loadAuthConfig } from '../../src/auth/config.js';
+import { loadAuthConfig } from '../../src/config/auth.js';
 import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { AUDIENCE, ENGINE_SECRET, HS_SECRET, insertTestUsers, ISSUER, testAuthConfig } from './helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 let db: TestDatabase;

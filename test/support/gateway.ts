@@ -1,7 +1,7 @@
 /** An in-process gateway over a test database: call it with `gateway.graphql(...)` (yoga.fetch). */
-import { createGatewayYoga, type GatewayYoga } from '../../src/app.js';
+import { createGatewayYoga, type GatewayYoga } from '../../src/server/yoga.js';
 import { createPrismaClient } from '../../src/db/prisma.js';
-import { refreshDrift, type ReadinessState } from '../../src/readiness.js';
+import { refreshDrift, type ReadinessState } from '../../src/db/readiness.js';
 import type { TestDatabase } from './database.js';
 import type { OperatorIdentity } from '../../src/auth/identity.js';
 

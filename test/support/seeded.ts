@@ -7,7 +7,7 @@
 import { loadOperator } from '../../src/auth/operator.js';
 import type { OperatorIdentity } from '../../src/auth/identity.js';
 import { createPrismaClient } from '../../src/db/prisma.js';
-import { seedDemoData } from '../../src/db/seed.js';
+import { seedDemoData } from '../../dev/seed/index.js';
 import { createTestDatabase, type TestDatabase } from './database.js';
 import { createTestGateway, type TestGateway } from './gateway.js';
 

@@ -1,0 +1,253 @@
+/**
+ * Devices and what hangs off them: site (device_sites by hostname), inventory JSON, key history,
+ * metadata fields (base64 values + labels), normalized software, watchdog states, incidents,
+ * activity and run targets. Relations by hostname are Prisma relations (one statement per level);
+ * GUID relations, compared upper-case like Borealis does, go through loaders.
+ */
+import type DataLoader from 'dataloader';
+import type { GatewayContext } from '../../graphql/context.js';
+import type { Db } from '../../db/prisma.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { manyLoader } from '../../access/batch.js';
+import type { LoaderFactory } from '../../access/loaders.js';
+import { builder } from '../../graphql/builder.js';
+import { listConnection } from '../../graphql/connections.js';
+import { requireOperator } from '../../graphql/errors.js';
+import { defineOrder, epochRangeWhere, siteIdsWhere, StringFilter, stringWhere, statusWhere, TimeRange } from '../../graphql/inputs.js';
+import { siteById, SiteNode } from '../sites/graphql.js';
+import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
+import { storedJson } from '../../graphql/stored-json.js';
+import { canonicalGuid, decodeBase64Text, epochToDate, isoTextToDate } from '../../graphql/values.js';
+
+/** A device is online when it checked in within this many seconds (Borealis UI rule). */
+export const ONLINE_WINDOW_SECONDS = 300;
+
+/** All rows of each device GUID, matched case-insensitively (Borealis compares UPPER(guid)). */
+function byDeviceGuid<R>(
+  fetch: (prisma: Db, guids: string[]) => Promise<R[]>,
+  guidOf: (row: R) => string,
+): LoaderFactory<DataLoader<string, R[]>> {
+  return (prisma) =>
+    manyLoader(
+      (guids) => fetch(prisma, [...new Set(guids.map(canonicalGuid))]),
+      guidOf,
+      (guid) => canonicalGuid(String(guid)),
+    );
+}
+
+const keysOfDevice = byDeviceGuid(
+  (prisma, guids) =>
+    prisma.deviceKey.findMany({ where: { guid: { in: guids, mode: 'insensitive' } }, orderBy: [{ addedAt: 'desc' }, { id: 'asc' }] }),
+  (key) => key.guid,
+);
+
+const metadataOfDevice = byDeviceGuid(
+  (prisma, guids) =>
+    prisma.deviceMetadataField.findMany({
+      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
+      include: { metadataFieldDefinition: { select: { description: true } } },
+      orderBy: { fieldNumber: 'asc' },
+    }),
+  (field) => field.deviceGuid,
+);
+
+const softwareOfDevice = byDeviceGuid(
+  (prisma, guids) =>
+    prisma.deviceSoftwareInventory.findMany({
+      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
+      orderBy: [{ nameNormalized: 'asc' }, { id: 'asc' }],
+    }),
+  (row) => row.deviceGuid,
+);
+
+const DeviceKey = builder.prismaObject('DeviceKey', {
+  description: 'An agent key the device enrolled with (device_keys); retired keys are its history.',
+  fields: (t) => ({
+    sslKeyFingerprint: t.exposeString('sslKeyFingerprint', { description: 'SHA-256 of the agent Ed25519 public key (hex).' }),
+    addedAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => isoTextToDate(key.addedAt) }),
+    retiredAt: t.field({ type: 'DateTime', nullable: true, resolve: (key) => isoTextToDate(key.retiredAt) }),
+    active: t.boolean({ resolve: (key) => !key.retiredAt }),
+  }),
+});
+
+const DeviceMetadataValue = builder
+  .objectRef<Prisma.DeviceMetadataFieldGetPayload<{ include: { metadataFieldDefinition: { select: { description: true } } } }>>(
+    'DeviceMetadataValue',
+  )
+  .implement({
+    description: 'A custom metadata field of a device; Borealis stores values base64-encoded, returned decoded.',
+    fields: (t) => ({
+      fieldNumber: t.exposeInt('fieldNumber'),
+      label: t.string({ nullable: true, resolve: (field) => field.metadataFieldDefinition?.description ?? null }),
+      key: t.exposeString('fieldKey', { nullable: true }),
+      value: t.string({ nullable: true, resolve: (field) => decodeBase64Text(field.value) }),
+      source: t.exposeString('source', { nullable: true }),
+      modifiedAt: t.field({ type: 'DateTime', nullable: true, resolve: (field) => epochToDate(field.modifiedAt) }),
+    }),
+  });
+
+const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
+  name: 'DeviceSoftware',
+  description: 'Normalized installed software (device_software_inventory).',
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    nameNormalized: t.exposeString('nameNormalized'),
+    version: t.exposeString('version', { nullable: true }),
+    source: t.exposeString('source', { nullable: true }),
+    capturedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.capturedAt) }),
+  }),
+});
+
+const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
+
+export const DeviceNode = builder.prismaNode('Device', {
+  id: { field: 'guid' },
+  findUnique: (guid, ctx) => ({ guid: canonicalGuid(guid), AND: [ctx.scope.devices()] }),
+  // The site id travels with every device so `site` needs no extra statement per row.
+  include: { deviceSite: { select: { siteId: true } } },
+  fields: (t) => ({
+    guid: t.exposeString('guid'),
+    hostname: t.exposeString('hostname', { nullable: true }),
+    description: t.exposeString('description', { nullable: true }),
+    status: t.exposeString('status', { nullable: true, description: 'active (default), revoked, decommissioned, ...' }),
+    deviceType: t.exposeString('deviceType', { nullable: true }),
+    operatingSystem: t.exposeString('operatingSystem', { nullable: true }),
+    domain: t.exposeString('domain', { nullable: true }),
+    externalIp: t.exposeString('externalIp', { nullable: true }),
+    internalIp: t.exposeString('internalIp', { nullable: true }),
+    lastUser: t.exposeString('lastUser', { nullable: true }),
+    lastReboot: t.exposeString('lastReboot', { nullable: true, description: 'Free text reported by the agent.' }),
+    uptimeSeconds: t.exposeInt('uptime', { nullable: true }),
+    cpuPercent: t.exposeFloat('cpuPercent', { nullable: true }),
+    memoryPercent: t.exposeFloat('memoryPercent', { nullable: true }),
+    agentId: t.exposeString('agentId', { nullable: true }),
+    agentHash: t.exposeString('agentHash', { nullable: true }),
+    agentUpdateState: t.exposeString('agentUpdateState', { nullable: true }),
+    agentReleaseChannel: t.exposeString('agentReleaseChannel', { nullable: true }),
+    connectionType: t.exposeString('connectionType', { nullable: true }),
+    connectionEndpoint: t.exposeString('connectionEndpoint', { nullable: true }),
+    sslKeyFingerprint: t.exposeString('sslKeyFingerprint', { nullable: true }),
+    tokenVersion: t.exposeInt('tokenVersion', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.createdAt) }),
+    lastEnrollmentAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.lastEnrollmentAt) }),
+    lastSeen: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.lastSeen) }),
+    keyAddedAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => isoTextToDate(d.keyAddedAt) }),
+    online: t.boolean({
+      description: `Checked in within the last ${ONLINE_WINDOW_SECONDS} seconds.`,
+      resolve: (d) => d.lastSeen !== null && Date.now() / 1000 - d.lastSeen <= ONLINE_WINDOW_SECONDS,
+    }),
+    inventory: t.field({
+      type: DeviceInventory,
+      description: 'The last inventory the agent reported (JSON documents Borealis stores as text).',
+      resolve: (d) => d,
+    }),
+    site: t.field({
+      type: SiteNode,
+      nullable: true,
+      description: 'The site of the device (device_sites by hostname); null when unassigned.',
+      resolve: (d, _args, ctx) => (d.deviceSite ? ctx.loaders.use(siteById).load(d.deviceSite.siteId) : null),
+    }),
+    keyHistory: t.field({ type: [DeviceKey], resolve: (d, _args, ctx) => ctx.loaders.use(keysOfDevice).load(d.guid) }),
+    metadataFields: t.field({ type: [DeviceMetadataValue], resolve: (d, _args, ctx) => ctx.loaders.use(metadataOfDevice).load(d.guid) }),
+    installedSoftware: t.field({
+      type: [DeviceSoftware],
+      description: 'Normalized installed software (device_software_inventory); the raw report is `inventory.software`.',
+      resolve: (d, _args, ctx) => ctx.loaders.use(softwareOfDevice).load(d.guid),
+    }),
+    watchdogStates: t.relation('watchdogDeviceState', {
+      description: 'Per-watchdog evaluation state of this device.',
+      query: (_args, ctx) => ({ where: ctx.scope.bySiteId(), orderBy: { id: 'asc' } }),
+    }),
+    incidents: t.relation('watchdogIncidents', {
+      description: 'Watchdog incidents of this device, newest first.',
+      args: {
+        state: t.arg({ type: [IncidentStateEnum] }),
+        first: t.arg.int({ defaultValue: 20 }),
+      },
+      query: (args, ctx) => ({
+        where: { AND: [ctx.scope.bySiteId(), { state: statusWhere(args.state) }] },
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+        take: boundedFirst(args.first),
+      }),
+    }),
+    activity: t.relation('activityHistory', {
+      description: 'Activity history (script and job executions) of this device, newest first.',
+      args: { first: t.arg.int({ defaultValue: 20 }) },
+      query: (args) => ({ orderBy: [{ ranAt: 'desc' }, { id: 'desc' }], take: boundedFirst(args.first) }),
+    }),
+    runTargets: t.relation('scheduledJobRunTargets', {
+      description: 'Scheduled-job run targets that resolved to this device, newest first.',
+      args: { first: t.arg.int({ defaultValue: 10 }) },
+      query: (args, ctx) => ({ where: ctx.scope.bySiteId(), orderBy: { id: 'desc' }, take: boundedFirst(args.first) }),
+    }),
+  }),
+});
+
+const DeviceInventory = builder.objectRef<Prisma.DeviceGetPayload<object>>('DeviceInventory').implement({
+  description: 'Inventory JSON documents. A value Borealis stored malformed is null with a STORED_VALUE_MALFORMED error.',
+  fields: (t) => ({
+    ...Object.fromEntries(
+      INVENTORY_COLUMNS.map((column) => [
+        column,
+        t.field({ type: 'JSON', nullable: true, resolve: (d) => storedJson(d[column], `devices.${column}`) }),
+      ]),
+    ),
+    agentRoleHealth: t.field({ type: 'JSON', nullable: true, resolve: (d) => storedJson(d.agentRoleHealth, 'devices.agent_role_health') }),
+  }),
+});
+
+const DeviceWhere = builder.inputType('DeviceWhere', {
+  fields: (t) => ({
+    hostname: t.field({ type: StringFilter }),
+    search: t.string({ description: 'Case-insensitive match on hostname, description, last user or IP.' }),
+    siteIds: t.idList({ description: 'Devices assigned to any of these sites.' }),
+    unassigned: t.boolean({ description: 'Only devices without a site (admin only by scope).' }),
+    status: t.field({ type: StringFilter }),
+    operatingSystem: t.field({ type: StringFilter }),
+    online: t.boolean(),
+    lastSeen: t.field({ type: TimeRange }),
+  }),
+});
+
+const deviceOrder = defineOrder(
+  'Device',
+  { HOSTNAME: 'hostname', LAST_SEEN: 'lastSeen', CREATED_AT: 'createdAt', OPERATING_SYSTEM: 'operatingSystem' },
+  'guid',
+);
+
+function devicesWhere(where: typeof DeviceWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DeviceWhereInput {
+  requireOperator(ctx);
+  const conditions: Prisma.DeviceWhereInput[] = [ctx.scope.devices()];
+  if (where) {
+    const onlineSince = Math.floor(Date.now() / 1000) - ONLINE_WINDOW_SECONDS;
+    conditions.push({
+      hostname: stringWhere(where.hostname),
+      status: stringWhere(where.status),
+      operatingSystem: stringWhere(where.operatingSystem),
+      lastSeen: epochRangeWhere(where.lastSeen),
+    });
+    if (where.siteIds) conditions.push({ deviceSite: { is: { siteId: siteIdsWhere(where.siteIds) } } });
+    if (where.unassigned != null) conditions.push(where.unassigned ? { deviceSite: { is: null } } : { deviceSite: { isNot: null } });
+    if (where.online != null) conditions.push(where.online ? { lastSeen: { gte: onlineSince } } : { OR: [{ lastSeen: null }, { lastSeen: { lt: onlineSince } }] });
+    if (where.search) {
+      const contains = { contains: where.search, mode: 'insensitive' as const };
+      conditions.push({ OR: [{ hostname: contains }, { description: contains }, { lastUser: contains }, { internalIp: contains }, { externalIp: contains }] });
+    }
+  }
+  return { AND: conditions };
+}
+
+builder.queryField('devices', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Device',
+      cursor: 'guid',
+      description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
+      filter: DeviceWhere,
+      where: devicesWhere,
+      order: deviceOrder,
+      defaultOrder: 'HOSTNAME',
+      delegate: (prisma) => prisma.device,
+    }),
+  ),
+);

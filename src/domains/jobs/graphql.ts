@@ -1,0 +1,344 @@
+/**
+ * Scheduled jobs -> runs -> run targets and activity (through scheduled_job_run_activity), and
+ * onboarding targets -> events. Every job/run foreign key is int4 -> int8, so relations are loaders.
+ * Scope (agent API section 6): runs by their target device (shared runs and jobs by all their
+ * resolved targets), activity by its device, targets by their site.
+ */
+import type { GatewayContext } from '../../graphql/context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { idScope } from '../../access/scope.js';
+import { childrenBy, perFilter } from '../../access/batch.js';
+import { builder } from '../../graphql/builder.js';
+import { listConnection } from '../../graphql/connections.js';
+import { deviceByHostname } from '../devices/loaders.js';
+import { DeviceNode } from '../devices/graphql.js';
+import { ActivityStatusEnum, firstRows, RunStatusEnum } from '../../graphql/enums.js';
+import { requireOperator } from '../../graphql/errors.js';
+import { parseBigId } from '../../graphql/ids.js';
+import { activityById, jobById, runById } from './loaders.js';
+import {
+  bigIdWhere,
+  defineOrder,
+  epochRangeWhere,
+  IdFilter,
+  intIdWhere,
+  siteIdsWhere,
+  statusWhere,
+  StringFilter,
+  stringWhere,
+  TimeRange,
+  flagWhere,
+} from '../../graphql/inputs.js';
+import { siteOf, SiteNode } from '../sites/graphql.js';
+import { storedJson } from '../../graphql/stored-json.js';
+import { epochToDate, flagToBoolean } from '../../graphql/values.js';
+
+// ---------------------------------------------------------------- loaders
+
+const targetsOfRun = childrenBy(
+  (prisma, scope, ids) => prisma.scheduledJobRunTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const activityLinksOfRun = childrenBy(
+  (prisma, _scope, ids) => prisma.scheduledJobRunActivity.findMany({ where: { runId: { in: ids } }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const onboardingTargetsOfRun = childrenBy(
+  (prisma, scope, ids) =>
+    prisma.scheduledJobOnboardingTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.runId,
+);
+const eventsOfOnboardingTarget = childrenBy(
+  (prisma, _scope, ids) =>
+    prisma.scheduledJobOnboardingTargetEvent.findMany({ where: { targetRowId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+  (row) => row.targetRowId,
+);
+/** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
+const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
+  childrenBy(
+    async (prisma, scope, ids) =>
+      prisma.scheduledJobRun.findMany({
+        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [await scope.runs()] },
+        orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      }),
+    (row) => row.jobId,
+  ),
+);
+
+// ---------------------------------------------------------------- types
+
+export const JobNode = builder.prismaNode('ScheduledJob', {
+  id: { field: 'id' },
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.jobIds())] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (job) => job.id.toString() }),
+    name: t.exposeString('name'),
+    jobKind: t.exposeString('jobKind', { nullable: true }),
+    enabled: t.boolean({ resolve: (job) => flagToBoolean(job.enabled) ?? false }),
+    scheduleType: t.exposeString('scheduleType', { nullable: true }),
+    startAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.startTs) }),
+    durationStopEnabled: t.boolean({ resolve: (job) => flagToBoolean(job.durationStopEnabled) ?? false }),
+    expiration: t.exposeString('expiration', { nullable: true }),
+    executionContext: t.exposeString('executionContext', { nullable: true }),
+    useServiceAccount: t.boolean({ resolve: (job) => flagToBoolean(job.useServiceAccount) ?? false }),
+    components: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.componentsJson, 'scheduled_jobs.components_json') }),
+    targets: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.targetsJson, 'scheduled_jobs.targets_json') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.updatedAt) }),
+  }),
+});
+
+export const RunNode = builder.prismaNode('ScheduledJobRun', {
+  id: { field: 'id' },
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [await ctx.scope.runs()] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (run) => run.id.toString() }),
+    status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
+    error: t.exposeString('error', { nullable: true }),
+    skipReason: t.exposeString('skipReason', { nullable: true }),
+    targetHostname: t.exposeString('targetHostname', { nullable: true }),
+    sharedExecution: t.boolean({ resolve: (run) => flagToBoolean(run.sharedExecution) ?? false }),
+    componentIndex: t.exposeInt('componentIndex', { nullable: true }),
+    componentKind: t.exposeString('componentKind', { nullable: true }),
+    componentName: t.exposeString('componentName', { nullable: true }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.scheduledTs) }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.startedTs) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.finishedTs) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.updatedAt) }),
+  }),
+});
+
+export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
+  name: 'RunTarget',
+  description: 'A device a run resolved to (scheduled_job_run_targets).',
+  fields: (t) => ({
+    deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
+    hostname: t.exposeString('hostname'),
+    inventoryHostname: t.exposeString('inventoryHostname', { nullable: true }),
+    wireguardPeerIp: t.exposeString('wireguardPeerIp', { nullable: true }),
+    resolvedConnection: t.exposeString('resolvedConnection', { nullable: true }),
+    resolutionStatus: t.exposeString('resolutionStatus', { nullable: true }),
+    resolutionReason: t.exposeString('resolutionReason', { nullable: true }),
+    resolvedFromFilterId: t.id({ nullable: true, resolve: (row) => row.resolvedFromFilterId?.toString() ?? null }),
+    resolvedFromFilterIds: t.field({
+      type: 'JSON',
+      nullable: true,
+      resolve: (row) => storedJson(row.resolvedFromFilterIdsJson, 'scheduled_job_run_targets.resolved_from_filter_ids_json'),
+    }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (row, _a, ctx) => siteOf(row.siteId, ctx) }),
+    device: t.field({ type: DeviceNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname) }),
+  }),
+});
+
+export const ActivityNode = builder.prismaNode('ActivityHistory', {
+  name: 'Activity',
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  description: 'A script or job execution on a device (activity_history).',
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (a) => a.id.toString() }),
+    hostname: t.exposeString('hostname', { nullable: true }),
+    scriptPath: t.exposeString('scriptPath', { nullable: true }),
+    scriptName: t.exposeString('scriptName', { nullable: true }),
+    scriptType: t.exposeString('scriptType', { nullable: true }),
+    status: t.exposeString('status', { nullable: true, description: 'Queued, Running, Success, Failed, Timed Out, Skipped.' }),
+    stdout: t.exposeString('stdout', { nullable: true }),
+    stderr: t.exposeString('stderr', { nullable: true }),
+    queueLane: t.exposeString('queueLane', { nullable: true }),
+    activityKind: t.exposeString('activityKind', { nullable: true }),
+    metadata: t.field({ type: 'JSON', nullable: true, resolve: (a) => storedJson(a.metadataJson, 'activity_history.metadata_json') }),
+    ranAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.ranAt) }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.startedAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.updatedAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.finishedAt) }),
+    device: t.field({
+      type: DeviceNode,
+      nullable: true,
+      resolve: (a, _args, ctx) => (a.hostname ? ctx.loaders.use(deviceByHostname).load(a.hostname) : null),
+    }),
+  }),
+});
+
+const OnboardingEventRef = builder.prismaObject('ScheduledJobOnboardingTargetEvent', {
+  name: 'OnboardingTargetEvent',
+  fields: (t) => ({
+    status: t.exposeString('status', { nullable: true }),
+    task: t.exposeString('task', { nullable: true }),
+    detail: t.exposeString('detail', { nullable: true }),
+    stdoutSnippet: t.exposeString('stdoutSnippet', { nullable: true }),
+    stderrSnippet: t.exposeString('stderrSnippet', { nullable: true }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.startedAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.finishedAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.createdAt) }),
+  }),
+});
+
+export const OnboardingTargetRef = builder.prismaObject('ScheduledJobOnboardingTarget', {
+  name: 'OnboardingTarget',
+  description: 'A host an onboarding job tries to enroll (scheduled_job_onboarding_targets).',
+  fields: (t) => ({
+    targetInput: t.exposeString('targetInput', { nullable: true }),
+    targetAddress: t.exposeString('targetAddress', { nullable: true }),
+    targetHostname: t.exposeString('targetHostname', { nullable: true }),
+    sshPort: t.exposeInt('sshPort', { nullable: true }),
+    status: t.exposeString('status', { nullable: true }),
+    detail: t.exposeString('detail', { nullable: true }),
+    approvalReference: t.exposeString('approvalReference', { nullable: true }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.scheduledTs) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.createdAt) }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.finishedAt) }),
+    site: t.field({ type: SiteNode, nullable: true, resolve: (o, _a, ctx) => siteOf(o.siteId, ctx) }),
+    events: t.field({ type: [OnboardingEventRef], resolve: (o, _a, ctx) => ctx.loaders.use(eventsOfOnboardingTarget).load(o.id) }),
+  }),
+});
+
+// Fields between jobs, runs, targets and activity, added once every type exists.
+builder.prismaObjectFields(JobNode, (t) => ({
+  runs: t.field({
+    type: [RunNode],
+    description: 'Runs of this job in the operator\'s scope, newest first.',
+    args: { status: t.arg({ type: [RunStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
+    resolve: (job, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfJob(args.status)).load(job.id)),
+  }),
+}));
+
+builder.prismaObjectFields(RunNode, (t) => ({
+  job: t.field({ type: JobNode, nullable: true, resolve: (run, _a, ctx) => ctx.loaders.use(jobById).load(run.jobId) }),
+  targets: t.field({ type: [RunTargetRef], resolve: (run, _a, ctx) => ctx.loaders.use(targetsOfRun).load(run.id) }),
+  activity: t.field({
+    type: [ActivityNode],
+    description: 'Activity rows linked to this run (scheduled_job_run_activity).',
+    resolve: async (run, _a, ctx) => {
+      const links = await ctx.loaders.use(activityLinksOfRun).load(run.id);
+      const rows = await Promise.all(links.map((link) => ctx.loaders.use(activityById).load(link.activityId)));
+      return rows.filter((row) => row !== null);
+    },
+  }),
+  onboardingTargets: t.field({ type: [OnboardingTargetRef], resolve: (run, _a, ctx) => ctx.loaders.use(onboardingTargetsOfRun).load(run.id) }),
+}));
+
+builder.prismaObjectFields(RunTargetRef, (t) => ({
+  run: t.field({ type: RunNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(runById).load(row.runId) }),
+}));
+
+// ---------------------------------------------------------------- queries
+
+const JobWhere = builder.inputType('ScheduledJobWhere', {
+  fields: (t) => ({
+    id: t.field({ type: IdFilter }),
+    name: t.field({ type: StringFilter }),
+    jobKind: t.field({ type: StringFilter }),
+    enabled: t.boolean(),
+  }),
+});
+const jobOrder = defineOrder('ScheduledJob', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
+
+async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobWhereInput> {
+  requireOperator(ctx);
+  return {
+    AND: [
+      idScope(await ctx.scope.jobIds()),
+      {
+        id: bigIdWhere(where?.id),
+        name: stringWhere(where?.name),
+        jobKind: stringWhere(where?.jobKind),
+        enabled: flagWhere(where?.enabled),
+      },
+    ],
+  };
+}
+
+builder.queryField('scheduledJobs', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ScheduledJob',
+      cursor: 'id',
+      description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
+      filter: JobWhere,
+      where: jobsWhere,
+      order: jobOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.scheduledJob,
+    }),
+  ),
+);
+
+const RunWhere = builder.inputType('ScheduledJobRunWhere', {
+  fields: (t) => ({
+    jobId: t.field({ type: IdFilter }),
+    status: t.field({ type: [RunStatusEnum] }),
+    targetHostname: t.field({ type: StringFilter }),
+    scheduledAt: t.field({ type: TimeRange }),
+    finishedAt: t.field({ type: TimeRange }),
+  }),
+});
+const runOrder = defineOrder('ScheduledJobRun', { SCHEDULED_AT: 'scheduledTs', FINISHED_AT: 'finishedTs', STATUS: 'status', ID: 'id' }, 'id');
+
+async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobRunWhereInput> {
+  requireOperator(ctx);
+  return {
+    AND: [
+      await ctx.scope.runs(),
+      {
+        jobId: intIdWhere(where?.jobId, 'jobId'),
+        status: statusWhere(where?.status),
+        targetHostname: stringWhere(where?.targetHostname),
+        scheduledTs: epochRangeWhere(where?.scheduledAt),
+        finishedTs: epochRangeWhere(where?.finishedAt),
+      },
+    ],
+  };
+}
+
+builder.queryField('scheduledJobRuns', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ScheduledJobRun',
+      cursor: 'id',
+      description: 'Job runs, newest first by default; a User sees the runs of devices in their sites and shared runs whose resolved targets are all in their sites.',
+      filter: RunWhere,
+      where: runsWhere,
+      order: runOrder,
+      defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.scheduledJobRun,
+    }),
+  ),
+);
+
+const ActivityWhere = builder.inputType('ActivityWhere', {
+  fields: (t) => ({
+    hostname: t.field({ type: StringFilter }),
+    status: t.field({ type: [ActivityStatusEnum] }),
+    siteIds: t.idList({ description: 'Activity of devices in any of these sites.' }),
+    activityKind: t.field({ type: StringFilter }),
+    ranAt: t.field({ type: TimeRange }),
+  }),
+});
+const activityOrder = defineOrder('Activity', { RAN_AT: 'ranAt', UPDATED_AT: 'updatedAt', HOSTNAME: 'hostname', ID: 'id' }, 'id');
+
+function activitiesWhere(where: typeof ActivityWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.ActivityHistoryWhereInput {
+  requireOperator(ctx);
+  const conditions: Prisma.ActivityHistoryWhereInput[] = [
+    ctx.scope.byDevice(),
+    { hostname: stringWhere(where?.hostname), status: statusWhere(where?.status), activityKind: stringWhere(where?.activityKind), ranAt: epochRangeWhere(where?.ranAt) },
+  ];
+  if (where?.siteIds) conditions.push({ device: { is: { deviceSite: { is: { siteId: siteIdsWhere(where.siteIds) } } } } });
+  return { AND: conditions };
+}
+
+builder.queryField('activity', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'ActivityHistory',
+      cursor: 'id',
+      description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
+      filter: ActivityWhere,
+      where: activitiesWhere,
+      order: activityOrder,
+      defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.activityHistory,
+    }),
+  ),
+);

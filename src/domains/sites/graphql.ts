@@ -1,0 +1,78 @@
+/** Sites: the unit of operator scope in Borealis. */
+import type { GatewayContext } from '../../graphql/context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { byId } from '../../access/batch.js';
+import { builder } from '../../graphql/builder.js';
+import { listConnection } from '../../graphql/connections.js';
+import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { parseBigId } from '../../graphql/ids.js';
+import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
+import { epochToDate } from '../../graphql/values.js';
+
+/** Sites by id (int4 foreign keys point at the int8 id), scoped like the sites list. */
+export const siteById = byId((prisma, scope, ids) => prisma.site.findMany({ where: { id: { in: ids }, ...scope.sites() } }));
+
+/** The site of a nullable site_id, when it exists and is in the operator's scope. */
+export function siteOf(siteId: number | bigint | null, ctx: GatewayContext) {
+  return siteId === null ? null : ctx.loaders.use(siteById).load(siteId);
+}
+
+/** The sites of a list of site ids that exist and are in the operator's scope, in list order. */
+export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: GatewayContext) {
+  const sites = await Promise.all(siteIds.map((id) => ctx.loaders.use(siteById).load(id)));
+  return sites.filter((site) => site !== null);
+}
+
+export const SiteNode = builder.prismaNode('Site', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.sites()] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (site) => site.id.toString() }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (site) => epochToDate(site.createdAt) }),
+    autoApproveUntil: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'Enrollment auto-approves while this instant is in the future.',
+      resolve: (site) => epochToDate(site.autoApproveUntil),
+    }),
+    enrollmentCode: t.string({
+      nullable: true,
+      description: 'The site install code agents enroll with. Admin only.',
+      resolve: (site, _args, ctx) => {
+        requireAdmin(ctx);
+        return site.enrollmentCode;
+      },
+    }),
+  }),
+});
+
+const SiteWhere = builder.inputType('SiteWhere', {
+  fields: (t) => ({
+    id: t.field({ type: IdFilter }),
+    name: t.field({ type: StringFilter }),
+  }),
+});
+
+function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.SiteWhereInput {
+  requireOperator(ctx);
+  return { AND: [ctx.scope.sites(), { id: bigIdWhere(where?.id), name: stringWhere(where?.name) }] };
+}
+
+const siteOrder = defineOrder('Site', { NAME: 'name', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
+
+builder.queryField('sites', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Site',
+      cursor: 'id',
+      description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
+      filter: SiteWhere,
+      where: sitesWhere,
+      order: siteOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.site,
+    }),
+  ),
+);

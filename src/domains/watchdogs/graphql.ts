@@ -1,0 +1,303 @@
+/**
+ * Watchdogs (definitions, their sites, targets, device overrides and device states) and the
+ * incidents they raise, with the global incident queue. Watchdog foreign keys are int4 -> int8, so
+ * every watchdog relation is a loader: one statement per relation per query level.
+ */
+import type { GatewayContext } from '../../graphql/context.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import { idScope } from '../../access/scope.js';
+import { byId, childrenBy, perFilter } from '../../access/batch.js';
+import { builder } from '../../graphql/builder.js';
+import { listConnection } from '../../graphql/connections.js';
+import { deviceByHostname } from '../devices/loaders.js';
+import { firstRows, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
+import { requireOperator } from '../../graphql/errors.js';
+import { parseBigId } from '../../graphql/ids.js';
+import {
+  defineOrder,
+  epochRangeWhere,
+  IdFilter,
+  intIdWhere,
+  bigIdWhere,
+  siteIdsWhere,
+  statusWhere,
+  StringFilter,
+  stringWhere,
+  TimeRange,
+  flagWhere,
+} from '../../graphql/inputs.js';
+import { DeviceNode } from '../devices/graphql.js';
+import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
+import { storedJson } from '../../graphql/stored-json.js';
+import { epochToDate, flagToBoolean } from '../../graphql/values.js';
+
+/** Watchdog definitions by id. Not site-scoped: a visible incident or state names its watchdog. */
+export const watchdogById = byId((prisma, _scope, ids) => prisma.watchdog.findMany({ where: { id: { in: ids } } }));
+
+export const incidentById = byId((prisma, scope, ids) => prisma.watchdogIncident.findMany({ where: { id: { in: ids }, ...scope.bySiteId() } }));
+
+// Rows of the child tables by their int4 watchdog_id, with the scope of each table.
+const sitesOfWatchdog = childrenBy(
+  (prisma, _scope, ids) => prisma.watchdogSite.findMany({ where: { watchdogId: { in: ids } }, orderBy: { siteId: 'asc' } }),
+  (row) => row.watchdogId,
+);
+const targetsOfWatchdog = childrenBy(
+  (prisma, _scope, ids) => prisma.watchdogTarget.findMany({ where: { watchdogId: { in: ids } }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
+);
+const overridesOfWatchdog = childrenBy(
+  (prisma, scope, ids) => prisma.watchdogDeviceOverride.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
+);
+const statesOfWatchdog = childrenBy(
+  (prisma, scope, ids) => prisma.watchdogDeviceState.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
+  (row) => row.watchdogId,
+);
+/** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
+const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
+  childrenBy(
+    (prisma, scope, ids) =>
+      prisma.watchdogIncident.findMany({
+        where: { watchdogId: { in: ids }, state: statusWhere(states), ...scope.bySiteId() },
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
+      }),
+    (row) => row.watchdogId,
+  ),
+);
+
+export const WatchdogNode = builder.prismaNode('Watchdog', {
+  id: { field: 'id' },
+  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.watchdogIds())] }),
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (w) => w.id.toString() }),
+    name: t.exposeString('name'),
+    description: t.exposeString('description', { nullable: true }),
+    enabled: t.boolean({ resolve: (w) => flagToBoolean(w.enabled) ?? false }),
+    archived: t.boolean({ resolve: (w) => flagToBoolean(w.archived) ?? false }),
+    severity: t.exposeString('severity'),
+    matchMode: t.exposeString('matchMode'),
+    siteMode: t.exposeString('siteMode'),
+    criteria: t.field({ type: 'JSON', nullable: true, resolve: (w) => storedJson(w.criteriaJson, 'watchdogs.criteria_json') }),
+    actions: t.field({ type: 'JSON', nullable: true, resolve: (w) => storedJson(w.actionsJson, 'watchdogs.actions_json') }),
+    evaluationIntervalSeconds: t.exposeInt('evaluationIntervalSeconds'),
+    cooldownSeconds: t.exposeInt('cooldownSeconds'),
+    autoResolveAfterSeconds: t.exposeInt('autoResolveAfterSeconds'),
+    minConsecutiveMatches: t.exposeInt('minConsecutiveMatches'),
+    bootGraceSeconds: t.exposeInt('bootGraceSeconds'),
+    targetDeviceCount: t.exposeInt('targetDeviceCount'),
+    lastEditedBy: t.exposeString('lastEditedBy', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.createdAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.updatedAt) }),
+    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.lastEvaluatedAt) }),
+  }),
+});
+
+/** What every per-device watchdog row (override, device state, incident) shares. */
+const WatchdogDeviceLink = builder
+  .interfaceRef<{ watchdogId: number; hostname: string; siteId: number | null; deviceGuid: string | null }>('WatchdogDeviceLink')
+  .implement({
+    description: 'A per-device watchdog row: its watchdog, device and site.',
+    fields: (t) => ({
+      hostname: t.exposeString('hostname'),
+      deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
+      watchdog: t.field({
+        type: WatchdogNode,
+        nullable: true,
+        resolve: (row, _a, ctx) => ctx.loaders.use(watchdogById).load(row.watchdogId),
+      }),
+      device: t.field({
+        type: DeviceNode,
+        nullable: true,
+        description: 'The device with this hostname, when it exists and is in scope.',
+        resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname),
+      }),
+      site: t.field({
+        type: SiteNode,
+        nullable: true,
+        resolve: (row, _a, ctx) => siteOf(row.siteId, ctx),
+      }),
+    }),
+  });
+
+const WatchdogTargetRef = builder.prismaObject('WatchdogTarget', {
+  fields: (t) => ({
+    kind: t.exposeString('kind'),
+    target: t.field({ type: 'JSON', nullable: true, resolve: (row) => storedJson(row.targetJson, 'watchdog_targets.target_json') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
+  }),
+});
+
+const WatchdogOverrideRef = builder.prismaObject('WatchdogDeviceOverride', {
+  name: 'WatchdogOverride',
+  description: 'A per-device override of a watchdog (suppressed or disabled).',
+  interfaces: [WatchdogDeviceLink],
+  fields: (t) => ({
+    state: t.exposeString('state'),
+    reason: t.exposeString('reason', { nullable: true }),
+    createdBy: t.exposeString('createdBy', { nullable: true }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.expiresAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.updatedAt) }),
+  }),
+});
+
+const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
+  description: 'Evaluation state of one device for one watchdog.',
+  interfaces: [WatchdogDeviceLink],
+  fields: (t) => ({
+    state: t.exposeString('state'),
+    consecutiveMatches: t.exposeInt('consecutiveMatches'),
+    firstMatchedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.firstMatchedAt) }),
+    clearStartedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.clearStartedAt) }),
+    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastEvaluatedAt) }),
+    lastMatchedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastMatchedAt) }),
+    lastActionAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastActionAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.updatedAt) }),
+    lastSample: t.field({ type: 'JSON', nullable: true, resolve: (row) => storedJson(row.lastSampleJson, 'watchdog_device_state.last_sample_json') }),
+  }),
+});
+
+export const IncidentNode = builder.prismaNode('WatchdogIncident', {
+  id: { field: 'id' },
+  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.bySiteId()] }),
+  interfaces: [WatchdogDeviceLink],
+  fields: (t) => ({
+    databaseId: t.id({ resolve: (i) => i.id.toString() }),
+    severity: t.exposeString('severity'),
+    state: t.exposeString('state', { description: 'open, suppressed or resolved.' }),
+    title: t.exposeString('title', { nullable: true }),
+    message: t.exposeString('message', { nullable: true }),
+    sample: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.sampleJson, 'watchdog_incidents.sample_json') }),
+    ruleSummary: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.ruleSummaryJson, 'watchdog_incidents.rule_summary_json') }),
+    actionSummary: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.actionSummaryJson, 'watchdog_incidents.action_summary_json') }),
+    openedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.openedAt) }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.updatedAt) }),
+    resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.resolvedAt) }),
+    resolutionReason: t.exposeString('resolutionReason', { nullable: true }),
+    acknowledgedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.acknowledgedAt) }),
+    acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
+    triggerCount: t.exposeInt('triggerCount'),
+  }),
+});
+
+
+// Fields that reference each other's types are added once every type exists.
+builder.prismaObjectFields(WatchdogNode, (t) => ({
+    sites: t.field({
+      type: [SiteNode],
+      description: 'Sites the watchdog applies to (empty: every site).',
+      resolve: async (w, _a, ctx) => sitesOf((await ctx.loaders.use(sitesOfWatchdog).load(w.id)).map((link) => link.siteId), ctx),
+    }),
+    targets: t.field({ type: [WatchdogTargetRef], resolve: (w, _a, ctx) => ctx.loaders.use(targetsOfWatchdog).load(w.id) }),
+    overrides: t.field({ type: [WatchdogOverrideRef], resolve: (w, _a, ctx) => ctx.loaders.use(overridesOfWatchdog).load(w.id) }),
+    deviceStates: t.field({ type: [WatchdogDeviceStateRef], resolve: (w, _a, ctx) => ctx.loaders.use(statesOfWatchdog).load(w.id) }),
+    incidents: t.field({
+      type: [IncidentNode],
+      description: 'Incidents of this watchdog in the operator\'s sites, newest first.',
+      args: { state: t.arg({ type: [IncidentStateEnum] }), first: t.arg.int({ defaultValue: 20 }) },
+      resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(incidentsOfWatchdog(args.state)).load(w.id)),
+    }),
+}));
+
+builder.prismaObjectFields(WatchdogDeviceStateRef, (t) => ({
+    currentIncident: t.field({
+      type: IncidentNode,
+      nullable: true,
+      resolve: (row, _a, ctx) => (row.currentIncidentId === null ? null : ctx.loaders.use(incidentById).load(row.currentIncidentId)),
+    }),
+}));
+
+const WatchdogWhere = builder.inputType('WatchdogWhere', {
+  fields: (t) => ({
+    name: t.field({ type: StringFilter }),
+    enabled: t.boolean(),
+    archived: t.boolean(),
+    severity: t.field({ type: [SeverityEnum] }),
+    siteIds: t.idList({ description: 'Watchdogs that apply to any of these sites.' }),
+  }),
+});
+const watchdogOrder = defineOrder('Watchdog', { NAME: 'name', UPDATED_AT: 'updatedAt', SEVERITY: 'severity', ID: 'id' }, 'id');
+
+async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.WatchdogWhereInput> {
+  requireOperator(ctx);
+  const conditions: Prisma.WatchdogWhereInput[] = [idScope(await ctx.scope.watchdogIds())];
+  if (where) {
+    conditions.push({
+      name: stringWhere(where.name),
+      severity: statusWhere(where.severity),
+      enabled: flagWhere(where.enabled),
+      archived: flagWhere(where.archived),
+    });
+    if (where.siteIds) {
+      const links = await ctx.prisma.watchdogSite.findMany({ where: { siteId: siteIdsWhere(where.siteIds) }, select: { watchdogId: true } });
+      conditions.push({ id: { in: links.map((l) => BigInt(l.watchdogId)) } });
+    }
+  }
+  return { AND: conditions };
+}
+
+builder.queryField('watchdogs', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'Watchdog',
+      cursor: 'id',
+      description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
+      filter: WatchdogWhere,
+      where: watchdogsWhere,
+      order: watchdogOrder,
+      defaultOrder: 'NAME',
+      delegate: (prisma) => prisma.watchdog,
+    }),
+  ),
+);
+
+const IncidentWhere = builder.inputType('IncidentWhere', {
+  fields: (t) => ({
+    state: t.field({ type: [IncidentStateEnum] }),
+    severity: t.field({ type: [SeverityEnum] }),
+    siteIds: t.idList(),
+    watchdogId: t.field({ type: IdFilter }),
+    hostname: t.field({ type: StringFilter }),
+    openedAt: t.field({ type: TimeRange }),
+    id: t.field({ type: IdFilter }),
+  }),
+});
+const incidentOrder = defineOrder(
+  'Incident',
+  { OPENED_AT: 'openedAt', UPDATED_AT: 'updatedAt', SEVERITY: 'severity', HOSTNAME: 'hostname', ID: 'id' },
+  'id',
+);
+
+function incidentsWhere(where: typeof IncidentWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WatchdogIncidentWhereInput {
+  requireOperator(ctx);
+  return {
+    AND: [
+      ctx.scope.bySiteId(),
+      {
+        id: bigIdWhere(where?.id),
+        state: statusWhere(where?.state),
+        severity: statusWhere(where?.severity),
+        siteId: siteIdsWhere(where?.siteIds),
+        watchdogId: intIdWhere(where?.watchdogId, 'watchdogId'),
+        hostname: stringWhere(where?.hostname),
+        openedAt: epochRangeWhere(where?.openedAt),
+      },
+    ],
+  };
+}
+
+builder.queryField('incidents', (t) =>
+  t.prismaConnection(
+    listConnection(t, {
+      type: 'WatchdogIncident',
+      cursor: 'id',
+      description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
+      filter: IncidentWhere,
+      where: incidentsWhere,
+      order: incidentOrder,
+      defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
+      delegate: (prisma) => prisma.watchdogIncident,
+    }),
+  ),
+);
+

@@ -1,0 +1,104 @@
+/**
+ * Abuse resistance (OWASP GraphQL cheat sheet), one concern per plugin:
+ * - graphql-armor: depth, alias, token, directive and cost limits; field suggestions blocked;
+ * - each refusal carries a code clients can branch on (QUERY_TOO_DEEP, TOO_MANY_ALIASES, ...);
+ * - request body size limit and chunked uploads refused before parsing;
+ * - CSRF prevention for browser requests (Yoga's plugin: simple requests need a custom header);
+ * - introspection switchable off for production.
+ * Batched operations and error masking are Yoga options, set in app.ts from the same config.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { SecurityConfig } from '../../config/env.js';
+
+/**
+ * armor reports a refusal to its onReject handlers and then throws a plain "Syntax Error". The
+ * handler throws first, with a message without that prefix and a code clients can branch on.
+ */
+function refuseWith(code: string, mode: 'throw' | 'report' = 'throw') {
+  const coded = (error: GraphQLError) =>
+    new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, http: { status: 400 } } });
+  return {
+    // 'report' (WebSocket validation): the error joins the validation result, nothing is thrown.
+    propagateOnRejection: mode === 'throw',
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) => {
+        if (mode === 'report' && context) context.reportError(coded(error));
+        else throw coded(error);
+      },
+    ],
+  };
+}
+
+/** 413 for a body over the limit; 411 for a body without a declared length. */
+function useBodyLimit(maxBodyBytes: number): Plugin {
+  return {
+    onRequest({ request, endResponse, fetchAPI }) {
+      if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return;
+      const refuse = (status: number, code: string, message: string) =>
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code } }] }), {
+            status,
+            headers: { 'content-type': 'application/json' },
+          }),
+        );
+      const length = request.headers.get('content-length');
+      if (length === null) {
+        if (request.headers.get('transfer-encoding')) refuse(411, 'LENGTH_REQUIRED', 'Send the request body with a Content-Length header.');
+        return;
+      }
+      if (Number(length) > maxBodyBytes) {
+        refuse(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${maxBodyBytes} bytes.`);
+      }
+    },
+  };
+}
+
+/** The armor limits, shared by HTTP (envelop plugin) and WebSocket operations (validation rules). */
+function armorOptions(config: SecurityConfig, mode: 'throw' | 'report' = 'throw') {
+  return {
+    maxDepth: { n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...refuseWith('QUERY_TOO_DEEP', mode) },
+    maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES', mode) },
+    maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS', mode) },
+    maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES', mode) },
+    costLimit: {
+      maxCost: config.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      ignoreIntrospection: true,
+      ...refuseWith('QUERY_TOO_COMPLEX', mode),
+    },
+  };
+}
+
+/**
+ * graphql-ws validates operations itself: the same limits as validation rules. (A WebSocket
+ * message is bounded by the server's maxPayload instead of a token count.)
+ */
+export function armorValidationRules(config: SecurityConfig): ValidationRule[] {
+  const options = armorOptions(config, 'report');
+  return [
+    maxDepthRule(options.maxDepth),
+    maxAliasesRule(options.maxAliases),
+    maxDirectivesRule(options.maxDirectives),
+    costLimitRule(options.costLimit),
+  ];
+}
+
+export function securityPlugins(config: SecurityConfig): Plugin[] {
+  const plugins: Plugin[] = [
+    useBodyLimit(config.maxBodyBytes),
+    useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
+    EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
+  ];
+  if (!config.introspection) plugins.push(useDisableIntrospection());
+  return plugins;
+}

@@ -1,0 +1,30 @@
+/** Builds the GraphQL schema from every domain file (one file per domain, see docs/architecture.md). */
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { builder } from '../graphql/builder.js';
+import '../graphql/scalars.js';
+import '../domains/gateway-status/graphql.js';
+import '../domains/sites/graphql.js';
+import '../domains/devices/graphql.js';
+import '../domains/watchdogs/graphql.js';
+import '../domains/jobs/graphql.js';
+import '../domains/operators/graphql.js';
+import '../domains/credentials/graphql.js';
+import '../domains/approvals/graphql.js';
+import '../domains/server-status/graphql.js';
+import '../domains/assemblies/graphql.js';
+import '../domains/filters/graphql.js';
+import '../domains/scheduler/graphql.js';
+import '../domains/patches/graphql.js';
+import '../domains/workflows/graphql.js';
+import '../domains/ansible/graphql.js';
+
+let built: GraphQLSchema | undefined;
+
+export function gatewaySchema(): GraphQLSchema {
+  built ??= builder.toSchema();
+  return built;
+}
+
+export function printGatewaySchema(): string {
+  return `${printSchema(lexicographicSortSchema(gatewaySchema()))}\n`;
+}
