@@ -1,0 +1,240 @@
+-- device-detail.graphql as admin, variables {"hostname":"WS-ACME-0001","first":10}
+-- 6 statements; issue 9 target: at most 5 (nesting depth + 1): not met yet
+
+-- [1/6]
+SELECT
+  "t0"."guid",
+  "t0"."hostname",
+  "t0"."description",
+  "t0"."created_at" AS "createdAt",
+  "t0"."last_enrollment_at" AS "lastEnrollmentAt",
+  "t0"."agent_hash" AS "agentHash",
+  "t0"."agent_role_health" AS "agentRoleHealth",
+  "t0"."memory",
+  "t0"."network",
+  "t0"."software",
+  "t0"."services",
+  "t0"."storage",
+  "t0"."cpu",
+  "t0"."sessions",
+  "t0"."processes",
+  "t0"."device_type" AS "deviceType",
+  "t0"."domain",
+  "t0"."external_ip" AS "externalIp",
+  "t0"."internal_ip" AS "internalIp",
+  "t0"."last_reboot" AS "lastReboot",
+  "t0"."last_seen" AS "lastSeen",
+  "t0"."cpu_percent" AS "cpuPercent",
+  "t0"."memory_percent" AS "memoryPercent",
+  "t0"."last_user" AS "lastUser",
+  "t0"."operating_system" AS "operatingSystem",
+  "t0"."uptime",
+  "t0"."agent_id" AS "agentId",
+  "t0"."connection_type" AS "connectionType",
+  "t0"."connection_endpoint" AS "connectionEndpoint",
+  "t0"."agent_release_channel_override" AS "agentReleaseChannelOverride",
+  "t0"."agent_release_channel" AS "agentReleaseChannel",
+  "t0"."agent_branch" AS "agentBranch",
+  "t0"."agent_update_channel" AS "agentUpdateChannel",
+  "t0"."agent_update_target_build_id" AS "agentUpdateTargetBuildId",
+  "t0"."agent_update_state" AS "agentUpdateState",
+  "t0"."agent_update_error" AS "agentUpdateError",
+  "t0"."agent_update_source" AS "agentUpdateSource",
+  "t0"."ssl_key_fingerprint" AS "sslKeyFingerprint",
+  "t0"."token_version" AS "tokenVersion",
+  "t0"."status",
+  "t0"."key_added_at" AS "keyAddedAt",
+  "Device_deviceSite"."__prisma_data__" AS "deviceSite",
+  "Device_watchdogIncidents"."__prisma_data__" AS "watchdogIncidents",
+  "Device_scheduledJobRunTargets"."__prisma_data__" AS "scheduledJobRunTargets"
+FROM "engine"."devices" AS "t0"
+LEFT JOIN LATERAL (
+  SELECT
+    JSONB_BUILD_OBJECT(
+      'siteId', "t1"."site_id"
+    ) AS "__prisma_data__"
+  FROM "engine"."device_sites" AS "t1"
+  WHERE "t0"."hostname" = "t1"."device_hostname"
+  LIMIT $1
+) AS "Device_deviceSite" ON true
+LEFT JOIN LATERAL (
+  SELECT
+    COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__"
+  FROM (
+    SELECT
+      "t4"."__prisma_data__"
+    FROM (
+      SELECT
+        JSONB_BUILD_OBJECT(
+          'id', "t3"."id"::text,
+          'watchdogId', "t3"."watchdog_id",
+          'deviceGuid', "t3"."device_guid",
+          'hostname', "t3"."hostname",
+          'siteId', "t3"."site_id",
+          'severity', "t3"."severity",
+          'state', "t3"."state",
+          'title', "t3"."title",
+          'message', "t3"."message",
+          'sampleJson', "t3"."sample_json",
+          'ruleSummaryJson', "t3"."rule_summary_json",
+          'actionSummaryJson', "t3"."action_summary_json",
+          'openedAt', "t3"."opened_at",
+          'updatedAt', "t3"."updated_at",
+          'resolvedAt', "t3"."resolved_at",
+          'resolutionReason', "t3"."resolution_reason",
+          'acknowledgedAt', "t3"."acknowledged_at",
+          'acknowledgedBy', "t3"."acknowledged_by",
+          'triggerCount', "t3"."trigger_count"
+        ) AS "__prisma_data__",
+        "t3"."opened_at",
+        "t3"."id",
+        "t3"."state"
+      FROM (
+        SELECT
+          "t2".*
+        FROM "engine"."watchdog_incidents" AS "t2"
+        WHERE "t0"."hostname" = "t2"."hostname" /* root select */
+      ) AS "t3" /* inner select */
+    ) AS "t4"
+    WHERE LOWER("t4"."state") IN (LOWER($2))
+    ORDER BY "t4"."opened_at" DESC, "t4"."id" DESC
+    LIMIT $3 /* middle select */
+  ) AS "t5" /* outer select */
+) AS "Device_watchdogIncidents" ON true
+LEFT JOIN LATERAL (
+  SELECT
+    COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__"
+  FROM (
+    SELECT
+      "t8"."__prisma_data__"
+    FROM (
+      SELECT
+        JSONB_BUILD_OBJECT(
+          'id', "t7"."id"::text,
+          'runId', "t7"."run_id",
+          'deviceGuid', "t7"."device_guid",
+          'hostname', "t7"."hostname",
+          'siteId', "t7"."site_id",
+          'resolvedFromFilterId', "t7"."resolved_from_filter_id",
+          'inventoryHostname', "t7"."inventory_hostname",
+          'wireguardPeerIp', "t7"."wireguard_peer_ip",
+          'resolvedConnection', "t7"."resolved_connection",
+          'resolutionStatus', "t7"."resolution_status",
+          'resolutionReason', "t7"."resolution_reason",
+          'resolvedFromFilterIdsJson', "t7"."resolved_from_filter_ids_json",
+          'createdAt', "t7"."created_at"
+        ) AS "__prisma_data__",
+        "t7"."id"
+      FROM (
+        SELECT
+          "t6".*
+        FROM "engine"."scheduled_job_run_targets" AS "t6"
+        WHERE "t0"."hostname" = "t6"."hostname" /* root select */
+      ) AS "t7" /* inner select */
+    ) AS "t8"
+    WHERE 1=1
+    ORDER BY "t8"."id" DESC
+    LIMIT $4 /* middle select */
+  ) AS "t9" /* outer select */
+) AS "Device_scheduledJobRunTargets" ON true
+WHERE "t0"."hostname" = $5
+ORDER BY "t0"."hostname" ASC, "t0"."guid" ASC
+LIMIT $6
+OFFSET $7;
+-- values: $1 = "1", $2 = "open", $3 = "10", $4 = "10", $5 = "WS-ACME-0001", $6 = "2", $7 = "0"
+
+-- [2/6]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."created_at" AS "createdAt",
+  "t0"."enrollment_code" AS "enrollmentCode",
+  "t0"."auto_approve_until" AS "autoApproveUntil"
+FROM "engine"."sites" AS "t0"
+WHERE "t0"."id" IN ($1);
+-- values: $1 = "1"
+
+-- [3/6]
+SELECT
+  "t0"."id",
+  "t0"."device_guid" AS "deviceGuid",
+  "t0"."name",
+  "t0"."name_normalized" AS "nameNormalized",
+  "t0"."version",
+  "t0"."source",
+  "t0"."captured_at" AS "capturedAt",
+  "t0"."metadata_json" AS "metadataJson"
+FROM "engine"."device_software_inventory" AS "t0"
+WHERE LOWER("t0"."device_guid") IN (LOWER($1))
+ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
+-- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071"
+
+-- [4/6]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."archived",
+  "t0"."enabled",
+  "t0"."severity",
+  "t0"."match_mode" AS "matchMode",
+  "t0"."site_mode" AS "siteMode",
+  "t0"."criteria_json" AS "criteriaJson",
+  "t0"."actions_json" AS "actionsJson",
+  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+  "t0"."cooldown_seconds" AS "cooldownSeconds",
+  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
+  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
+  "t0"."last_edited_by" AS "lastEditedBy",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
+  "t0"."target_device_count" AS "targetDeviceCount"
+FROM "engine"."watchdogs" AS "t0"
+WHERE "t0"."id" IN ($1,$2);
+-- values: $1 = "2", $2 = "3"
+
+-- [5/6]
+SELECT
+  "t0"."id",
+  "t0"."job_id" AS "jobId",
+  "t0"."scheduled_ts" AS "scheduledTs",
+  "t0"."started_ts" AS "startedTs",
+  "t0"."finished_ts" AS "finishedTs",
+  "t0"."status",
+  "t0"."error",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."target_hostname" AS "targetHostname",
+  "t0"."skip_reason" AS "skipReason",
+  "t0"."shared_execution" AS "sharedExecution",
+  "t0"."component_index" AS "componentIndex",
+  "t0"."component_kind" AS "componentKind",
+  "t0"."component_name" AS "componentName",
+  "t0"."workflow_run_id" AS "workflowRunId"
+FROM "engine"."scheduled_job_runs" AS "t0"
+WHERE "t0"."id" IN ($1,$2,$3);
+-- values: $1 = "9", $2 = "5", $3 = "1"
+
+-- [6/6]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."components_json" AS "componentsJson",
+  "t0"."targets_json" AS "targetsJson",
+  "t0"."schedule_type" AS "scheduleType",
+  "t0"."start_ts" AS "startTs",
+  "t0"."duration_stop_enabled" AS "durationStopEnabled",
+  "t0"."expiration",
+  "t0"."execution_context" AS "executionContext",
+  "t0"."credential_id" AS "credentialId",
+  "t0"."use_service_account" AS "useServiceAccount",
+  "t0"."job_kind" AS "jobKind",
+  "t0"."enabled",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt"
+FROM "engine"."scheduled_jobs" AS "t0"
+WHERE "t0"."id" IN ($1);
+-- values: $1 = "1"

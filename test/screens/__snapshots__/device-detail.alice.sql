@@ -1,0 +1,264 @@
+-- device-detail.graphql as alice, variables {"hostname":"WS-ACME-0001","first":10}
+-- 8 statements; issue 9 target: at most 5 (nesting depth + 1): not met yet
+
+-- [1/8]
+SELECT
+  "t0"."guid",
+  "t0"."hostname",
+  "t0"."description",
+  "t0"."created_at" AS "createdAt",
+  "t0"."last_enrollment_at" AS "lastEnrollmentAt",
+  "t0"."agent_hash" AS "agentHash",
+  "t0"."agent_role_health" AS "agentRoleHealth",
+  "t0"."memory",
+  "t0"."network",
+  "t0"."software",
+  "t0"."services",
+  "t0"."storage",
+  "t0"."cpu",
+  "t0"."sessions",
+  "t0"."processes",
+  "t0"."device_type" AS "deviceType",
+  "t0"."domain",
+  "t0"."external_ip" AS "externalIp",
+  "t0"."internal_ip" AS "internalIp",
+  "t0"."last_reboot" AS "lastReboot",
+  "t0"."last_seen" AS "lastSeen",
+  "t0"."cpu_percent" AS "cpuPercent",
+  "t0"."memory_percent" AS "memoryPercent",
+  "t0"."last_user" AS "lastUser",
+  "t0"."operating_system" AS "operatingSystem",
+  "t0"."uptime",
+  "t0"."agent_id" AS "agentId",
+  "t0"."connection_type" AS "connectionType",
+  "t0"."connection_endpoint" AS "connectionEndpoint",
+  "t0"."agent_release_channel_override" AS "agentReleaseChannelOverride",
+  "t0"."agent_release_channel" AS "agentReleaseChannel",
+  "t0"."agent_branch" AS "agentBranch",
+  "t0"."agent_update_channel" AS "agentUpdateChannel",
+  "t0"."agent_update_target_build_id" AS "agentUpdateTargetBuildId",
+  "t0"."agent_update_state" AS "agentUpdateState",
+  "t0"."agent_update_error" AS "agentUpdateError",
+  "t0"."agent_update_source" AS "agentUpdateSource",
+  "t0"."ssl_key_fingerprint" AS "sslKeyFingerprint",
+  "t0"."token_version" AS "tokenVersion",
+  "t0"."status",
+  "t0"."key_added_at" AS "keyAddedAt",
+  "Device_deviceSite"."__prisma_data__" AS "deviceSite",
+  "Device_watchdogIncidents"."__prisma_data__" AS "watchdogIncidents",
+  "Device_scheduledJobRunTargets"."__prisma_data__" AS "scheduledJobRunTargets"
+FROM "engine"."devices" AS "t0"
+LEFT JOIN "engine"."device_sites" AS "j1" ON ("j1"."device_hostname") = ("t0"."hostname")
+LEFT JOIN LATERAL (
+  SELECT
+    JSONB_BUILD_OBJECT(
+      'siteId', "t2"."site_id"
+    ) AS "__prisma_data__"
+  FROM "engine"."device_sites" AS "t2"
+  WHERE "t0"."hostname" = "t2"."device_hostname"
+  LIMIT $1
+) AS "Device_deviceSite" ON true
+LEFT JOIN LATERAL (
+  SELECT
+    COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__"
+  FROM (
+    SELECT
+      "t5"."__prisma_data__"
+    FROM (
+      SELECT
+        JSONB_BUILD_OBJECT(
+          'id', "t4"."id"::text,
+          'watchdogId', "t4"."watchdog_id",
+          'deviceGuid', "t4"."device_guid",
+          'hostname', "t4"."hostname",
+          'siteId', "t4"."site_id",
+          'severity', "t4"."severity",
+          'state', "t4"."state",
+          'title', "t4"."title",
+          'message', "t4"."message",
+          'sampleJson', "t4"."sample_json",
+          'ruleSummaryJson', "t4"."rule_summary_json",
+          'actionSummaryJson', "t4"."action_summary_json",
+          'openedAt', "t4"."opened_at",
+          'updatedAt', "t4"."updated_at",
+          'resolvedAt', "t4"."resolved_at",
+          'resolutionReason', "t4"."resolution_reason",
+          'acknowledgedAt', "t4"."acknowledged_at",
+          'acknowledgedBy', "t4"."acknowledged_by",
+          'triggerCount', "t4"."trigger_count"
+        ) AS "__prisma_data__",
+        "t4"."opened_at",
+        "t4"."id",
+        "t4"."site_id",
+        "t4"."state"
+      FROM (
+        SELECT
+          "t3".*
+        FROM "engine"."watchdog_incidents" AS "t3"
+        WHERE "t0"."hostname" = "t3"."hostname" /* root select */
+      ) AS "t4" /* inner select */
+    ) AS "t5"
+    WHERE ("t5"."site_id" IN ($2) AND LOWER("t5"."state") IN (LOWER($3)))
+    ORDER BY "t5"."opened_at" DESC, "t5"."id" DESC
+    LIMIT $4 /* middle select */
+  ) AS "t6" /* outer select */
+) AS "Device_watchdogIncidents" ON true
+LEFT JOIN LATERAL (
+  SELECT
+    COALESCE(JSONB_AGG("__prisma_data__"), '[]') AS "__prisma_data__"
+  FROM (
+    SELECT
+      "t9"."__prisma_data__"
+    FROM (
+      SELECT
+        JSONB_BUILD_OBJECT(
+          'id', "t8"."id"::text,
+          'runId', "t8"."run_id",
+          'deviceGuid', "t8"."device_guid",
+          'hostname', "t8"."hostname",
+          'siteId', "t8"."site_id",
+          'resolvedFromFilterId', "t8"."resolved_from_filter_id",
+          'inventoryHostname', "t8"."inventory_hostname",
+          'wireguardPeerIp', "t8"."wireguard_peer_ip",
+          'resolvedConnection', "t8"."resolved_connection",
+          'resolutionStatus', "t8"."resolution_status",
+          'resolutionReason', "t8"."resolution_reason",
+          'resolvedFromFilterIdsJson', "t8"."resolved_from_filter_ids_json",
+          'createdAt', "t8"."created_at"
+        ) AS "__prisma_data__",
+        "t8"."id",
+        "t8"."site_id"
+      FROM (
+        SELECT
+          "t7".*
+        FROM "engine"."scheduled_job_run_targets" AS "t7"
+        WHERE "t0"."hostname" = "t7"."hostname" /* root select */
+      ) AS "t8" /* inner select */
+    ) AS "t9"
+    WHERE "t9"."site_id" IN ($5)
+    ORDER BY "t9"."id" DESC
+    LIMIT $6 /* middle select */
+  ) AS "t10" /* outer select */
+) AS "Device_scheduledJobRunTargets" ON true
+WHERE (("j1"."site_id" IN ($7) AND ("j1"."device_hostname" IS NOT NULL)) AND "t0"."hostname" = $8)
+ORDER BY "t0"."hostname" ASC, "t0"."guid" ASC
+LIMIT $9
+OFFSET $10;
+-- values: $1 = "1", $2 = 1, $3 = "open", $4 = "10", $5 = 1, $6 = "10", $7 = 1, $8 = "WS-ACME-0001", $9 = "2", $10 = "0"
+
+-- [2/8]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."created_at" AS "createdAt",
+  "t0"."enrollment_code" AS "enrollmentCode",
+  "t0"."auto_approve_until" AS "autoApproveUntil"
+FROM "engine"."sites" AS "t0"
+WHERE "t0"."id" IN ($1);
+-- values: $1 = "1"
+
+-- [3/8]
+SELECT
+  "t0"."id",
+  "t0"."device_guid" AS "deviceGuid",
+  "t0"."name",
+  "t0"."name_normalized" AS "nameNormalized",
+  "t0"."version",
+  "t0"."source",
+  "t0"."captured_at" AS "capturedAt",
+  "t0"."metadata_json" AS "metadataJson"
+FROM "engine"."device_software_inventory" AS "t0"
+WHERE LOWER("t0"."device_guid") IN (LOWER($1))
+ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
+-- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071"
+
+-- [4/8]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."archived",
+  "t0"."enabled",
+  "t0"."severity",
+  "t0"."match_mode" AS "matchMode",
+  "t0"."site_mode" AS "siteMode",
+  "t0"."criteria_json" AS "criteriaJson",
+  "t0"."actions_json" AS "actionsJson",
+  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+  "t0"."cooldown_seconds" AS "cooldownSeconds",
+  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
+  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
+  "t0"."last_edited_by" AS "lastEditedBy",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
+  "t0"."target_device_count" AS "targetDeviceCount"
+FROM "engine"."watchdogs" AS "t0"
+WHERE "t0"."id" IN ($1,$2);
+-- values: $1 = "2", $2 = "3"
+
+-- [5/8]
+SELECT
+  r.id::bigint AS id
+FROM engine.scheduled_job_runs r
+JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
+WHERE coalesce(r.target_hostname, '') = ''
+GROUP BY r.id
+HAVING bool_and(coalesce(t.site_id = ANY($1::int[]), false));
+-- values: $1 = [1]
+
+-- [6/8]
+SELECT
+  "t0"."id",
+  "t0"."job_id" AS "jobId",
+  "t0"."scheduled_ts" AS "scheduledTs",
+  "t0"."started_ts" AS "startedTs",
+  "t0"."finished_ts" AS "finishedTs",
+  "t0"."status",
+  "t0"."error",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."target_hostname" AS "targetHostname",
+  "t0"."skip_reason" AS "skipReason",
+  "t0"."shared_execution" AS "sharedExecution",
+  "t0"."component_index" AS "componentIndex",
+  "t0"."component_kind" AS "componentKind",
+  "t0"."component_name" AS "componentName",
+  "t0"."workflow_run_id" AS "workflowRunId"
+FROM "engine"."scheduled_job_runs" AS "t0"
+LEFT JOIN "engine"."devices" AS "j1" ON ("j1"."hostname") = ("t0"."target_hostname")
+LEFT JOIN "engine"."device_sites" AS "j2" ON ("j2"."device_hostname") = ("j1"."hostname")
+WHERE ("t0"."id" IN ($1,$2,$3) AND (("j2"."site_id" IN ($4) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL)) OR 1=0));
+-- values: $1 = "9", $2 = "5", $3 = "1", $4 = 1
+
+-- [7/8]
+SELECT
+  r.job_id::bigint AS id
+FROM engine.scheduled_job_runs r
+JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
+GROUP BY r.job_id
+HAVING bool_and(coalesce(t.site_id = ANY($1::int[]), false));
+-- values: $1 = [1]
+
+-- [8/8]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."components_json" AS "componentsJson",
+  "t0"."targets_json" AS "targetsJson",
+  "t0"."schedule_type" AS "scheduleType",
+  "t0"."start_ts" AS "startTs",
+  "t0"."duration_stop_enabled" AS "durationStopEnabled",
+  "t0"."expiration",
+  "t0"."execution_context" AS "executionContext",
+  "t0"."credential_id" AS "credentialId",
+  "t0"."use_service_account" AS "useServiceAccount",
+  "t0"."job_kind" AS "jobKind",
+  "t0"."enabled",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt"
+FROM "engine"."scheduled_jobs" AS "t0"
+WHERE ("t0"."id" IN ($1) AND "t0"."id" IN ($2));
+-- values: $1 = "1", $2 = "1"
