@@ -8,12 +8,15 @@ import type { LogConfig } from './env.js';
 
 export type { Logger } from 'pino';
 
-/** `destination` replaces stdout (tests read the JSON lines from it). */
-export function createLogger(config: LogConfig, destination?: DestinationStream): Logger {
+/** `destination` replaces stdout, and `terminal` says whether it is one (tests read the lines). */
+export function createLogger(
+  config: LogConfig,
+  destination: DestinationStream = pino.destination(1),
+  terminal: boolean = Boolean(process.stdout.isTTY),
+): Logger {
   const options = { level: config.level, base: { service: 'borealis-graphql-gateway' } };
-  if (destination) return pino(options, destination);
-  if (config.json || !process.stdout.isTTY) return pino(options);
-  return pino(options, pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }));
+  if (config.json || !terminal) return pino(options, destination);
+  return pino(options, pretty({ destination, colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' }));
 }
 
 let fallback: Logger | undefined;
