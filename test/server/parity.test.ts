@@ -71,6 +71,12 @@ describe('HTTP, SSE and WebSocket give the same answers', () => {
     expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['QUERY_TOO_DEEP']);
   });
 
+  it('too many aliases: TOO_MANY_ALIASES', async () => {
+    const bomb = `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: gatewayStatus { ready }`).join(' ')} }`;
+    const response = await same('admin', { query: bomb });
+    expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['TOO_MANY_ALIASES']);
+  });
+
   it('a malformed document: GRAPHQL_PARSE_FAILED', async () => {
     const response = await same('alice', { query: '{ devices(first: 1) { hostname ' });
     expect(response.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
@@ -95,6 +101,25 @@ describe('HTTP, SSE and WebSocket give the same answers', () => {
       }
     } finally {
       await gateway.db.pool.query('ALTER TABLE engine.devices_hidden RENAME TO devices');
+    }
+  });
+
+  it('WebSocket: a failed account re-read (database) masks that operation and keeps the connection', async () => {
+    const socket = gateway.socket('alice');
+    try {
+      expect((await socket.request({ query: '{ gatewayStatus { ready } }' })).errors).toBeUndefined();
+      await gateway.db.pool.query('ALTER TABLE engine.user_site_assignments RENAME TO user_site_assignments_hidden');
+      let refused;
+      try {
+        refused = await socket.request({ query: '{ gatewayStatus { ready } }' });
+      } finally {
+        await gateway.db.pool.query('ALTER TABLE engine.user_site_assignments_hidden RENAME TO user_site_assignments');
+      }
+      expect(refused.errors).toEqual([{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId: expect.any(String) } }]);
+      expect(JSON.stringify(refused)).not.toMatch(LEAKS);
+      expect((await socket.request({ query: '{ gatewayStatus { ready } }' })).data).toEqual({ gatewayStatus: { ready: true } });
+    } finally {
+      await socket.close();
     }
   });
 });

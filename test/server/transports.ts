@@ -71,6 +71,9 @@ export async function startTransportGateway(options: { env?: Record<string, stri
       webSocketImpl: WebSocket,
       connectionParams: { authorization: `Bearer ${token(username)}` },
       retryAttempts: 0,
+      // One connection for the client's lifetime (a lazy client reconnects for each operation).
+      lazy: false,
+      onNonLazyError: () => {},
     });
     return {
       request: (operation: Operation) =>
