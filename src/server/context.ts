@@ -54,11 +54,21 @@ export function traceOf(transport: TransportContext): RequestTrace {
   return transport.trace ?? traceOfRequest(transport.request);
 }
 
+/** A batched HTTP request builds one context per operation but authenticates once. */
+const httpIdentities = new WeakMap<Request, Promise<OperatorIdentity | null>>();
+
+function identityOfRequest(services: GatewayServices, request: Request, trace: RequestTrace): Promise<OperatorIdentity | null> {
+  let identity = httpIdentities.get(request);
+  if (!identity) {
+    identity = countStatementsInto(trace.statements, () => services.authenticate(request));
+    httpIdentities.set(request, identity);
+  }
+  return identity;
+}
+
 export async function buildContext(services: GatewayServices, log: Logger, transport: TransportContext): Promise<GatewayContext> {
   const trace = traceOf(transport);
-  const identity = transport.trace
-    ? transport.identity
-    : await countStatementsInto(trace.statements, () => services.authenticate(transport.request));
+  const identity = transport.trace ? transport.identity : await identityOfRequest(services, transport.request, trace);
   trace.user = identity?.username ?? null;
   const scope = createScope(services.prisma, identity);
   return {

@@ -5,6 +5,7 @@
  */
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/env.js';
 import { createLogger } from '../../src/config/logger.js';
 import { countStatements } from '../support/statements.js';
 import { createTestDatabase } from '../support/database.js';
@@ -66,6 +67,24 @@ describe('access log', () => {
       }
     } finally {
       await socket.close();
+    }
+  });
+
+  it('a batched HTTP request: one line naming its operations, one authentication', async () => {
+    const counter = countStatements(gateway.db.pool);
+    try {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${gateway.token('alice')}`, 'x-request-id': 'log-batch' },
+        body: JSON.stringify([{ query: 'query A { sites(first: 5) { totalCount } }' }, { query: 'query B { devices(first: 5) { totalCount } }' }]),
+      });
+      expect((await response.json()).map((r: { errors?: unknown }) => r.errors)).toEqual([undefined, undefined]);
+      const written = linesOf('log-batch');
+      expect(written).toHaveLength(1);
+      expect(written[0]).toMatchObject({ operationName: 'A,B', operationType: 'query,query', statements: counter.statements.length });
+      expect(counter.statements.filter((sql) => sql.includes('"engine"."users"'))).toHaveLength(1);
+    } finally {
+      counter.stop();
     }
   });
 
@@ -175,5 +194,11 @@ describe('log format', () => {
     expect(texts[2]).toMatch(/INFO.*hello/);
     expect(() => JSON.parse(texts[2]!)).toThrow();
     expect(texts[3]).toBe('');
+  });
+
+  it('LOG_LEVEL and GATEWAY_METRICS are validated with the rest of the configuration', () => {
+    expect(loadConfig({}).log).toEqual({ level: 'info', json: false });
+    expect(loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'debug', GATEWAY_METRICS: 'off' })).toMatchObject({ log: { level: 'debug', json: true }, metrics: false });
+    expect(() => loadConfig({ LOG_LEVEL: 'loud', GATEWAY_METRICS: 'maybe' })).toThrow(/LOG_LEVEL must be one of[^\n]*\n.*GATEWAY_METRICS must be true or false/);
   });
 });
