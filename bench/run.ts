@@ -40,7 +40,8 @@ async function main() {
   chmodSync(dir, 0o755);
   const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
   const url = process.env.DATABASE_URL ?? embedded!.url;
-  const config = loadConfig({ ...process.env, DATABASE_URL: url });
+  // The bench prints its own table; access lines only when LOG_LEVEL asks for them.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: url });
   const pool = createPool(url, config.db);
   try {
     await applyBaseline(pool);

@@ -8,6 +8,7 @@
 import { createServer } from 'node:http';
 import path from 'node:path';
 import { createGatewayYoga } from './server/yoga.js';
+import { createObservability } from './server/observability.js';
 import { mintBorealisSession } from './auth/borealis-session.js';
 import { loadAuthConfig, type AuthConfig } from './config/auth.js';
 import { createWebSocketAuth } from './auth/websocket.js';
@@ -75,10 +76,11 @@ async function main(): Promise<void> {
       return;
     }
 
-    const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth }) };
-    const yoga = createGatewayYoga(services);
+    const observability = createObservability(config, pool);
+    const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }) };
+    const yoga = createGatewayYoga(services, observability);
     const server = createServer(yoga);
-    const websocket = attachWebSocket(server, services, createWebSocketAuth({ prisma, auth }));
+    const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
     cleanups.push(() => websocket.close());
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

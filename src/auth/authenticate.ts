@@ -10,6 +10,7 @@
 import type { Db } from '../db/prisma.js';
 import { looksLikeBorealisSession, verifyBorealisSession } from './borealis-session.js';
 import type { AuthConfig } from '../config/auth.js';
+import { defaultLogger, type Logger } from '../config/logger.js';
 import { AuthError, AuthUnavailableError, authUnavailableError, fromOperatorRefusal, unauthenticatedError } from './errors.js';
 import type { AuthMethod, OperatorIdentity } from './identity.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
@@ -18,6 +19,8 @@ import { loadOperator, OperatorRefusedError } from './operator.js';
 export interface AuthDeps {
   prisma: Db;
   auth: AuthConfig;
+  /** Where unexpected verification failures (an unreachable JWKS) are logged; default stdout. */
+  log?: Logger;
 }
 
 export type CredentialSource = 'header' | 'cookie' | 'connection-params';
@@ -163,7 +166,7 @@ export async function authenticateRequest(request: Request, deps: AuthDeps): Pro
   } catch (error) {
     if (error instanceof AuthError) throw unauthenticatedError(error);
     if (error instanceof AuthUnavailableError) {
-      console.error(`Authentication unavailable: ${error.message}${error.cause ? ` (${String(error.cause)})` : ''}`);
+      (deps.log ?? defaultLogger()).warn({ err: error.cause ?? error }, `Authentication unavailable: ${error.message}`);
       throw authUnavailableError();
     }
     throw error;

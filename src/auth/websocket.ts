@@ -7,12 +7,14 @@
  *   expired, disabled account) closes the socket with 4403; an expired token says "Token expired".
  * - The socket is closed with 4403 "Token expired" when the token expires (timer, cleared on close).
  * - onSubscribe: the account is re-read for every operation (role, scope, disabled) and the
- *   socket closed with 4403 when it is refused by then.
+ *   socket closed with 4403 when it is refused by then. An unexpected failure (database down) is
+ *   thrown, so the caller's pipeline masks it and logs it under the operation's request id.
  * - context / identityOf: the connection's current identity for resolvers.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { bearerToken, cookieOriginAllowed, cookieValue, loadIdentity, verifyToken, type AuthDeps, type TokenProof } from './authenticate.js';
+import { defaultLogger } from '../config/logger.js';
 import { AuthError, unauthenticatedError } from './errors.js';
 import type { OperatorIdentity } from './identity.js';
 
@@ -40,10 +42,7 @@ interface ConnectionState {
   timer: NodeJS.Timeout | null;
 }
 
-export interface WebSocketAuthOptions extends AuthDeps {
-  /** Unexpected failures (database down); default console.error. */
-  onError?: (error: unknown) => void;
-}
+export type WebSocketAuthOptions = AuthDeps;
 
 export interface WebSocketAuth {
   onConnect(ctx: WsContext): Promise<boolean>;
@@ -82,8 +81,8 @@ export function connectionToken(ctx: WsContext, deps: AuthDeps): string | undefi
 }
 
 export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAuth {
-  const deps: AuthDeps = { prisma: options.prisma, auth: options.auth };
-  const reportError = options.onError ?? ((error: unknown) => console.error('WebSocket authentication failed unexpectedly:', error));
+  const deps: AuthDeps = options;
+  const log = options.log ?? defaultLogger();
   const states = new WeakMap<object, ConnectionState>();
 
   const close = (ctx: WsContext, code: number, reason: string) => {
@@ -116,7 +115,7 @@ export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAut
       // Returning false makes graphql-ws close with 4403 "Forbidden" (no detail for the client).
       return false;
     }
-    reportError(error);
+    log.error({ err: error }, 'WebSocket authentication failed unexpectedly');
     close(ctx, WS_CLOSE_INTERNAL, 'Internal server error');
     return false;
   };
@@ -151,11 +150,8 @@ export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAut
         state.identity = await loadIdentity(deps.prisma, state.proof);
         return undefined;
       } catch (error) {
-        if (!(error instanceof AuthError)) {
-          // e.g. the database is briefly unreachable: fail this operation, keep the connection.
-          reportError(error);
-          return [new GraphQLError('Unexpected error.')];
-        }
+        // e.g. the database is briefly unreachable: fail this operation, keep the connection.
+        if (!(error instanceof AuthError)) throw error;
         clear(ctx);
         close(ctx, WS_CLOSE_FORBIDDEN, error.reason === 'token_expired' ? TOKEN_EXPIRED_REASON : 'Forbidden');
         return [unauthenticatedError(error)];

@@ -1,7 +1,7 @@
 /**
  * Wiring authenticateRequest into GraphQL Yoga: `createRequestAuthenticator(deps)` is the
- * `authenticate` function of GatewayServices, which app.ts calls once per request in its context
- * factory (so engine.users is read once per request).
+ * `authenticate` function of GatewayServices, which the context builder (src/server/context.ts)
+ * calls once per HTTP request, batched or not (so engine.users is read once per request).
  */
 import { authenticateRequest, type AuthDeps } from './authenticate.js';
 import type { OperatorIdentity } from './identity.js';

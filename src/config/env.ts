@@ -18,6 +18,17 @@ export interface GatewayConfig {
   driftMode: DriftMode;
   db: DatabaseConfig;
   security: SecurityConfig;
+  log: LogConfig;
+  /** Serve Prometheus metrics on /metrics. */
+  metrics: boolean;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export interface LogConfig {
+  level: (typeof LOG_LEVELS)[number];
+  /** JSON lines whatever the terminal (production); otherwise JSON only when stdout is not a TTY. */
+  json: boolean;
 }
 
 export interface SecurityConfig {
@@ -153,6 +164,8 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       maxBodyBytes: read.integer('GATEWAY_MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
       introspection: read.boolean('GATEWAY_INTROSPECTION', !production),
     },
+    log: { level: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'), json: production },
+    metrics: read.boolean('GATEWAY_METRICS', true),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
+import { noteStatement } from './statements.js';
 
 export class PoolExhaustedError extends Error {
   readonly code = 'DB_POOL_EXHAUSTED';
@@ -37,6 +38,13 @@ export class GatewayPool extends pg.Pool {
     private readonly maxWaiting: number,
   ) {
     super(config);
+    // Prisma's adapter and raw queries send every statement through pool.query: count them for
+    // the request that runs them (src/db/statements.ts).
+    const send = pg.Pool.prototype.query as (...args: unknown[]) => unknown;
+    this.query = ((...args: unknown[]) => {
+      noteStatement();
+      return send.apply(this, args);
+    }) as pg.Pool['query'];
   }
 
   override connect(): Promise<pg.PoolClient>;

@@ -1,8 +1,11 @@
-/** What every resolver receives. Built once per request (see app.ts). */
+/** What every resolver receives. Built once per operation by src/server/context.ts, whatever the transport. */
 import type pg from 'pg';
+import type { OperationTypeNode } from 'graphql';
 import type { GatewayConfig } from '../config/env.js';
+import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/prisma.js';
 import type { ReadinessState } from '../db/readiness.js';
+import type { StatementTally } from '../db/statements.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Loaders } from '../access/loaders.js';
 import type { Scope } from '../access/scope.js';
@@ -16,8 +19,32 @@ export interface GatewayServices {
   authenticate: (request: Request) => Promise<OperatorIdentity | null>;
 }
 
+export type Transport = 'http' | 'websocket';
+
+/**
+ * One HTTP request (possibly a batch of operations) or one WebSocket operation, as the access
+ * log and the metrics see it.
+ */
+export interface RequestTrace {
+  readonly requestId: string;
+  readonly transport: Transport;
+  /** performance.now() when the request arrived. */
+  readonly startedAt: number;
+  readonly statements: StatementTally;
+  user: string | null;
+  /** Its operations as parsed; `valid` once they passed validation (only those name a metric series). */
+  operations: Array<{ name: string | null; type: OperationTypeNode | null; valid: boolean }>;
+  /** The code of every error returned to the client. */
+  errorCodes: string[];
+  /** The original of every masked (INTERNAL_SERVER_ERROR) error, logged once with its stack. */
+  internalErrors: Error[];
+}
+
 export interface GatewayContext extends GatewayServices {
   requestId: string;
+  trace: RequestTrace;
+  /** The request's logger (carries requestId). */
+  log: Logger;
   /** The verified, re-validated operator; null for an anonymous request. */
   identity: OperatorIdentity | null;
   /** Site scope of the identity, applied in SQL by every list, count, relation and node lookup. */

@@ -1,39 +1,121 @@
 /**
- * GraphQL over WebSocket (graphql-ws protocol) on the same /graphql path as HTTP. The handshake
- * authenticates the connection (src/auth/websocket.ts: connection_init payload or cookie, 4403 on
- * refusal, closed when the token expires); every operation is re-authorized and gets a fresh
- * context (scope and loaders), exactly like an HTTP request.
+ * GraphQL over WebSocket (graphql-ws protocol) on the same /graphql path as HTTP, through the same
+ * pipeline: every operation runs through `yoga.getEnveloped()` (Yoga's documented graphql-ws
+ * integration), so parsing, validation (armor limits, the introspection switch), the context
+ * builder, execution and error masking are HTTP's own.
+ *
+ * The handshake authenticates the connection (src/auth/websocket.ts: connection_init payload or
+ * cookie, 4403 on refusal, closed when the token expires); every operation re-reads the account
+ * and gets its own request id, context (scope, loaders), access line and metrics.
  */
 import type { Server } from 'node:http';
-import { randomUUID } from 'node:crypto';
-import { specifiedRules, validate } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createScope } from '../access/scope.js';
-import type { WebSocketAuth } from '../auth/websocket.js';
-import type { GatewayContext, GatewayServices } from '../graphql/context.js';
-import { armorValidationRules } from './plugins/security.js';
-import { Loaders } from '../access/loaders.js';
-import { gatewaySchema } from './schema.js';
+import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
+import { countStatementsInto } from '../db/statements.js';
+import type { RequestTrace } from '../graphql/context.js';
+import { newTrace, type TransportContext } from './context.js';
+import { finishTrace, type Ending } from './observability.js';
+import { maskError, noteErrors } from './plugins/mask-errors.js';
+import type { GatewayYoga } from './yoga.js';
 
 export interface GatewayWebSocket {
   close(): Promise<void>;
 }
 
-export function attachWebSocket(server: Server, services: GatewayServices, auth: WebSocketAuth): GatewayWebSocket {
-  const armorRules = armorValidationRules(services.config.security);
+type Enveloped = ReturnType<GatewayYoga['getEnveloped']>;
+
+export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSocketAuth): GatewayWebSocket {
+  const { services, observability } = yoga.gateway;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: services.config.security.maxBodyBytes });
+  observability.metrics?.countWebSockets(() => wss.clients.size);
+
+  /** The enveloped functions each operation was prepared with (keyed by its execution args). */
+  const envelopedOf = new WeakMap<ExecutionArgs, Enveloped>();
+  /** Operations in flight per connection, each with its trace, until its access line is written. */
+  const inFlight = new WeakMap<object, Map<string, RequestTrace>>();
+  const operations = (ctx: object) => {
+    let map = inFlight.get(ctx);
+    if (!map) inFlight.set(ctx, (map = new Map()));
+    return map;
+  };
+  const finish = (ctx: object, id: string, ending: Ending) => {
+    const trace = operations(ctx).get(id);
+    if (!trace) return;
+    operations(ctx).delete(id);
+    finishTrace(trace, observability, ending);
+  };
+  /** Masks errors the way Yoga does for HTTP, puts the request id on masked ones, records codes. */
+  const masked = (trace: RequestTrace, errors: readonly unknown[]): GraphQLError[] => {
+    const result = errors.map((error) => maskError(error) as GraphQLError);
+    noteErrors(trace, result);
+    return result;
+  };
+
+  const prepare = async (ctx: WsContext, id: string, trace: RequestTrace, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const refused = await countStatementsInto(trace.statements, () => auth.onSubscribe(ctx, id, payload));
+    if (refused) return refused;
+    const initial: TransportContext & { params: SubscribePayload } = { trace, identity: auth.identityOf(ctx), params: payload };
+    const enveloped = yoga.getEnveloped(initial);
+    const document = enveloped.parse(payload.query);
+    const errors = enveloped.validate(enveloped.schema, document);
+    if (errors.length) return errors;
+    const args: ExecutionArgs = {
+      schema: enveloped.schema,
+      document,
+      operationName: payload.operationName,
+      variableValues: payload.variables,
+      contextValue: await enveloped.contextFactory(),
+    };
+    envelopedOf.set(args, enveloped);
+    return args;
+  };
+
+  const run = (kind: 'execute' | 'subscribe') => (args: ExecutionArgs) => {
+    const enveloped = envelopedOf.get(args);
+    if (!enveloped) throw new Error('WebSocket operation without its enveloped pipeline');
+    return enveloped[kind](args) as Promise<ExecutionResult | AsyncGenerator<ExecutionResult>>;
+  };
+
   const disposable = useServer(
     {
-      schema: gatewaySchema(),
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, ...armorRules]),
+      // Never put internal error messages in close reasons, whatever NODE_ENV says.
+      isProd: true,
+      execute: run('execute'),
+      subscribe: run('subscribe'),
       onConnect: (ctx) => auth.onConnect(ctx),
-      onSubscribe: (ctx, id, payload) => auth.onSubscribe(ctx, id, payload),
-      onClose: (ctx, code, reason) => auth.onClose(ctx, code, reason),
-      context: (ctx): GatewayContext => {
-        const identity = auth.identityOf(ctx);
-        const scope = createScope(services.prisma, identity);
-        return { ...services, requestId: randomUUID(), identity, scope, loaders: new Loaders(services.prisma, scope) };
+      async onSubscribe(ctx, id, payload) {
+        const trace = newTrace('websocket');
+        operations(ctx).set(id, trace);
+        try {
+          const prepared = await prepare(ctx, id, trace, payload);
+          if (!Array.isArray(prepared)) return prepared as ExecutionArgs;
+          const errors = masked(trace, prepared);
+          finish(ctx, id, { outcome: 'completed' });
+          return errors;
+        } catch (error) {
+          // Parse errors, armor refusals (thrown by its rules), context failures (database down).
+          const errors = masked(trace, [error]);
+          finish(ctx, id, { outcome: 'completed' });
+          return errors;
+        }
+      },
+      onNext(ctx, id, _payload, _args, result) {
+        const trace = operations(ctx).get(id);
+        if (trace) noteErrors(trace, (result as ExecutionResult).errors);
+      },
+      onError(ctx, id, _payload, errors) {
+        // Errors returned by onSubscribe were masked there (their trace is finished). Otherwise a
+        // subscription stream failed and graphql-ws wrapped the raw error: mask it like HTTP.
+        const trace = operations(ctx).get(id);
+        return trace ? masked(trace, errors).map((error) => error.toJSON()) : undefined;
+      },
+      onComplete: (ctx, id) => finish(ctx, id, { outcome: 'completed' }),
+      onClose(ctx, code, reason) {
+        for (const id of [...operations(ctx).keys()]) finish(ctx, id, { outcome: 'closed' });
+        auth.onClose(ctx, code, reason);
       },
     },
     wss,

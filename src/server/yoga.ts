@@ -1,58 +1,74 @@
 /**
  * Composes the gateway: GraphQL Yoga over the Pothos schema, plus /healthz and /readyz for load
- * balancers. Everything here is in-process and testable with `yoga.fetch`.
+ * balancers, /metrics for Prometheus and `/` to GraphiQL. Everything here is in-process and
+ * testable with `yoga.fetch`; graphql-ws (websocket.ts) runs its operations through the same
+ * Yoga instance's envelop, so both transports share one pipeline.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from '../graphql/context.js';
 import { readinessReport } from '../db/readiness.js';
-import { createScope } from '../access/scope.js';
-import { Loaders } from '../access/loaders.js';
 import { gatewaySchema } from './schema.js';
-import { maskError, requestIdOf, useRequestId } from './plugins/mask-errors.js';
+import { buildContext, type TransportContext } from './context.js';
+import { useMetricsEndpoint } from './metrics.js';
+import { createObservability, useAccessLog, useOperationTrace, yogaLogger, type Observability } from './observability.js';
+import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 
 /** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
 export const GRAPHIQL_EXAMPLES = readFileSync(fileURLToPath(new URL('./graphiql/examples.graphql', import.meta.url)), 'utf8');
 
-export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
+const GRAPHQL_ENDPOINT = '/graphql';
 
-export function createGatewayYoga(services: GatewayServices): GatewayYoga {
-  return createYoga<Record<string, unknown>, GatewayContext>({
+export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
+  /** What the WebSocket transport needs to run operations through this instance. */
+  readonly gateway: { services: GatewayServices; observability: Observability };
+};
+
+const json = (fetchAPI: { Response: typeof Response }, status: number, body: unknown) =>
+  new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+/** /readyz (database and drift), and `/`: GraphiQL when it is served, else a 404 that says where GraphQL is. */
+function useRoutes(services: GatewayServices): Plugin {
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET') return;
+      if (url.pathname === '/readyz') {
+        const report = await readinessReport(services.pool, services.readiness);
+        endResponse(json(fetchAPI, report.ready ? 200 : 503, report));
+      } else if (url.pathname === '/') {
+        endResponse(
+          services.config.graphiql
+            ? new fetchAPI.Response(null, { status: 302, headers: { location: GRAPHQL_ENDPOINT } })
+            : json(fetchAPI, 404, { errors: [{ message: `Not found. GraphQL is served at ${GRAPHQL_ENDPOINT}.`, extensions: { code: 'NOT_FOUND' } }] }),
+        );
+      }
+    },
+  };
+}
+
+export function createGatewayYoga(
+  services: GatewayServices,
+  observability: Observability = createObservability(services.config, services.pool),
+): GatewayYoga {
+  const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: gatewaySchema(),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_ENDPOINT,
     batching: services.config.security.maxBatch > 1 ? { limit: services.config.security.maxBatch } : false,
     maskedErrors: { maskError },
+    logging: yogaLogger(observability.log),
     graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway', defaultQuery: GRAPHIQL_EXAMPLES } : false,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
-    context: async ({ request }) => {
-      const identity = await services.authenticate(request);
-      const scope = createScope(services.prisma, identity);
-      return {
-        ...services,
-        requestId: requestIdOf(request),
-        identity,
-        scope,
-        loaders: new Loaders(services.prisma, scope),
-      };
-    },
+    context: (initial) => buildContext(services, observability.log, initial as unknown as TransportContext),
     plugins: [
+      useAccessLog(observability, GRAPHQL_ENDPOINT),
+      useOperationTrace(),
       ...securityPlugins(services.config.security),
-      useRequestId(),
-      {
-        async onRequest({ request, url, endResponse, fetchAPI }) {
-          if (url.pathname !== '/readyz' || request.method !== 'GET') return;
-          const report = await readinessReport(services.pool, services.readiness);
-          endResponse(
-            new fetchAPI.Response(JSON.stringify(report), {
-              status: report.ready ? 200 : 503,
-              headers: { 'content-type': 'application/json' },
-            }),
-          );
-        },
-      },
+      useRoutes(services),
+      ...(observability.metrics ? [useMetricsEndpoint(observability.metrics)] : []),
     ],
   });
+  return Object.assign(yoga, { gateway: { services, observability } });
 }

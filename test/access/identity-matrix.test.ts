@@ -63,7 +63,7 @@ beforeAll(async () => {
   const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth }) };
   yoga = createGatewayYoga(services);
   server = createServer(yoga);
-  websocket = attachWebSocket(server, services, createWebSocketAuth({ prisma, auth }));
+  websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
 

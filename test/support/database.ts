@@ -43,7 +43,8 @@ export async function createTestDatabase(
     client.query(options.baseline === false ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
   );
   const url = databaseUrl(inject('pgServerUrl'), name);
-  const config = loadConfig({ DATABASE_URL: url, ...options.env });
+  // Access lines of every test request would flood the output; tests of the logs set LOG_LEVEL.
+  const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...options.env });
   const pool = createPool(url, config.db);
   return {
     name,

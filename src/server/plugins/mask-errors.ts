@@ -1,13 +1,11 @@
 /**
- * Error masking: errors the gateway raises on purpose (a GraphQLError with a code) and GraphQL
- * validation errors reach the client; anything else (a database error, a bug) becomes
- * "Internal server error." with the request id, and the original is logged under the same id.
- * No stack trace, SQL or Prisma message leaves the process.
+ * Error masking, the same for HTTP, SSE and WebSocket: errors the gateway raises on purpose (a
+ * GraphQLError with a code) and GraphQL validation errors reach the client; anything else (a
+ * database error, a bug) becomes "Internal server error." with the request id, and the original
+ * is logged under the same id. No stack trace, SQL or Prisma message leaves the process.
  */
-import { randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
-import type { GatewayContext } from '../../graphql/context.js';
+import type { RequestTrace } from '../../graphql/context.js';
 
 const INTERNAL = 'INTERNAL_SERVER_ERROR';
 
@@ -35,18 +33,6 @@ export function maskError(error: unknown): Error {
   });
 }
 
-const requestIds = new WeakMap<Request, string>();
-
-/** The request's id: the caller's `x-request-id`, or one generated for it. */
-export function requestIdOf(request: Request): string {
-  let id = requestIds.get(request);
-  if (!id) {
-    id = request.headers.get('x-request-id')?.slice(0, 128) || randomUUID();
-    requestIds.set(request, id);
-  }
-  return id;
-}
-
 function withCode(error: GraphQLError, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes,
@@ -57,22 +43,18 @@ function withCode(error: GraphQLError, code: string, extensions: Record<string, 
   });
 }
 
-/** Puts the request id on masked errors and on the response, and logs what was masked. */
-export function useRequestId(): Plugin<GatewayContext> {
-  return {
-    onResultProcess: ({ request, result }) => {
-      const requestId = requestIdOf(request);
-      for (const single of Array.isArray(result) ? result : [result]) {
-        const errors = (single as { errors?: readonly GraphQLError[] }).errors ?? [];
-        for (const error of errors) {
-          if (error.extensions?.code !== INTERNAL) continue;
-          (error.extensions as Record<string, unknown>).requestId = requestId;
-          console.error(`[request ${requestId}] ${error.path?.join('.') ?? ''}: ${error.originalError?.stack ?? error.message}`);
-        }
-      }
-    },
-    onResponse: ({ request, response }) => {
-      response.headers.set('x-request-id', requestIdOf(request));
-    },
-  };
+/**
+ * Every error a client receives, whatever the transport, passes here once it is masked: a masked
+ * error gets the request id, and the trace keeps each code (metrics) and each masked original
+ * (logged once, with its stack, by the access log under the same id).
+ */
+export function noteErrors(trace: RequestTrace, errors: readonly GraphQLError[] | undefined): void {
+  for (const error of errors ?? []) {
+    // Every masked error has a code; UNCODED would show in metrics an error that bypassed masking.
+    const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'UNCODED';
+    trace.errorCodes.push(code);
+    if (code !== INTERNAL) continue;
+    (error.extensions as Record<string, unknown>).requestId = trace.requestId;
+    trace.internalErrors.push(error.originalError ?? error);
+  }
 }

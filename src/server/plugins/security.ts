@@ -5,16 +5,13 @@
  * - request body size limit and chunked uploads refused before parsing;
  * - CSRF prevention for browser requests (Yoga's plugin: simple requests need a custom header);
  * - introspection switchable off for production.
- * Batched operations and error masking are Yoga options, set in app.ts from the same config.
+ * Batched operations and error masking are Yoga options, set in yoga.ts from the same config.
+ * Everything but the body limit and CSRF (HTTP-only) is an envelop hook, so graphql-ws operations,
+ * which run through yoga.getEnveloped() (websocket.ts), get exactly the same limits.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
-import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
-import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
+import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../../config/env.js';
 
@@ -22,16 +19,14 @@ import type { SecurityConfig } from '../../config/env.js';
  * armor reports a refusal to its onReject handlers and then throws a plain "Syntax Error". The
  * handler throws first, with a message without that prefix and a code clients can branch on.
  */
-function refuseWith(code: string, mode: 'throw' | 'report' = 'throw') {
+function refuseWith(code: string) {
   const coded = (error: GraphQLError) =>
     new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, http: { status: 400 } } });
   return {
-    // 'report' (WebSocket validation): the error joins the validation result, nothing is thrown.
-    propagateOnRejection: mode === 'throw',
+    propagateOnRejection: true,
     onReject: [
-      (context: ValidationContext | null, error: GraphQLError) => {
-        if (mode === 'report' && context) context.reportError(coded(error));
-        else throw coded(error);
+      (_context: unknown, error: GraphQLError) => {
+        throw coded(error);
       },
     ],
   };
@@ -61,36 +56,33 @@ function useBodyLimit(maxBodyBytes: number): Plugin {
   };
 }
 
-/** The armor limits, shared by HTTP (envelop plugin) and WebSocket operations (validation rules). */
-function armorOptions(config: SecurityConfig, mode: 'throw' | 'report' = 'throw') {
+function armorOptions(config: SecurityConfig) {
   return {
-    maxDepth: { n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...refuseWith('QUERY_TOO_DEEP', mode) },
-    maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES', mode) },
-    maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS', mode) },
-    maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES', mode) },
+    maxDepth: { n: config.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...refuseWith('QUERY_TOO_DEEP') },
+    maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES') },
+    maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS') },
+    maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES') },
     costLimit: {
       maxCost: config.maxCost,
       objectCost: 2,
       scalarCost: 1,
       depthCostFactor: 1.5,
       ignoreIntrospection: true,
-      ...refuseWith('QUERY_TOO_COMPLEX', mode),
+      ...refuseWith('QUERY_TOO_COMPLEX'),
     },
   };
 }
 
 /**
- * graphql-ws validates operations itself: the same limits as validation rules. (A WebSocket
- * message is bounded by the server's maxPayload instead of a token count.)
+ * Introspection refused as a validation rule on every operation. (Yoga's disable-introspection
+ * plugin marks HTTP requests in an HTTP-only hook, so it would not see graphql-ws operations.)
  */
-export function armorValidationRules(config: SecurityConfig): ValidationRule[] {
-  const options = armorOptions(config, 'report');
-  return [
-    maxDepthRule(options.maxDepth),
-    maxAliasesRule(options.maxAliases),
-    maxDirectivesRule(options.maxDirectives),
-    costLimitRule(options.costLimit),
-  ];
+function useNoIntrospection(): Plugin {
+  return {
+    onValidate({ addValidationRule }) {
+      addValidationRule(NoSchemaIntrospectionCustomRule);
+    },
+  };
 }
 
 export function securityPlugins(config: SecurityConfig): Plugin[] {
@@ -99,6 +91,6 @@ export function securityPlugins(config: SecurityConfig): Plugin[] {
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
     EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
   ];
-  if (!config.introspection) plugins.push(useDisableIntrospection());
+  if (!config.introspection) plugins.push(useNoIntrospection());
   return plugins;
 }

@@ -1,0 +1,129 @@
+/**
+ * Logs and metrics of every request, whatever the transport:
+ * - one access line per HTTP request and per WebSocket operation (request id, operation name and
+ *   type, user, HTTP status or WebSocket outcome, duration, SQL statements sent, error codes);
+ * - no stack for client errors; a masked internal error is logged once, with its stack, on that
+ *   request's line (level error);
+ * - the same trace feeds the Prometheus metrics (src/server/metrics.ts).
+ */
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import { getOperationAST, type ExecutionResult, type GraphQLError } from 'graphql';
+import type { DestinationStream } from 'pino';
+import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { GatewayConfig } from '../config/env.js';
+import { createLogger, type Logger } from '../config/logger.js';
+import { countStatementsInto } from '../db/statements.js';
+import type { GatewayContext, RequestTrace } from '../graphql/context.js';
+import { traceOf, traceOfRequest, type TransportContext } from './context.js';
+import { GatewayMetrics } from './metrics.js';
+import { noteErrors } from './plugins/mask-errors.js';
+
+export interface Observability {
+  log: Logger;
+  /** null when GATEWAY_METRICS is off. */
+  metrics: GatewayMetrics | null;
+}
+
+/** `destination` replaces stdout for the logs (tests). */
+export function createObservability(config: GatewayConfig, pool: pg.Pool, destination?: DestinationStream): Observability {
+  return { log: createLogger(config.log, destination), metrics: config.metrics ? new GatewayMetrics(pool) : null };
+}
+
+/** How the request ended: an HTTP status, or a WebSocket operation's outcome. */
+export type Ending = { status: number } | { outcome: 'completed' | 'closed' };
+
+/** Writes the request's access line and records its metrics. */
+export function finishTrace(trace: RequestTrace, observability: Observability, ending: Ending): void {
+  const durationMs = performance.now() - trace.startedAt;
+  observability.metrics?.record(trace, durationMs / 1000);
+  const join = (values: Array<string | null>) => (values.length ? values.map((v) => v ?? 'anonymous').join(',') : null);
+  const line = {
+    requestId: trace.requestId,
+    transport: trace.transport,
+    operationName: join(trace.operations.map((o) => o.name)),
+    operationType: trace.operations.length ? trace.operations.map((o) => o.type ?? 'unknown').join(',') : null,
+    user: trace.user,
+    ...ending,
+    durationMs: Math.round(durationMs * 10) / 10,
+    statements: trace.statements.count,
+    ...(trace.errorCodes.length ? { errors: trace.errorCodes } : {}),
+  };
+  const [internal, ...others] = trace.internalErrors;
+  if (internal) {
+    observability.log.error({ ...line, err: internal, ...(others.length ? { otherInternalErrors: others.map((e) => e.message) } : {}) }, 'request failed');
+  } else {
+    observability.log.info(line, 'request');
+  }
+}
+
+/** Yoga's own log lines at debug: every error it reports is already on the request's access line. */
+export function yogaLogger(log: Logger): YogaLogger {
+  const write = (level: 'debug' | 'info' | 'warn') => (...args: unknown[]) => log[level]({ detail: args.map(String) }, 'graphql-yoga');
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('debug') };
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/**
+ * The envelop part (HTTP and WebSocket alike, since graphql-ws runs through getEnveloped): the
+ * operation's name and type, and its SQL statements counted during context building and execution.
+ */
+export function useOperationTrace(): Plugin<GatewayContext> {
+  const traceOfContext = (context: object) => traceOf(context as TransportContext);
+  return {
+    onValidate({ context, params }) {
+      const initial = context as unknown as { params?: { operationName?: string | null } };
+      const operation = getOperationAST(params.documentAST, initial.params?.operationName ?? undefined);
+      const entry = { name: operation?.name?.value ?? null, type: operation?.operation ?? null, valid: false };
+      traceOfContext(context).operations.push(entry);
+      return ({ valid }) => {
+        entry.valid = valid;
+      };
+    },
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => executeFn(args)));
+    },
+    onSubscribe({ subscribeFn, setSubscribeFn }) {
+      setSubscribeFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => subscribeFn(args)));
+    },
+  };
+}
+
+/** The HTTP part (including SSE): request id header, error codes of the result, the access line. */
+export function useAccessLog(observability: Observability, graphqlEndpoint: string): Plugin<GatewayContext> {
+  const note = (trace: RequestTrace, result: ExecutionResult) => noteErrors(trace, result.errors as readonly GraphQLError[] | undefined);
+  return {
+    onRequest({ request }) {
+      traceOfRequest(request);
+    },
+    onResultProcess({ request, result, setResult }) {
+      const trace = traceOfRequest(request);
+      if (isAsyncIterable(result)) {
+        setResult(
+          (async function* () {
+            for await (const each of result) {
+              note(trace, each);
+              yield each;
+            }
+          })(),
+        );
+        return;
+      }
+      for (const single of Array.isArray(result) ? result : [result]) note(trace, single as ExecutionResult);
+    },
+    onResponse({ request, response }) {
+      const trace = traceOfRequest(request);
+      response.headers.set('x-request-id', trace.requestId);
+      const path = new URL(request.url).pathname;
+      if (path === graphqlEndpoint && (trace.operations.length || trace.errorCodes.length || response.status >= 400)) {
+        finishTrace(trace, observability, { status: response.status });
+      } else {
+        // Health checks, scrapes, the GraphiQL page: not GraphQL operations.
+        observability.log.debug({ requestId: trace.requestId, method: request.method, path, status: response.status }, 'http');
+      }
+    },
+  };
+}
