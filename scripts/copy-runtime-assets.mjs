@@ -1,21 +1,29 @@
 #!/usr/bin/env node
-// `npm run build`, after tsc: the files the compiled code reads at run time, copied to the place
-// each module expects them relative to itself (tsc only emits JavaScript).
+// `npm run build`, after tsc: copies the files the compiled code reads at run time to the place each
+// module expects them relative to itself (tsc emits JavaScript only). Every non-TypeScript file under
+// the compiled folders is a runtime asset (GraphiQL examples, the mirror manifest, ...), so a new one
+// needs no change here; the baseline DDL lives outside them and is named explicitly.
 // Usage: node scripts/copy-runtime-assets.mjs [OUT_DIR]   (default dist, tsc's outDir)
-import { cpSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 
-const RUNTIME_ASSETS = [
-  'src/server/graphiql/examples.graphql', // GraphiQL example operations (src/server/yoga.ts)
-  'src/generated/mirror-manifest.json', // the drift check's expected catalog (src/db/drift.ts)
-  'prisma/migrations/0_init/migration.sql', // the Borealis baseline DDL (src/db/baseline.ts)
-];
+const COMPILED_FOLDERS = ['src', 'dev']; // tsconfig.build.json "include"
+const EXTRA_ASSETS = ['prisma/migrations/0_init/migration.sql']; // read by src/db/baseline.ts
 
 const outDir = process.argv[2] ?? 'dist';
-for (const asset of RUNTIME_ASSETS) {
+const assets = [
+  ...COMPILED_FOLDERS.flatMap((folder) =>
+    readdirSync(folder, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && !entry.name.endsWith('.ts'))
+      .map((entry) => path.join(entry.parentPath, entry.name)),
+  ),
+  ...EXTRA_ASSETS,
+];
+for (const asset of assets) {
   if (!existsSync(asset)) {
     console.error(`Missing runtime asset ${asset} (run npm run generate first).`);
     process.exit(1);
   }
   cpSync(asset, path.join(outDir, asset));
 }
+console.log(`Copied ${assets.length} runtime assets to ${outDir}/.`);
