@@ -114,12 +114,4 @@ describe('Dockerfile', () => {
     expect(lines.join('\n')).not.toMatch(/tsx|prisma generate|embedded/);
     expect(lines).toContain('ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000');
   });
-
-  it('uses the Node.js major the package declares', () => {
-    const engines = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
-    const major = /^>=(\d+)\./.exec(engines)?.[1];
-    for (const line of readFileSync('Dockerfile', 'utf8').split('\n').filter((l) => l.startsWith('FROM'))) {
-      expect(line).toMatch(new RegExp(`^FROM node:${major}-`));
-    }
-  });
 });
