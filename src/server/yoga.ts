@@ -2,8 +2,6 @@
  * Composes the gateway: GraphQL Yoga over the Pothos schema, plus /healthz and /readyz for load
  * balancers. Everything here is in-process and testable with `yoga.fetch`.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from '../graphql/context.js';
 import { readinessReport } from '../db/readiness.js';
@@ -12,9 +10,9 @@ import { Loaders } from '../access/loaders.js';
 import { gatewaySchema } from './schema.js';
 import { maskError, requestIdOf, useRequestId } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
+import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
 
-/** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
-export const GRAPHIQL_EXAMPLES = readFileSync(fileURLToPath(new URL('./graphiql/examples.graphql', import.meta.url)), 'utf8');
+export { GRAPHIQL_EXAMPLES } from './graphiql/index.js';
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext>;
 
@@ -24,7 +22,8 @@ export function createGatewayYoga(services: GatewayServices): GatewayYoga {
     graphqlEndpoint: '/graphql',
     batching: services.config.security.maxBatch > 1 ? { limit: services.config.security.maxBatch } : false,
     maskedErrors: { maskError },
-    graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway', defaultQuery: GRAPHIQL_EXAMPLES } : false,
+    graphiql: services.config.graphiql ? graphiqlOptions({ demoToken: services.demoToken }) : false,
+    renderGraphiQL,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     context: async ({ request }) => {
