@@ -31,10 +31,12 @@ async function assertPortAvailable(host: string, port: number): Promise<void> {
 async function main(): Promise<void> {
   const cleanups: Array<() => Promise<void>> = [];
   let stopping = false;
-  const shutdown = async (code: number) => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(`Error while stopping: ${(e as Error).message}`));
-    process.exit(code);
-  };
+  let stopped: Promise<void> | undefined;
+  const shutdown = (code: number): Promise<void> =>
+    (stopped ??= (async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((e) => console.error(`Error while stopping: ${(e as Error).message}`));
+      process.exit(code);
+    })());
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       if (stopping) return;
@@ -55,7 +57,10 @@ async function main(): Promise<void> {
       shutdown,
     });
   } catch (error) {
-    // Ctrl-C during start-up: the work in flight fails as the pool closes; that is no error.
+    // Ctrl-C during start-up: the work in flight fails as the pool closes; that is no error. A
+    // terminal's Ctrl-C also reaches the embedded PostgreSQL (same process group), whose shutdown
+    // can fail the work in flight just before our own SIGINT handler runs: give it that moment.
+    if (!stopping) await new Promise((resolve) => setTimeout(resolve, 500));
     if (stopping) return;
     await shutdown(reportFailure(error, database));
   }
