@@ -4,7 +4,9 @@
  * the same run (absolute numbers on shared machines are noise; the ratio is the target).
  *
  *   npm run bench -- [--devices 2000] [--iterations 30]
- * Without DATABASE_URL it starts an embedded PostgreSQL in a temporary folder.
+ * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
+ * temporary embedded PostgreSQL. It writes demo rows, so it refuses a database holding non-demo
+ * data (e.g. a real Borealis database an operator exported as DATABASE_URL).
  */
 import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,12 +14,14 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { loadOperator } from '../src/auth/operator.js';
+import { findCliDatabase, reportFailure, type CliDatabase } from '../src/cli/cli-pool.js';
 import { loadConfig } from '../src/config/env.js';
+import { checkConnection } from '../src/db/connection-errors.js';
 import { applyBaseline } from '../src/db/baseline.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { createPool } from '../src/db/pool.js';
+import { createPool, type GatewayPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
-import { seedDemoData } from '../dev/seed/index.js';
+import { isDatabaseEmpty, NotDemoDatabaseError, readSeedMarker, seedDemoData } from '../dev/seed/index.js';
 import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 
 const arg = (name: string, fallback: number) => {
@@ -35,15 +39,31 @@ const QUERY = `query($first: Int) { devices(first: $first) { totalCount edges { 
   watchdogStates { state }
 } } } }`;
 
+/**
+ * Before any DDL or row: the database must be empty of Borealis data or hold the demo seed's
+ * marker; a database with rows the seed did not write is refused.
+ */
+async function assertDemoOrEmpty(pool: GatewayPool): Promise<void> {
+  const { rows } = await pool.query<{ engine: boolean }>(`SELECT to_regnamespace('engine') IS NOT NULL AS engine`);
+  if (!rows[0]?.engine) return;
+  if (await readSeedMarker(pool)) return;
+  const { rows: tables } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'engine' AND tablename IN ('sites', 'devices', 'users')`);
+  if ((tables[0]?.n ?? 0) < 3 || !(await isDatabaseEmpty(pool))) throw new NotDemoDatabaseError();
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-bench-'));
   chmodSync(dir, 0o755);
-  const embedded = process.env.DATABASE_URL ? null : await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
-  const url = process.env.DATABASE_URL ?? embedded!.url;
   // The bench prints its own table; access lines only when LOG_LEVEL asks for them.
-  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, DATABASE_URL: url });
-  const pool = createPool(url, config.db);
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const given = findCliDatabase(config);
+  const embedded = given ? null : await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
+  database = given ?? { url: embedded!.url, source: 'DATABASE_URL' };
+  if (given) console.log(given.source === 'embedded' ? 'Using the embedded PostgreSQL of the running `npm start`.' : 'Using DATABASE_URL.');
+  const pool = createPool(database.url, config.db);
   try {
+    await checkConnection(pool, database.url);
+    await assertDemoOrEmpty(pool);
     await applyBaseline(pool);
     console.log(`seeding ${devices} devices...`);
     await seedDemoData(pool, { devices });
@@ -103,4 +123,10 @@ async function main() {
   }
 }
 
-await main();
+let database: CliDatabase | undefined;
+try {
+  await main();
+} catch (error) {
+  if (error instanceof NotDemoDatabaseError) console.error(`Error: bench writes demo rows. ${error.message}`);
+  process.exitCode = error instanceof NotDemoDatabaseError ? 1 : reportFailure(error, database);
+}

@@ -1,9 +1,12 @@
 /**
- * `npm start` end to end: the real entry point, embedded PostgreSQL, baseline, demo seed, GraphQL
- * over HTTP, and a clean stop on SIGINT (the embedded server goes away with the gateway).
+ * `npm start` end to end, as a new user runs it (as root here, like CI): the real entry point in a
+ * fresh checkout folder without .data, embedded PostgreSQL, baseline, demo seed, GraphQL over HTTP
+ * and WebSocket, and a clean stop on Ctrl-C. Nothing is chmod-ed for the gateway: the checkout
+ * folder has the mode `git clone` gives it (0755 with the usual umask), and .data is the gateway's.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, symlinkSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,63 +14,131 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { freePort } from '../src/db/embedded.js';
 
-function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (pattern.test(output)) {
-        clearTimeout(timer);
-        resolve(output);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
-    });
-  });
+const REPO = path.resolve(import.meta.dirname, '..');
+const checkouts: string[] = [];
+
+/** A fresh checkout folder: the repository's files linked in, no .data (as after `git clone` + install). */
+function freshCheckout(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-gateway-clone-'));
+  chmodSync(dir, 0o755); // mkdtemp makes 0700; a cloned folder is 0755
+  for (const entry of readdirSync(REPO)) {
+    if (entry === '.data' || entry === '.git') continue;
+    symlinkSync(path.join(REPO, entry), path.join(dir, entry));
+  }
+  checkouts.push(dir);
+  return dir;
 }
 
-describe('npm start without DATABASE_URL', () => {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'borealis-gateway-start-'));
-  chmodSync(dataDir, 0o755);
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+afterAll(() => {
+  for (const dir of checkouts) rmSync(dir, { recursive: true, force: true });
+});
 
-  it('starts the embedded database, seeds it, serves GraphQL and stops cleanly on Ctrl-C', async () => {
+interface Gateway {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** `npm start` without its prestart (the Prisma client is already generated): node + tsx + src/main.ts. */
+function startGateway(cwd: string, env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}): Gateway {
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL;
+  delete childEnv.GATEWAY_DATA_DIR;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: options.ownProcessGroup ?? false });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForOutput(gateway: Gateway, pattern: RegExp, timeoutMs: number): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(gateway.output())) {
+    if (gateway.child.exitCode !== null) throw new Error(`exited with ${gateway.child.exitCode} before ${pattern}; output:\n${gateway.output()}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${gateway.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return gateway.output();
+}
+
+function graphql(port: number, query: string, headers: Record<string, string> = {}) {
+  return fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query }),
+  }).then((r) => r.json());
+}
+
+const tokenOf = (output: string) => /Demo admin token[^\n]*\n\s+(\S+)/.exec(output)?.[1];
+const mode = (file: string) => (statSync(file).mode & 0o777).toString(8);
+
+describe('npm start without DATABASE_URL', () => {
+  it('reports a busy PORT in one line before starting anything', async () => {
+    const blocker = net.createServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
+    try {
+      const dir = freshCheckout();
+      const started = Date.now();
+      const gateway = startGateway(dir, { PORT: String(port) });
+      expect(await gateway.exited).toBe(1);
+      // node + tsx start-up dominate; the database, baseline and seed (8 s before) never ran
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(gateway.output().trim()).toBe(`Error: PORT ${port} on 127.0.0.1 is already in use (another gateway?): stop that process or set PORT to a free port.`);
+      expect(existsSync(path.join(dir, '.data', 'postgres'))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('reports every invalid setting in one message, without a stack, and exits 1', async () => {
+    const gateway = startGateway(freshCheckout(), { PORT: 'eighty', GATEWAY_DRIFT_MODE: 'maybe', GATEWAY_JWT_HS256_SECRET: 'short' });
+    expect(await gateway.exited).toBe(1);
+    const output = gateway.output();
+    expect(output).toMatch(/^Invalid gateway configuration:\n/);
+    expect(output).toContain('PORT must be an integer between 0 and 65535 (got "eighty")');
+    expect(output).toContain('GATEWAY_DRIFT_MODE must be one of warn, refuse (got "maybe")');
+    expect(output).not.toMatch(/\n\s+at /);
+  });
+
+  it('starts from a fresh checkout as root, seeds relative to now, serves GraphQL and stops cleanly on Ctrl-C', async () => {
+    const dir = freshCheckout();
     const port = await freePort();
     const pgPort = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), GATEWAY_DATA_DIR: dataDir, GATEWAY_EMBEDDED_PG_PORT: String(pgPort) };
-    delete env.DATABASE_URL;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const gateway = startGateway(dir, { PORT: String(port), GATEWAY_EMBEDDED_PG_PORT: String(pgPort) });
     try {
-      const output = await waitForOutput(child, /Mint others/, 90_000);
+      const output = await waitForOutput(gateway, /Mint others/, 120_000);
       expect(output).toContain('Baseline applied: 77 Borealis tables created.');
       expect(output).toContain('Demo data seeded');
       expect(output).toMatch(/77 tables match the Prisma mirror/);
       expect(output).toMatch(/npm run token -- --user alice/);
 
-      // the printed demo admin token works as it is
-      const token = /Demo admin token[^\n]*\n\s+(\S+)/.exec(output)?.[1];
+      // secrets private, the cluster's folder reachable by the `postgres` user, the connection recorded for the CLIs
+      const data = path.join(dir, '.data');
+      expect(mode(data)).toBe('755');
+      expect(mode(path.join(data, 'secrets'))).toBe('700');
+      for (const file of readdirSync(path.join(data, 'secrets'))) expect(mode(path.join(data, 'secrets', file))).toBe('600');
+      expect(mode(path.join(data, 'postgres.password'))).toBe('600');
+      expect(mode(path.join(data, 'postgres.url'))).toBe('600');
+
+      await expect(fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status)).resolves.toBe(200);
+      const token = tokenOf(output);
       expect(token).toBeDefined();
-      const query = (headers: Record<string, string>) =>
-        fetch(`http://127.0.0.1:${port}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', ...headers },
-          body: JSON.stringify({ query: '{ me { username role } sites(first: 10) { totalCount } gatewayStatus { ready } }' }),
-        }).then((r) => r.json());
-      const body = await query({ authorization: `Bearer ${token}` });
+      const auth = { authorization: `Bearer ${token}` };
+      const body = await graphql(port, '{ me { username role } sites(first: 10) { totalCount } gatewayStatus { ready } }', auth);
       expect(body.errors).toBeUndefined();
       expect(body.data.me).toMatchObject({ username: 'admin', role: 'ADMIN' });
       expect(body.data.gatewayStatus.ready).toBe(true);
-      expect(body.data.sites.totalCount).toBeGreaterThan(0);
-      const anonymous = await query({});
-      expect(anonymous.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+      expect(body.data.sites.totalCount).toBe(5);
+      // the demo is relative to now: online devices are online by the real clock, incidents recent
+      const online = await graphql(port, '{ devices(first: 5, where: { online: true }) { totalCount } incidents(first: 1) { edges { node { openedAt } } } }', auth);
+      expect(online.data.devices.totalCount).toBeGreaterThan(50);
+      const newest = Date.parse(online.data.incidents.edges[0].node.openedAt);
+      expect(Date.now() - newest).toBeLessThan(7 * 86400_000);
+      expect((await graphql(port, '{ me { username } }')).errors[0].extensions.code).toBe('UNAUTHENTICATED');
 
       // the same token opens a graphql-ws connection; none is refused with 4403
-      const ws = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+      const ws = createClient({ url: `ws://127.0.0.1:${port}/graphql`, webSocketImpl: WebSocket, connectionParams: auth, retryAttempts: 0 });
       const me = await new Promise<unknown>((resolve, reject) => {
         ws.subscribe({ query: '{ me { username } }' }, { next: (r) => resolve(r.data), error: reject, complete: () => {} });
       });
@@ -81,16 +152,44 @@ describe('npm start without DATABASE_URL', () => {
       expect(closeCode).toBe(4403);
       await refused.dispose();
 
-      const graphiql = await fetch(`http://127.0.0.1:${port}/graphql`, { headers: { accept: 'text/html' } });
-      expect(await graphiql.text()).toContain('GraphiQL');
-
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      child.kill('SIGINT');
-      expect(await exited).toBe(0);
-      // the embedded PostgreSQL stopped with the gateway: its port is free again
+      gateway.child.kill('SIGINT');
+      expect(await gateway.exited).toBe(0);
+      // the embedded PostgreSQL stopped with the gateway: its port is free again, its URL record gone
       await expect(fetch(`http://127.0.0.1:${pgPort}`).catch((e) => e.cause?.code)).resolves.toBe('ECONNREFUSED');
+      expect(existsSync(path.join(data, 'postgres.url'))).toBe(false);
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (gateway.child.exitCode === null) gateway.child.kill('SIGKILL');
+    }
+  });
+
+  it('survives Ctrl-C during the first seed (terminal: the whole process group) and completes the seed on the next start', async () => {
+    const dir = freshCheckout();
+    const port = await freePort();
+    const first = startGateway(dir, { PORT: String(port) }, { ownProcessGroup: true });
+    try {
+      await waitForOutput(first, /seeding demo data/, 120_000);
+      process.kill(-first.child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does: node and postgres both get it
+      expect(await first.exited).toBe(0);
+      expect(first.output()).not.toMatch(/Unhandled|Error:|\n\s+at /);
+      expect(first.output()).not.toContain('Demo data seeded');
+    } finally {
+      if (first.child.exitCode === null) process.kill(-first.child.pid!, 'SIGKILL');
+    }
+
+    const second = startGateway(dir, { PORT: String(port) });
+    try {
+      const output = await waitForOutput(second, /Mint others/, 120_000);
+      expect(output).toContain('Resuming the interrupted demo seed...');
+      const counts = await graphql(port, '{ sites(first: 1) { totalCount } devices(first: 1) { totalCount } watchdogs(first: 1) { totalCount } }', {
+        authorization: `Bearer ${tokenOf(output)}`,
+      });
+      expect(counts.data.sites.totalCount).toBe(5);
+      expect(counts.data.devices.totalCount).toBe(200);
+      expect(counts.data.watchdogs.totalCount).toBeGreaterThan(0);
+      second.child.kill('SIGINT');
+      expect(await second.exited).toBe(0);
+    } finally {
+      if (second.child.exitCode === null) second.child.kill('SIGKILL');
     }
   });
 });

@@ -12,13 +12,14 @@
  * PostgreSQL of `npm start`; refused accounts (disabled, reset required, unknown) get no token.
  * The token goes to stdout, everything else to stderr.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { mintBorealisSession } from '../auth/borealis-session.js';
-import { loadAuthConfig, type AuthConfig } from '../config/auth.js';
+import type { AuthConfig } from '../config/auth.js';
+import { loadSettings } from '../config/load.js';
+import { checkConnection } from '../db/connection-errors.js';
+import { findCliDatabase, reportFailure, UsageError, type CliDatabase } from './cli-pool.js';
 import { loadOperator, OperatorRefusedError } from '../auth/operator.js';
 import { mintIntegratorJwt } from '../auth/jwt.js';
-import { ConfigError, loadConfig } from '../config/env.js';
+import { ConfigError } from '../config/env.js';
 import { createPool } from '../db/pool.js';
 import { createPrismaClient } from '../db/prisma.js';
 
@@ -29,8 +30,6 @@ interface Args {
   ttl: number | undefined;
   kind: 'session' | 'jwt';
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const values: Record<string, string> = {};
@@ -56,19 +55,6 @@ function parseArgs(argv: string[]): Args {
     if (!Number.isSafeInteger(ttl) || ttl < 1) throw new UsageError(`--ttl must be a positive number of seconds (got "${values.ttl}")`);
   }
   return { user: values.user.trim(), ttl, kind };
-}
-
-/** The URL of the embedded PostgreSQL that `npm start` is running on this data folder, if any. */
-function embeddedDatabaseUrl(dataDir: string): string | undefined {
-  try {
-    const clusterDir = path.join(dataDir, 'postgres');
-    const port = Number(fs.readFileSync(path.join(clusterDir, 'postmaster.pid'), 'utf8').split('\n')[3]);
-    const password = fs.readFileSync(`${clusterDir}.password`, 'utf8').trim();
-    if (!Number.isInteger(port) || port <= 0) return undefined;
-    return `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/borealis`;
-  } catch {
-    return undefined;
-  }
 }
 
 async function mint(args: Args, auth: AuthConfig, username: string, role: string): Promise<{ token: string; expiresAt: Date }> {
@@ -100,20 +86,22 @@ async function mint(args: Args, auth: AuthConfig, username: string, role: string
   return { token, expiresAt: new Date((Math.floor(now.getTime() / 1000) + ttl) * 1000) };
 }
 
+let database: CliDatabase | undefined;
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const config = loadConfig();
-  const auth = loadAuthConfig(process.env, config.dataDir, { allowDevSecrets: !config.databaseUrl });
+  const { config, auth } = loadSettings();
 
-  const databaseUrl = config.databaseUrl ?? embeddedDatabaseUrl(config.dataDir);
+  database = findCliDatabase(config);
   let username = args.user;
   let role = 'User';
-  if (!databaseUrl) {
+  if (!database) {
     console.error(`Warning: no DATABASE_URL and no running embedded PostgreSQL under ${config.dataDir}: "${username}" was not checked.`);
   } else {
-    const pool = createPool(databaseUrl, { ...config.db, poolSize: 1, maxOverflow: 0 });
+    const pool = createPool(database.url, { ...config.db, poolSize: 1, maxOverflow: 0 });
     const prisma = createPrismaClient(pool);
     try {
+      await checkConnection(pool, database.url);
       const identity = await loadOperator(prisma, args.user, { authMethod: args.kind === 'jwt' ? 'jwt' : 'borealis-session', expiresAt: null });
       username = identity.username;
       role = identity.role;
@@ -135,14 +123,10 @@ try {
   if (error instanceof UsageError) {
     console.error(`Error: ${error.message}\n${USAGE}`);
     process.exitCode = 2;
-  } else if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exitCode = 2;
   } else if (error instanceof OperatorRefusedError) {
     console.error(`Error: ${error.message} No token was issued.`);
     process.exitCode = 1;
   } else {
-    console.error(`Error: ${(error as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = reportFailure(error, database);
   }
 }

@@ -205,6 +205,9 @@ function persistedSecret(file: string, generate: () => string): { secret: string
 /** The development secrets under <dataDir>/secrets, created on first use. */
 export function loadDevSecrets(dataDir: string): { secretsDir: string; engineSecret: string; jwtSecret: string; created: boolean } {
   const secretsDir = path.join(dataDir, 'secrets');
+  // The data folder itself holds no secret and must stay traversable: as root, the embedded
+  // PostgreSQL runs as the `postgres` user under <dataDir>/postgres. Only secrets/ is private.
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o755 });
   fs.mkdirSync(secretsDir, { recursive: true, mode: 0o700 });
   fs.chmodSync(secretsDir, 0o700);
   // Same shape as the engine secret Borealis generates: 64 random bytes, base64url.

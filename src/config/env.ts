@@ -14,6 +14,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   dataDir: string;
+  /** GATEWAY_EMBEDDED_PG_PORT: port of the embedded PostgreSQL; 0 picks a free one. */
+  embeddedPgPort: number;
   graphiql: boolean;
   driftMode: DriftMode;
   db: DatabaseConfig;
@@ -134,15 +136,21 @@ export function currentHost(): HostFacts {
   return { cpus: os.availableParallelism?.() ?? os.cpus().length, memoryBytes: os.totalmem() };
 }
 
+/** NODE_ENV=production: stricter defaults (no GraphiQL, no introspection, secrets required). */
+export function isProduction(env: Env = process.env): boolean {
+  return env.NODE_ENV === 'production';
+}
+
 export function loadConfig(env: Env = process.env, host: HostFacts = currentHost()): GatewayConfig {
   const read = new EnvReader(env);
   const profile = selectPoolProfile(host);
-  const production = env.NODE_ENV === 'production';
+  const production = isProduction(env);
   const config: GatewayConfig = {
     databaseUrl: read.url('DATABASE_URL'),
     host: read.string('HOST') ?? '127.0.0.1',
     port: read.integer('PORT', 4000, 0, 65535),
     dataDir: path.resolve(read.string('GATEWAY_DATA_DIR') ?? '.data'),
+    embeddedPgPort: read.integer('GATEWAY_EMBEDDED_PG_PORT', 0, 0, 65535),
     graphiql: read.boolean('GATEWAY_GRAPHIQL', !production),
     driftMode: read.oneOf('GATEWAY_DRIFT_MODE', ['warn', 'refuse'] as const, 'warn'),
     db: {

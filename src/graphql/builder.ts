@@ -9,6 +9,7 @@ import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GatewayContext } from './context.js';
 import { badInput, requireOperator } from './errors.js';
+import { isProduction } from '../config/env.js';
 
 const MAX_NODES = 100;
 
@@ -40,7 +41,7 @@ export const builder = new SchemaBuilder<{
     dmmf: getDatamodel(),
     exposeDescriptions: false,
     filterConnectionTotalCount: true,
-    onUnusedQuery: process.env.NODE_ENV === 'production' ? null : 'warn',
+    onUnusedQuery: isProduction() ? null : 'warn',
   },
   relay: {
     clientMutationId: 'omit',

@@ -17,6 +17,8 @@ export interface GatewayServices {
   readiness: ReadinessState;
   /** Proves who is calling (src/auth); null for an anonymous request, throws when refused. */
   authenticate: (request: Request) => Promise<OperatorIdentity | null>;
+  /** Embedded demo only: the printed admin token, pre-filled in GraphiQL's headers. */
+  demoToken?: string | undefined;
 }
 
 export type Transport = 'http' | 'websocket';

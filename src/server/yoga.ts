@@ -4,8 +4,6 @@
  * testable with `yoga.fetch`; graphql-ws (websocket.ts) runs its operations through the same
  * Yoga instance's envelop, so both transports share one pipeline.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from '../graphql/context.js';
 import { readinessReport } from '../db/readiness.js';
@@ -15,9 +13,9 @@ import { useMetricsEndpoint } from './metrics.js';
 import { createObservability, useAccessLog, useOperationTrace, yogaLogger, type Observability } from './observability.js';
 import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
+import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
 
-/** Example operations for the main operator screens, shown in GraphiQL (validated by a test). */
-export const GRAPHIQL_EXAMPLES = readFileSync(fileURLToPath(new URL('./graphiql/examples.graphql', import.meta.url)), 'utf8');
+export { GRAPHIQL_EXAMPLES } from './graphiql/index.js';
 
 const GRAPHQL_ENDPOINT = '/graphql';
 
@@ -58,7 +56,8 @@ export function createGatewayYoga(
     batching: services.config.security.maxBatch > 1 ? { limit: services.config.security.maxBatch } : false,
     maskedErrors: { maskError },
     logging: yogaLogger(observability.log),
-    graphiql: services.config.graphiql ? { title: 'Borealis GraphQL Gateway', defaultQuery: GRAPHIQL_EXAMPLES } : false,
+    graphiql: services.config.graphiql ? graphiqlOptions({ demoToken: services.demoToken }) : false,
+    renderGraphiQL,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     context: (initial) => buildContext(services, observability.log, initial as unknown as TransportContext),

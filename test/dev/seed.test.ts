@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isDatabaseEmpty, seedDemoData } from '../../dev/seed/index.js';
+import { isDatabaseEmpty, NotDemoDatabaseError, readSeedMarker, SEED_REFERENCE_TIME, seedDemoData } from '../../dev/seed/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 
 const run = promisify(execFile);
@@ -87,5 +87,85 @@ describe('demo seed (npm run db:seed)', () => {
     }).catch((e) => e);
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/--devices must be an integer from 1 to 10000/);
+  });
+
+  it('marks the database as demo data, complete, with the "now" it is relative to', async () => {
+    expect(await readSeedMarker(db.pool)).toEqual({ state: 'complete', now: SEED_REFERENCE_TIME, devices: 120 });
+  });
+});
+
+describe('demo seed: relative to now, resumable, only into demo or empty databases', () => {
+  const tableCounts = async (target: TestDatabase) =>
+    (
+      await target.pool.query<{ name: string; n: number }>(`
+        SELECT schemaname || '.' || relname AS name, n_live_tup::int AS n FROM pg_stat_user_tables
+         WHERE schemaname IN ('engine', 'assemblies') ORDER BY 1`)
+    ).rows;
+  const exactCounts = async (target: TestDatabase) => {
+    const out: Record<string, number> = {};
+    for (const { name } of await tableCounts(target)) {
+      out[name] = (await target.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${name}`)).rows[0]!.n;
+    }
+    return out;
+  };
+
+  it('takes "now" as an option: the same shape, timestamps moved with it', async () => {
+    const [fixed, live] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    try {
+      const now = Math.floor(Date.now() / 1000);
+      await seedDemoData(fixed.pool, { devices: 30 });
+      const summary = await seedDemoData(live.pool, { devices: 30, now });
+      expect(summary.now).toBe(now);
+      expect(await exactCounts(live)).toEqual(await exactCounts(fixed));
+      const users = 'SELECT username, role FROM engine.users ORDER BY username';
+      expect((await live.pool.query(users)).rows).toEqual((await fixed.pool.query(users)).rows);
+      const newest = 'SELECT max(last_seen)::int AS seen, (SELECT max(opened_at)::int FROM engine.watchdog_incidents) AS incident FROM engine.devices';
+      const [a, b] = [(await fixed.pool.query(newest)).rows[0], (await live.pool.query(newest)).rows[0]];
+      expect(b.seen - a.seen).toBe(now - SEED_REFERENCE_TIME);
+      expect(b.incident - a.incident).toBe(now - SEED_REFERENCE_TIME);
+      // checked in within the online window (Borealis UI rule) of the real clock
+      const online = await live.pool.query(`SELECT count(*)::int AS n FROM engine.devices WHERE last_seen >= $1`, [now - 300]);
+      expect(online.rows[0].n).toBeGreaterThan(10);
+    } finally {
+      await Promise.all([fixed.drop(), live.drop()]);
+    }
+  });
+
+  it('completes an interrupted seed on the next run, with its first "now", to the same data as an uninterrupted one', async () => {
+    const [interrupted, whole] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+    try {
+      const stop = new Error('Ctrl-C');
+      const aborted = seedDemoData(interrupted.pool, {
+        devices: 600,
+        now: SEED_REFERENCE_TIME + 3600,
+        onProgress: (phase, done) => {
+          if (phase === 'devices' && done === 500) throw stop; // after the first device batch committed
+        },
+      });
+      await expect(aborted).rejects.toBe(stop);
+      expect(await readSeedMarker(interrupted.pool)).toMatchObject({ state: 'seeding', now: SEED_REFERENCE_TIME + 3600 });
+      expect(await isDatabaseEmpty(interrupted.pool)).toBe(false);
+      const resumed = await seedDemoData(interrupted.pool, { devices: 600, now: SEED_REFERENCE_TIME + 7200 });
+      expect(resumed.now).toBe(SEED_REFERENCE_TIME + 3600);
+      await seedDemoData(whole.pool, { devices: 600, now: SEED_REFERENCE_TIME + 3600 });
+      expect(await exactCounts(interrupted)).toEqual(await exactCounts(whole));
+      const digest = `SELECT md5(string_agg(d::text, ',' ORDER BY guid)) AS sum FROM engine.devices d`;
+      expect((await interrupted.pool.query(digest)).rows).toEqual((await whole.pool.query(digest)).rows);
+      expect(await readSeedMarker(interrupted.pool)).toMatchObject({ state: 'complete', devices: 600 });
+    } finally {
+      await Promise.all([interrupted.drop(), whole.drop()]);
+    }
+  });
+
+  it('never writes into a database holding rows it did not write', async () => {
+    const foreign = await createTestDatabase();
+    try {
+      await foreign.pool.query(`INSERT INTO engine.sites (name, created_at) VALUES ('Production', 1763640000)`);
+      await expect(seedDemoData(foreign.pool, { devices: 5 })).rejects.toBeInstanceOf(NotDemoDatabaseError);
+      expect((await foreign.pool.query('SELECT count(*)::int AS n FROM engine.sites')).rows[0].n).toBe(1);
+      expect(await readSeedMarker(foreign.pool)).toBeNull();
+    } finally {
+      await foreign.drop();
+    }
   });
 });

