@@ -183,6 +183,12 @@ function explicitKeys(modelName: string, ordering: readonly object[]): SortKey[]
   });
 }
 
+/**
+ * The orderings of every list, by model (`<FIELD>.<ASC|DESC>` and `default` to sort keys): what
+ * the cursors of each list are bound to, readable by tests and tooling.
+ */
+export const listOrderings = new Map<string, ReadonlyMap<string, readonly TypedSortKey[]>>();
+
 /** Only `totalCount` (or `__typename`) is selected: no page needs to be read. */
 function onlyTotalCount(info: GraphQLResolveInfo): boolean {
   return info.fieldNodes.every((node) =>
@@ -206,6 +212,7 @@ export function listConnection<N extends ModelName, W extends object, K extends 
     'default',
     typedKeys(type, typeof defaultOrder === 'string' ? order.sortKeys(null, defaultOrder) : explicitKeys(type, defaultOrder as object[]), cursor),
   );
+  listOrderings.set(type, orderings);
   const keysFor = (value: OrderValue<K> | null | undefined) => orderings.get(value ? `${value.field}.${value.direction ?? 'ASC'}` : 'default')!;
 
   // `resolve` and `totalCount` need the same where; building it may cost SQL (scope id sets,
