@@ -10,11 +10,10 @@
  * relationJoins); only the cursors differ: prismaConnection's cursors name a row that Prisma looks
  * up, these carry the sort values and page with a `where`.
  */
-import type { ObjectRef } from '@pothos/core';
+import type { InputObjectRef, ObjectRef } from '@pothos/core';
 import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { getModel, getRefFromModel, queryFromInfo } from '@pothos/plugin-prisma';
 import { Kind, type GraphQLResolveInfo } from 'graphql';
-import type { InputObjectRef } from '@pothos/core';
 import type { GatewayContext } from './context.js';
 import type { Db } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-types.js';
@@ -24,7 +23,6 @@ import {
   encodeCursor,
   keysetPredicate,
   nullsPosition,
-  orderingId,
   reversed,
   type KeysetPredicates,
   type KeyType,
@@ -215,8 +213,8 @@ export function listConnection<N extends ModelName, W extends object, K extends 
   listOrderings.set(type, orderings);
   const keysFor = (value: OrderValue<K> | null | undefined) => orderings.get(value ? `${value.field}.${value.direction ?? 'ASC'}` : 'default')!;
 
-  // `resolve` and `totalCount` need the same where; building it may cost SQL (scope id sets,
-  // site filters), so it is built once per request and filter value.
+  // Building the scoped where may cost SQL (scope id sets, site filters): once per request and
+  // filter value, shared by the page, `totalCount` and aliases of the same list.
   const built = new WeakMap<GatewayContext, Map<string, Promise<Model<N>['Where']>>>();
   const scopedWhere = (value: W | null | undefined, ctx: GatewayContext) => {
     let byValue = built.get(ctx);
