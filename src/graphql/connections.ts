@@ -17,6 +17,7 @@ import { Kind, type GraphQLResolveInfo } from 'graphql';
 import type { GatewayContext } from './context.js';
 import type { Db } from '../db/prisma.js';
 import type PrismaTypes from '../generated/pothos-types.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { builder, type GatewaySchemaTypes } from './builder.js';
 import {
   decodeCursor,
@@ -142,6 +143,27 @@ const prismaPredicates: KeysetPredicates<Record<string, unknown>> = {
   and: (parts) => ({ AND: parts }),
   or: (parts) => ({ OR: parts }),
 };
+
+/** The keyset conditions as raw SQL, for lists Prisma's client cannot express (e.g. a UNION). */
+export function sqlKeysetPredicates(expressionOf: (key: TypedSortKey) => Prisma.Sql): KeysetPredicates<Prisma.Sql> {
+  return {
+    greater: (key, value) => Prisma.sql`${expressionOf(key)} > ${value}`,
+    less: (key, value) => Prisma.sql`${expressionOf(key)} < ${value}`,
+    equals: (key, value) => Prisma.sql`${expressionOf(key)} = ${value}`,
+    isNull: (key) => Prisma.sql`${expressionOf(key)} IS NULL`,
+    isNotNull: (key) => Prisma.sql`${expressionOf(key)} IS NOT NULL`,
+    and: (parts) => Prisma.sql`(${Prisma.join(parts, ' AND ')})`,
+    or: (parts) => Prisma.sql`(${Prisma.join(parts, ' OR ')})`,
+  };
+}
+
+/** Sort keys as a raw SQL ORDER BY, with NULL placed by the one rule of cursors.ts. */
+export function sqlOrderBy(keys: readonly TypedSortKey[], expressionOf: (key: TypedSortKey) => Prisma.Sql): Prisma.Sql {
+  const terms = keys.map(
+    (key) => Prisma.sql`${expressionOf(key)} ${Prisma.raw(key.direction.toUpperCase())} NULLS ${Prisma.raw(nullsPosition(key.direction).toUpperCase())}`,
+  );
+  return Prisma.sql`ORDER BY ${Prisma.join(terms, ', ')}`;
+}
 
 /** Sort keys as a Prisma orderBy, with NULL placed by the one rule of cursors.ts. */
 function prismaOrderBy(keys: readonly TypedSortKey[]): Array<Record<string, unknown>> {

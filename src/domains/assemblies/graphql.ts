@@ -29,8 +29,8 @@ import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../../
 import { oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
 import { builder } from '../../graphql/builder.js';
-import { listConnection, resolveKeysetConnection } from '../../graphql/connections.js';
-import { keysetPredicate, nullsPosition, reversed, type KeysetPredicates, type KeyType, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
+import { listConnection, resolveKeysetConnection, sqlKeysetPredicates, sqlOrderBy } from '../../graphql/connections.js';
+import { keysetPredicate, reversed, type KeyType, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
 import { badInput, requireOperator } from '../../graphql/errors.js';
 import { defineOrder, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { storedJson } from '../../graphql/stored-json.js';
@@ -369,22 +369,7 @@ function assemblySortKeys(order: AssemblyOrderValue | null | undefined): TypedSo
   }));
 }
 
-const sqlPredicates: KeysetPredicates<Prisma.Sql> = {
-  greater: (key, value) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} > ${value}`,
-  less: (key, value) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} < ${value}`,
-  equals: (key, value) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} = ${value}`,
-  isNull: (key) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} IS NULL`,
-  isNotNull: (key) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} IS NOT NULL`,
-  and: (parts) => Prisma.sql`(${Prisma.join(parts, ' AND ')})`,
-  or: (parts) => Prisma.sql`(${Prisma.join(parts, ' OR ')})`,
-};
-
-function assemblyOrderBy(keys: readonly TypedSortKey[]): Prisma.Sql {
-  const terms = keys.map(
-    (key) => Prisma.sql`${SORT_COLUMNS[key.field]!.expression} ${Prisma.raw(key.direction.toUpperCase())} NULLS ${Prisma.raw(nullsPosition(key.direction).toUpperCase())}`,
-  );
-  return Prisma.sql`ORDER BY ${Prisma.join(terms, ', ')}`;
-}
+const sortExpression = (key: TypedSortKey) => SORT_COLUMNS[key.field]!.expression;
 
 type AssemblyListRow = Omit<AssemblyRow, 'payloadJson'> & { domain_rank: number; sort_value: KeyValue };
 
@@ -410,11 +395,11 @@ builder.queryField('assemblies', (t) =>
           valuesOf: (row) => row.sortValues,
           fetch: async ({ bounds, inverted, limit }) => {
             if (!union) return [];
-            const conditions = bounds.map(({ side, values }) => keysetPredicate(keys, values, side, sqlPredicates));
+            const conditions = bounds.map(({ side, values }) => keysetPredicate(keys, values, side, sqlKeysetPredicates(sortExpression)));
             const filter = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
             const rows = await ctx.prisma.$queryRaw<AssemblyListRow[]>(
               Prisma.sql`SELECT a.*, ${SORT_COLUMNS[keys[0]!.field]!.expression} AS sort_value FROM (${union}) AS a ${filter}
-                ${assemblyOrderBy(inverted ? reversed(keys) : keys)} LIMIT ${limit}`,
+                ${sqlOrderBy(inverted ? reversed(keys) : keys, sortExpression)} LIMIT ${limit}`,
             );
             return rows.map(({ domain_rank, sort_value, ...row }) => ({ ...row, sortValues: [sort_value, domain_rank, row.assemblyGuid] }));
           },
