@@ -398,7 +398,7 @@ builder.queryField('assemblies', (t) =>
             const conditions = bounds.map(({ side, values }) => keysetPredicate(keys, values, side, sqlKeysetPredicates(sortExpression)));
             const filter = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
             const rows = await ctx.prisma.$queryRaw<AssemblyListRow[]>(
-              Prisma.sql`SELECT a.*, ${SORT_COLUMNS[keys[0]!.field]!.expression} AS sort_value FROM (${union}) AS a ${filter}
+              Prisma.sql`SELECT a.*, ${sortExpression(keys[0]!)} AS sort_value FROM (${union}) AS a ${filter}
                 ${sqlOrderBy(inverted ? reversed(keys) : keys, sortExpression)} LIMIT ${limit}`,
             );
             return rows.map(({ domain_rank, sort_value, ...row }) => ({ ...row, sortValues: [sort_value, domain_rank, row.assemblyGuid] }));
