@@ -5,6 +5,7 @@
  */
 import type { InputObjectRef } from '@pothos/core';
 import { builder, type GatewaySchemaTypes } from './builder.js';
+import type { SortKey } from './cursors.js';
 import { badInput } from './errors.js';
 import { parseBigId, parseIntId } from './ids.js';
 
@@ -120,15 +121,20 @@ export interface OrderValue<K extends string> {
   direction?: 'ASC' | 'DESC' | null;
 }
 
-/** What defineOrder returns: the `<Name>Order` input and its translation to a Prisma orderBy list. */
+/** What defineOrder returns: the `<Name>Order` input and the sort keys each value stands for. */
 export interface OrderDefinition<K extends string> {
   Order: InputObjectRef<GatewaySchemaTypes, OrderValue<K>>;
-  toPrisma: (order: OrderValue<K> | null | undefined, fallback: K) => Array<Record<string, 'asc' | 'desc'>>;
+  /** The column each `<Name>OrderField` value sorts by. */
+  fields: Readonly<Record<K, string>>;
+  /** The unique column every ordering ends with. */
+  tieBreaker: string;
+  /** An order value (or `fallback`, ascending) as sort keys, ending with the tie-breaker. */
+  sortKeys: (order: OrderValue<K> | null | undefined, fallback: K) => SortKey[];
 }
 
 /**
- * Declares `<Name>OrderField` enum + `<Name>Order` input, and returns a translator to a Prisma
- * orderBy list that always ends with the id, so pages and cursors are stable.
+ * Declares `<Name>OrderField` enum + `<Name>Order` input, and returns the sort keys of each value,
+ * always ending with the tie-breaker (in the same direction), so pages and cursors are stable.
  */
 export function defineOrder<const F extends Record<string, string>>(
   name: string,
@@ -143,14 +149,14 @@ export function defineOrder<const F extends Record<string, string>>(
       direction: t.field({ type: SortDirection, defaultValue: 'ASC' }),
     }),
   });
-  const toPrisma = (order: OrderValue<keyof F & string> | null | undefined, fallback: keyof F & string) => {
+  const sortKeys = (order: OrderValue<keyof F & string> | null | undefined, fallback: keyof F & string): SortKey[] => {
     const field = fields[order?.field ?? fallback]!;
     const direction = (order?.direction ?? 'ASC') === 'DESC' ? 'desc' : 'asc';
-    const list: Array<Record<string, 'asc' | 'desc'>> = [{ [field]: direction }];
-    if (field !== tieBreaker) list.push({ [tieBreaker]: direction });
+    const list: SortKey[] = [{ field, direction }];
+    if (field !== tieBreaker) list.push({ field: tieBreaker, direction });
     return list;
   };
   // For a concrete F, Pothos infers exactly OrderValue<keyof F> as the input's shape; it cannot
   // resolve its conditional input types for a generic F, hence the cast.
-  return { Order: Order as unknown as OrderDefinition<keyof F & string>['Order'], toPrisma };
+  return { Order: Order as unknown as OrderDefinition<keyof F & string>['Order'], fields, tieBreaker, sortKeys };
 }

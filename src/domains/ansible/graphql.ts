@@ -113,16 +113,14 @@ function recapsWhere(where: typeof AnsiblePlayRecapWhere.$inferInput | null | un
 }
 
 builder.queryField('ansiblePlayRecaps', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'AnsiblePlayRecap',
-      cursor: 'id',
-      description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
-      filter: AnsiblePlayRecapWhere,
-      where: recapsWhere,
-      order: recapOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.ansiblePlayRecap,
-    }),
-  ),
+  listConnection(t, {
+    type: 'AnsiblePlayRecap',
+    cursor: 'id',
+    description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
+    filter: AnsiblePlayRecapWhere,
+    where: recapsWhere,
+    order: recapOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.ansiblePlayRecap,
+  }),
 );

@@ -183,20 +183,18 @@ async function approvalsWhere(
 }
 
 builder.queryField('deviceApprovals', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'DeviceApproval',
-      cursor: 'id',
-      description:
-        'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
-        'Wrong enrollment codes are `enrollmentCodeFailures`.',
-      filter: DeviceApprovalWhere,
-      where: approvalsWhere,
-      order: approvalOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.deviceApproval,
-    }),
-  ),
+  listConnection(t, {
+    type: 'DeviceApproval',
+    cursor: 'id',
+    description:
+      'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
+      'Wrong enrollment codes are `enrollmentCodeFailures`.',
+    filter: DeviceApprovalWhere,
+    where: approvalsWhere,
+    order: approvalOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.deviceApproval,
+  }),
 );
 
 // ---------------------------------------------------------------- enrollment-code failures
@@ -258,18 +256,16 @@ async function failuresWhere(
 }
 
 builder.queryField('enrollmentCodeFailures', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'EnrollmentCodeFailure',
-      cursor: 'id',
-      description:
-        'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
-        'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
-      filter: EnrollmentCodeFailureWhere,
-      where: failuresWhere,
-      order: failureOrder,
-      defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.enrollmentCodeFailure,
-    }),
-  ),
+  listConnection(t, {
+    type: 'EnrollmentCodeFailure',
+    cursor: 'id',
+    description:
+      'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
+      'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
+    filter: EnrollmentCodeFailureWhere,
+    where: failuresWhere,
+    order: failureOrder,
+    defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.enrollmentCodeFailure,
+  }),
 );

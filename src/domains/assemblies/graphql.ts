@@ -12,18 +12,16 @@
  *   and `nodes(ids:)` go through a per-request loader: one `WHERE assembly_guid IN (...)` per domain.
  * - The list: `assemblies(domain:, where:, orderBy:, first/after/last/before)` is ONE SQL statement
  *   over `UNION ALL` of the selected domains, filtered, ordered and paged in PostgreSQL
- *   (LIMIT/OFFSET); `totalCount` is one count over the same union, run only when selected. Cursors
- *   are offsets (`resolveOffsetConnection`): a keyset cursor would need a comparable key across
- *   three tables and over parsed instants. Every ordering ends with (domain, assembly_guid).
+ *   with keyset cursors like every list (src/graphql/cursors.ts: the sort value, the domain and the
+ *   GUID, compared in SQL over the union); `totalCount` is one count over the same union, run only
+ *   when selected. Every ordering ends with (domain, assembly_guid); instants sort as microseconds.
  * - created_at / updated_at are ISO text in several spellings (Python `+00:00` with microseconds,
  *   Go `Z` / RFC3339Nano), so their text order is not chronological: filters and orderings use the
  *   parsed instant, computed in SQL by an expression that never fails (text that is not a valid
- *   ISO-8601 instant is NULL and sorts last).
+ *   ISO-8601 instant is NULL and sorts as the greatest value: last ascending, first descending).
  * - payload_json (the whole assembly document, possibly large) is not part of the list statement:
  *   `payload` loads it through a loader only when selected.
  */
-import { PothosValidationError } from '@pothos/core';
-import { resolveOffsetConnection } from '@pothos/plugin-relay';
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Db } from '../../db/prisma.js';
@@ -31,9 +29,10 @@ import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../../
 import { oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
 import { builder } from '../../graphql/builder.js';
-import { listConnection } from '../../graphql/connections.js';
+import { listConnection, resolveKeysetConnection, sqlKeysetPredicates, sqlOrderBy } from '../../graphql/connections.js';
+import { keysetPredicate, reversed, type KeyType, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
 import { badInput, requireOperator } from '../../graphql/errors.js';
-import { defineOrder, pageSize, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
+import { defineOrder, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { isoTextToDate } from '../../graphql/values.js';
 
@@ -333,29 +332,46 @@ const assemblyOrder = defineOrder(
 );
 type AssemblyOrderValue = typeof assemblyOrder.Order.$inferInput;
 
-const ORDER_EXPRESSIONS: Record<AssemblyOrderValue['field'], Prisma.Sql> = {
-  DISPLAY_NAME: Prisma.raw('lower(a."displayName")'),
-  ASSEMBLY_TYPE: Prisma.raw('a."assemblyType"'),
-  CREATED_AT: isoInstant(Prisma.raw('a."createdAt"')),
-  UPDATED_AT: isoInstant(Prisma.raw('a."updatedAt"')),
-  PAYLOAD_SIZE: Prisma.raw('a."payloadSizeBytes"'),
-  DOMAIN: Prisma.raw('a.domain_rank'),
+/** A sort key of the union: the SQL expression over the union row `a`, its type and nullability. */
+interface AssemblySortColumn {
+  expression: Prisma.Sql;
+  type: KeyType;
+  nullable: boolean;
+}
+
+/** Instants sort as microseconds since the epoch: exact in a cursor, in the order of the instant. */
+const instantMicros = (column: string): AssemblySortColumn => ({
+  expression: Prisma.sql`(extract(epoch from ${isoInstant(Prisma.raw(column))}) * 1000000)::bigint`,
+  type: 'BigInt',
+  nullable: true,
+});
+
+const SORT_COLUMNS: Record<string, AssemblySortColumn> = {
+  displayName: { expression: Prisma.raw('lower(a."displayName")'), type: 'String', nullable: false },
+  assemblyType: { expression: Prisma.raw('a."assemblyType"'), type: 'String', nullable: false },
+  createdAt: instantMicros('a."createdAt"'),
+  updatedAt: instantMicros('a."updatedAt"'),
+  payloadSizeBytes: { expression: Prisma.raw('a."payloadSizeBytes"'), type: 'BigInt', nullable: false },
+  domain: { expression: Prisma.raw('a.domain_rank'), type: 'Int', nullable: false },
+  // Ties: the domain, then the GUID (unique within its domain).
+  domainRank: { expression: Prisma.raw('a.domain_rank'), type: 'Int', nullable: false },
+  assemblyGuid: { expression: Prisma.raw('a."assemblyGuid"'), type: 'String', nullable: false },
 };
 
-function assemblyOrderBy(order: AssemblyOrderValue | null | undefined): Prisma.Sql {
-  const direction = Prisma.raw(order?.direction === 'DESC' ? 'DESC' : 'ASC');
-  const expression = ORDER_EXPRESSIONS[order?.field ?? 'DISPLAY_NAME'];
-  return Prisma.sql`ORDER BY ${expression} ${direction} NULLS LAST, a.domain_rank ${direction}, a."assemblyGuid" ${direction}`;
+/** The sort keys of an `orderBy` value: the chosen field, then (domain, GUID), one direction. */
+function assemblySortKeys(order: AssemblyOrderValue | null | undefined): TypedSortKey[] {
+  const [first, tieBreaker] = assemblyOrder.sortKeys(order, 'DISPLAY_NAME');
+  const direction = first!.direction;
+  return [first!, { field: 'domainRank', direction }, tieBreaker!].map((key) => ({
+    ...key,
+    type: SORT_COLUMNS[key.field]!.type,
+    nullable: SORT_COLUMNS[key.field]!.nullable,
+  }));
 }
 
-type AssemblyListRow = Omit<AssemblyRow, 'payloadJson'> & { domain_rank: number };
+const sortExpression = (key: TypedSortKey) => SORT_COLUMNS[key.field]!.expression;
 
-/** Offset cursors of this list are `OffsetConnection:<n>` in base64 (the relay plugin's format). */
-function checkOffsetCursor(cursor: string | null | undefined, name: string) {
-  if (cursor == null) return;
-  const text = Buffer.from(cursor, 'base64').toString('utf8');
-  if (!/^OffsetConnection:\d{1,9}$/.test(text)) throw badInput(`\`${name}\` is not a cursor of this list (got ${JSON.stringify(cursor)}).`);
-}
+type AssemblyListRow = Omit<AssemblyRow, 'payloadJson'> & { domain_rank: number; sort_value: KeyValue };
 
 builder.queryField('assemblies', (t) =>
   t.connection(
@@ -367,26 +383,27 @@ builder.queryField('assemblies', (t) =>
         where: t.arg({ type: AssemblyWhere }),
         orderBy: t.arg({ type: assemblyOrder.Order }),
       },
-      resolve: async (_root, args, ctx) => {
+      resolve: async (_root, args, ctx, info) => {
         requireOperator(ctx);
-        const maxSize = pageSize.maxSize(args);
-        checkOffsetCursor(args.after, 'after');
-        checkOffsetCursor(args.before, 'before');
         const domains = [...new Set(args.domain ?? DOMAIN_VALUES)] as AssemblyDomainValue[];
         const union = domains.length ? assemblyUnion(domains, args.where) : null;
-        let connection;
-        try {
-          connection = await resolveOffsetConnection({ args, defaultSize: pageSize.defaultSize, maxSize }, async ({ offset, limit }) => {
+        const keys = assemblySortKeys(args.orderBy);
+        const connection = await resolveKeysetConnection<AssemblyRow & { sortValues: KeyValue[] }>({
+          args,
+          list: `${info.parentType.name}.${info.fieldName}`,
+          keys,
+          valuesOf: (row) => row.sortValues,
+          fetch: async ({ bounds, inverted, limit }) => {
             if (!union) return [];
+            const conditions = bounds.map(({ side, values }) => keysetPredicate(keys, values, side, sqlKeysetPredicates(sortExpression)));
+            const filter = conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
             const rows = await ctx.prisma.$queryRaw<AssemblyListRow[]>(
-              Prisma.sql`SELECT * FROM (${union}) AS a ${assemblyOrderBy(args.orderBy)} LIMIT ${limit} OFFSET ${offset}`,
+              Prisma.sql`SELECT a.*, ${sortExpression(keys[0]!)} AS sort_value FROM (${union}) AS a ${filter}
+                ${sqlOrderBy(inverted ? reversed(keys) : keys, sortExpression)} LIMIT ${limit}`,
             );
-            return rows.map(({ domain_rank: _rank, ...row }): AssemblyRow => row);
-          });
-        } catch (error) {
-          if (error instanceof PothosValidationError) throw badInput(error.message);
-          throw error;
-        }
+            return rows.map(({ domain_rank, sort_value, ...row }) => ({ ...row, sortValues: [sort_value, domain_rank, row.assemblyGuid] }));
+          },
+        });
         let total: Promise<number> | undefined;
         const totalCount = () =>
           (total ??= union
@@ -455,16 +472,14 @@ function catalogStatesWhere(
 }
 
 builder.queryField('officialCatalogStates', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'OfficialCatalogState',
-      cursor: 'assemblyGuid',
-      description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
-      filter: OfficialCatalogStateWhere,
-      where: catalogStatesWhere,
-      order: catalogStateOrder,
-      defaultOrder: 'ASSEMBLY_GUID',
-      delegate: (prisma) => prisma.officialCatalogState,
-    }),
-  ),
+  listConnection(t, {
+    type: 'OfficialCatalogState',
+    cursor: 'assemblyGuid',
+    description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
+    filter: OfficialCatalogStateWhere,
+    where: catalogStatesWhere,
+    order: catalogStateOrder,
+    defaultOrder: 'ASSEMBLY_GUID',
+    delegate: (prisma) => prisma.officialCatalogState,
+  }),
 );

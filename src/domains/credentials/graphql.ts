@@ -94,18 +94,16 @@ function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | und
 }
 
 builder.queryField('credentials', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'Credential',
-      cursor: 'id',
-      description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
-      filter: CredentialWhere,
-      where: credentialsWhere,
-      order: credentialOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.credential,
-    }),
-  ),
+  listConnection(t, {
+    type: 'Credential',
+    cursor: 'id',
+    description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
+    filter: CredentialWhere,
+    where: credentialsWhere,
+    order: credentialOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.credential,
+  }),
 );
 
 // The credential a scheduled job runs with (jobs.ts defines ScheduledJob).

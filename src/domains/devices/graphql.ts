@@ -238,16 +238,14 @@ function devicesWhere(where: typeof DeviceWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('devices', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'Device',
-      cursor: 'guid',
-      description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
-      filter: DeviceWhere,
-      where: devicesWhere,
-      order: deviceOrder,
-      defaultOrder: 'HOSTNAME',
-      delegate: (prisma) => prisma.device,
-    }),
-  ),
+  listConnection(t, {
+    type: 'Device',
+    cursor: 'guid',
+    description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
+    filter: DeviceWhere,
+    where: devicesWhere,
+    order: deviceOrder,
+    defaultOrder: 'HOSTNAME',
+    delegate: (prisma) => prisma.device,
+  }),
 );

@@ -152,18 +152,16 @@ async function deviceFiltersWhere(
 }
 
 builder.queryField('deviceFilters', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'DeviceFilter',
-      cursor: 'id',
-      description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
-      filter: DeviceFilterWhere,
-      where: deviceFiltersWhere,
-      order: deviceFilterOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.deviceFilter,
-    }),
-  ),
+  listConnection(t, {
+    type: 'DeviceFilter',
+    cursor: 'id',
+    description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
+    filter: DeviceFilterWhere,
+    where: deviceFiltersWhere,
+    order: deviceFilterOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.deviceFilter,
+  }),
 );
 
 const DeviceListViewWhere = builder.inputType('DeviceListViewWhere', {
@@ -181,18 +179,16 @@ function deviceListViewsWhere(where: typeof DeviceListViewWhere.$inferInput | nu
 }
 
 builder.queryField('deviceListViews', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'DeviceListView',
-      cursor: 'id',
-      description: 'Saved device-list views (global), by name by default.',
-      filter: DeviceListViewWhere,
-      where: deviceListViewsWhere,
-      order: deviceListViewOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.deviceListView,
-    }),
-  ),
+  listConnection(t, {
+    type: 'DeviceListView',
+    cursor: 'id',
+    description: 'Saved device-list views (global), by name by default.',
+    filter: DeviceListViewWhere,
+    where: deviceListViewsWhere,
+    order: deviceListViewOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.deviceListView,
+  }),
 );
 
 const MetadataFieldDefinitionWhere = builder.inputType('MetadataFieldDefinitionWhere', {
@@ -226,16 +222,14 @@ function metadataFieldsWhere(
 }
 
 builder.queryField('metadataFieldDefinitions', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'MetadataFieldDefinition',
-      cursor: 'fieldNumber',
-      description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
-      filter: MetadataFieldDefinitionWhere,
-      where: metadataFieldsWhere,
-      order: metadataFieldOrder,
-      defaultOrder: 'FIELD_NUMBER',
-      delegate: (prisma) => prisma.metadataFieldDefinition,
-    }),
-  ),
+  listConnection(t, {
+    type: 'MetadataFieldDefinition',
+    cursor: 'fieldNumber',
+    description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
+    filter: MetadataFieldDefinitionWhere,
+    where: metadataFieldsWhere,
+    order: metadataFieldOrder,
+    defaultOrder: 'FIELD_NUMBER',
+    delegate: (prisma) => prisma.metadataFieldDefinition,
+  }),
 );

@@ -251,18 +251,16 @@ async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('scheduledJobs', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'ScheduledJob',
-      cursor: 'id',
-      description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
-      filter: JobWhere,
-      where: jobsWhere,
-      order: jobOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.scheduledJob,
-    }),
-  ),
+  listConnection(t, {
+    type: 'ScheduledJob',
+    cursor: 'id',
+    description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
+    filter: JobWhere,
+    where: jobsWhere,
+    order: jobOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.scheduledJob,
+  }),
 );
 
 const RunWhere = builder.inputType('ScheduledJobRunWhere', {
@@ -293,18 +291,16 @@ async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('scheduledJobRuns', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'ScheduledJobRun',
-      cursor: 'id',
-      description: 'Job runs, newest first by default; a User sees the runs of devices in their sites and shared runs whose resolved targets are all in their sites.',
-      filter: RunWhere,
-      where: runsWhere,
-      order: runOrder,
-      defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.scheduledJobRun,
-    }),
-  ),
+  listConnection(t, {
+    type: 'ScheduledJobRun',
+    cursor: 'id',
+    description: 'Job runs, newest first by default; a User sees the runs of devices in their sites and shared runs whose resolved targets are all in their sites.',
+    filter: RunWhere,
+    where: runsWhere,
+    order: runOrder,
+    defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.scheduledJobRun,
+  }),
 );
 
 const ActivityWhere = builder.inputType('ActivityWhere', {
@@ -329,16 +325,14 @@ function activitiesWhere(where: typeof ActivityWhere.$inferInput | null | undefi
 }
 
 builder.queryField('activity', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'ActivityHistory',
-      cursor: 'id',
-      description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
-      filter: ActivityWhere,
-      where: activitiesWhere,
-      order: activityOrder,
-      defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.activityHistory,
-    }),
-  ),
+  listConnection(t, {
+    type: 'ActivityHistory',
+    cursor: 'id',
+    description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
+    filter: ActivityWhere,
+    where: activitiesWhere,
+    order: activityOrder,
+    defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.activityHistory,
+  }),
 );

@@ -368,18 +368,16 @@ async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined
 }
 
 builder.queryField('users', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'User',
-      cursor: 'id',
-      description: 'Operators (engine.users), by username by default. Admin only.',
-      filter: UserWhere,
-      where: usersWhere,
-      order: userOrder,
-      defaultOrder: 'USERNAME',
-      delegate: (prisma) => prisma.user,
-    }),
-  ),
+  listConnection(t, {
+    type: 'User',
+    cursor: 'id',
+    description: 'Operators (engine.users), by username by default. Admin only.',
+    filter: UserWhere,
+    where: usersWhere,
+    order: userOrder,
+    defaultOrder: 'USERNAME',
+    delegate: (prisma) => prisma.user,
+  }),
 );
 
 // ---------------------------------------------------------------- directory providers
@@ -414,17 +412,15 @@ function providersWhere(
 }
 
 builder.queryField('directoryProviders', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'DirectoryProvider',
-      cursor: 'id',
-      description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
-      filter: DirectoryProviderWhere,
-      where: providersWhere,
-      order: providerOrder,
-      defaultOrder: 'PRIORITY',
-      delegate: (prisma) => prisma.directoryProvider,
-    }),
-  ),
+  listConnection(t, {
+    type: 'DirectoryProvider',
+    cursor: 'id',
+    description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
+    filter: DirectoryProviderWhere,
+    where: providersWhere,
+    order: providerOrder,
+    defaultOrder: 'PRIORITY',
+    delegate: (prisma) => prisma.directoryProvider,
+  }),
 );
 

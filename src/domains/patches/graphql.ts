@@ -341,18 +341,16 @@ async function patchPoliciesWhere(where: typeof PatchPolicyWhere.$inferInput | n
 }
 
 builder.queryField('patchPolicies', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'PatchPolicy',
-      cursor: 'id',
-      description: 'Patch policies, by name by default. Admin only.',
-      filter: PatchPolicyWhere,
-      where: patchPoliciesWhere,
-      order: patchPolicyOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.patchPolicy,
-    }),
-  ),
+  listConnection(t, {
+    type: 'PatchPolicy',
+    cursor: 'id',
+    description: 'Patch policies, by name by default. Admin only.',
+    filter: PatchPolicyWhere,
+    where: patchPoliciesWhere,
+    order: patchPolicyOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.patchPolicy,
+  }),
 );
 
 const PatchPolicyRunWhere = builder.inputType('PatchPolicyRunWhere', {
@@ -380,18 +378,16 @@ function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | u
 }
 
 builder.queryField('patchPolicyRuns', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'PatchPolicyRun',
-      cursor: 'id',
-      description: 'Patch policy runs, newest first by default. Admin only.',
-      filter: PatchPolicyRunWhere,
-      where: patchRunsWhere,
-      order: patchRunOrder,
-      defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.patchPolicyRun,
-    }),
-  ),
+  listConnection(t, {
+    type: 'PatchPolicyRun',
+    cursor: 'id',
+    description: 'Patch policy runs, newest first by default. Admin only.',
+    filter: PatchPolicyRunWhere,
+    where: patchRunsWhere,
+    order: patchRunOrder,
+    defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.patchPolicyRun,
+  }),
 );
 
 const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
@@ -415,18 +411,16 @@ function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null 
 }
 
 builder.queryField('patchPolicyAudit', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'PatchPolicyAudit',
-      cursor: 'id',
-      description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
-      filter: PatchPolicyAuditWhere,
-      where: patchAuditWhere,
-      order: patchAuditOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.patchPolicyAudit,
-    }),
-  ),
+  listConnection(t, {
+    type: 'PatchPolicyAudit',
+    cursor: 'id',
+    description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
+    filter: PatchPolicyAuditWhere,
+    where: patchAuditWhere,
+    order: patchAuditOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.patchPolicyAudit,
+  }),
 );
 
 const PatchDeviceStateWhere = builder.inputType('PatchPolicyDeviceStateWhere', {
@@ -465,18 +459,16 @@ function patchDeviceStatesWhere(
 }
 
 builder.queryField('patchPolicyDeviceStates', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'PatchPolicyDeviceState',
-      cursor: 'id',
-      description: 'Per-device patch policy state, by hostname by default. Admin only.',
-      filter: PatchDeviceStateWhere,
-      where: patchDeviceStatesWhere,
-      order: patchDeviceStateOrder,
-      defaultOrder: 'HOSTNAME',
-      delegate: (prisma) => prisma.patchPolicyDeviceState,
-    }),
-  ),
+  listConnection(t, {
+    type: 'PatchPolicyDeviceState',
+    cursor: 'id',
+    description: 'Per-device patch policy state, by hostname by default. Admin only.',
+    filter: PatchDeviceStateWhere,
+    where: patchDeviceStatesWhere,
+    order: patchDeviceStateOrder,
+    defaultOrder: 'HOSTNAME',
+    delegate: (prisma) => prisma.patchPolicyDeviceState,
+  }),
 );
 
 const PatchCatalogEntryWhere = builder.inputType('PatchCatalogEntryWhere', {
@@ -516,18 +508,16 @@ function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | nu
 }
 
 builder.queryField('patchCatalogEntries', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'PatchCatalogEntry',
-      cursor: 'id',
-      description: 'The patch catalogue, most recently seen first by default. Admin only.',
-      filter: PatchCatalogEntryWhere,
-      where: patchCatalogWhere,
-      order: patchCatalogOrder,
-      defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.patchCatalogEntry,
-    }),
-  ),
+  listConnection(t, {
+    type: 'PatchCatalogEntry',
+    cursor: 'id',
+    description: 'The patch catalogue, most recently seen first by default. Admin only.',
+    filter: PatchCatalogEntryWhere,
+    where: patchCatalogWhere,
+    order: patchCatalogOrder,
+    defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.patchCatalogEntry,
+  }),
 );
 
 const DevicePatchWhere = builder.inputType('DevicePatchWhere', {
@@ -569,16 +559,14 @@ function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | 
 }
 
 builder.queryField('devicePatches', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'DevicePatchInventory',
-      cursor: 'id',
-      description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
-      filter: DevicePatchWhere,
-      where: devicePatchesWhere,
-      order: devicePatchOrder,
-      defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.devicePatchInventory,
-    }),
-  ),
+  listConnection(t, {
+    type: 'DevicePatchInventory',
+    cursor: 'id',
+    description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
+    filter: DevicePatchWhere,
+    where: devicePatchesWhere,
+    order: devicePatchOrder,
+    defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.devicePatchInventory,
+  }),
 );

@@ -275,18 +275,16 @@ function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefin
 }
 
 builder.queryField('schedulerWorkItems', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'JobSchedulerWorkItem',
-      cursor: 'id',
-      description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
-      filter: WorkItemWhere,
-      where: workItemsWhere,
-      order: workItemOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.jobSchedulerWorkItem,
-    }),
-  ),
+  listConnection(t, {
+    type: 'JobSchedulerWorkItem',
+    cursor: 'id',
+    description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
+    filter: WorkItemWhere,
+    where: workItemsWhere,
+    order: workItemOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.jobSchedulerWorkItem,
+  }),
 );
 
 const WorkerWhere = builder.inputType('SchedulerWorkerWhere', {
@@ -321,18 +319,16 @@ function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined, 
 }
 
 builder.queryField('schedulerWorkers', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'JobSchedulerWorker',
-      cursor: 'workerGuid',
-      description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
-      filter: WorkerWhere,
-      where: workersWhere,
-      order: workerOrder,
-      defaultOrder: [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
-      delegate: (prisma) => prisma.jobSchedulerWorker,
-    }),
-  ),
+  listConnection(t, {
+    type: 'JobSchedulerWorker',
+    cursor: 'workerGuid',
+    description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
+    filter: WorkerWhere,
+    where: workersWhere,
+    order: workerOrder,
+    defaultOrder: [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
+    delegate: (prisma) => prisma.jobSchedulerWorker,
+  }),
 );
 
 const WorkerRouteWhere = builder.inputType('SchedulerWorkerRouteWhere', {
@@ -360,18 +356,16 @@ function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | u
 }
 
 builder.queryField('schedulerWorkerRoutes', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'JobSchedulerWorkerRoute',
-      cursor: 'workerGuid',
-      description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
-      filter: WorkerRouteWhere,
-      where: workerRoutesWhere,
-      order: workerRouteOrder,
-      defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
-      delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
-    }),
-  ),
+  listConnection(t, {
+    type: 'JobSchedulerWorkerRoute',
+    cursor: 'workerGuid',
+    description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
+    filter: WorkerRouteWhere,
+    where: workerRoutesWhere,
+    order: workerRouteOrder,
+    defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
+    delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
+  }),
 );
 
 const ServiceSnapshotWhere = builder.inputType('SchedulerServiceSnapshotWhere', {
@@ -391,16 +385,14 @@ function serviceSnapshotsWhere(
 }
 
 builder.queryField('schedulerServiceSnapshots', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'JobSchedulerServiceSnapshot',
-      cursor: 'serviceKey',
-      description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
-      filter: ServiceSnapshotWhere,
-      where: serviceSnapshotsWhere,
-      order: serviceSnapshotOrder,
-      defaultOrder: 'SERVICE_KEY',
-      delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,
-    }),
-  ),
+  listConnection(t, {
+    type: 'JobSchedulerServiceSnapshot',
+    cursor: 'serviceKey',
+    description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
+    filter: ServiceSnapshotWhere,
+    where: serviceSnapshotsWhere,
+    order: serviceSnapshotOrder,
+    defaultOrder: 'SERVICE_KEY',
+    delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,
+  }),
 );

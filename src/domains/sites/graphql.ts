@@ -63,16 +63,14 @@ function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx:
 const siteOrder = defineOrder('Site', { NAME: 'name', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
 builder.queryField('sites', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'Site',
-      cursor: 'id',
-      description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
-      filter: SiteWhere,
-      where: sitesWhere,
-      order: siteOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.site,
-    }),
-  ),
+  listConnection(t, {
+    type: 'Site',
+    cursor: 'id',
+    description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
+    filter: SiteWhere,
+    where: sitesWhere,
+    order: siteOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.site,
+  }),
 );

@@ -237,18 +237,16 @@ async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | u
 }
 
 builder.queryField('watchdogs', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'Watchdog',
-      cursor: 'id',
-      description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
-      filter: WatchdogWhere,
-      where: watchdogsWhere,
-      order: watchdogOrder,
-      defaultOrder: 'NAME',
-      delegate: (prisma) => prisma.watchdog,
-    }),
-  ),
+  listConnection(t, {
+    type: 'Watchdog',
+    cursor: 'id',
+    description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
+    filter: WatchdogWhere,
+    where: watchdogsWhere,
+    order: watchdogOrder,
+    defaultOrder: 'NAME',
+    delegate: (prisma) => prisma.watchdog,
+  }),
 );
 
 const IncidentWhere = builder.inputType('IncidentWhere', {
@@ -287,17 +285,15 @@ function incidentsWhere(where: typeof IncidentWhere.$inferInput | null | undefin
 }
 
 builder.queryField('incidents', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'WatchdogIncident',
-      cursor: 'id',
-      description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
-      filter: IncidentWhere,
-      where: incidentsWhere,
-      order: incidentOrder,
-      defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.watchdogIncident,
-    }),
-  ),
+  listConnection(t, {
+    type: 'WatchdogIncident',
+    cursor: 'id',
+    description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
+    filter: IncidentWhere,
+    where: incidentsWhere,
+    order: incidentOrder,
+    defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.watchdogIncident,
+  }),
 );
 

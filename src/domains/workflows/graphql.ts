@@ -278,18 +278,16 @@ function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | u
 }
 
 builder.queryField('workflowRuns', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'WorkflowRun',
-      cursor: 'id',
-      description: 'Workflow runs, newest first by default. Admin only.',
-      filter: WorkflowRunWhere,
-      where: workflowRunsWhere,
-      order: workflowRunOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.workflowRun,
-    }),
-  ),
+  listConnection(t, {
+    type: 'WorkflowRun',
+    cursor: 'id',
+    description: 'Workflow runs, newest first by default. Admin only.',
+    filter: WorkflowRunWhere,
+    where: workflowRunsWhere,
+    order: workflowRunOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.workflowRun,
+  }),
 );
 
 const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
@@ -315,16 +313,14 @@ function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | 
 }
 
 builder.queryField('workflowWebhooks', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
-      type: 'WorkflowWebhook',
-      cursor: 'id',
-      description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
-      filter: WorkflowWebhookWhere,
-      where: workflowWebhooksWhere,
-      order: workflowWebhookOrder,
-      defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
-      delegate: (prisma) => prisma.workflowWebhook,
-    }),
-  ),
+  listConnection(t, {
+    type: 'WorkflowWebhook',
+    cursor: 'id',
+    description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
+    filter: WorkflowWebhookWhere,
+    where: workflowWebhooksWhere,
+    order: workflowWebhookOrder,
+    defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
+    delegate: (prisma) => prisma.workflowWebhook,
+  }),
 );
