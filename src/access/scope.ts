@@ -8,7 +8,9 @@
  * - Approvals, incidents, device states, overrides, run/onboarding targets, work items, workers:
  *   by their own site_id column.
  * - Activity and Ansible recaps: by their device's site.
- * - Runs and jobs: by their resolved targets (every resolved target inside the operator's sites).
+ * - Jobs: by their saved `targets_json` (every target resolves to the operator's sites).
+ * - Runs: per-device runs by their device; shared runs by all their run targets; skipped runs
+ *   (neither) by their job.
  * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
  * - Admin-only tables (operators, credentials, patch management, workflows, ...): `adminOnly`.
  */
@@ -31,7 +33,8 @@ export interface Scope {
   /**
    * Runs: a per-device run through its target device's site (a join, so no id list however many
    * runs exist); a shared run (no target hostname, e.g. Ansible) when all its resolved targets are
-   * in the operator's sites (an id list bounded by the number of shared runs).
+   * in the operator's sites; a skipped run (no target hostname, no run targets) follows its job.
+   * The last two are an id list bounded by the hostname-less runs.
    */
   runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
@@ -55,11 +58,21 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     });
 
   const siteArray = Prisma.sql`${sites ?? []}::int[]`;
-  const sharedRuns = idSet(Prisma.sql`
+  const jobIds = idSet(visibleJobsSql(siteArray));
+  // Runs without a target hostname: shared runs (with run targets) by all their targets; skipped
+  // runs (no run targets) follow their job. Bounded by the hostname-less runs, not the history.
+  const hostnamelessRuns = once(async () => {
+    if (sites === null || sites.length === 0) return [];
+    const visibleJobs = (await jobIds()) ?? [];
+    const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(Prisma.sql`
       SELECT r.id::bigint AS id FROM engine.scheduled_job_runs r
-        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
        WHERE coalesce(r.target_hostname, '') = ''
-       GROUP BY r.id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`);
+         AND CASE WHEN EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t WHERE t.run_id = r.id)
+                  THEN NOT EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t
+                                    WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY(${siteArray}), false))
+                  ELSE r.job_id = ANY(${visibleJobs}::bigint[]) END`);
+    return rows.map((r) => BigInt(r.id));
+  });
   return {
     identity,
     isAdmin,
@@ -70,18 +83,14 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     byDevice: () => (sites === null ? {} : { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } }),
     runs: once(async () => {
       if (sites === null) return {};
-      const sharedRunIds = await sharedRuns();
       return {
         OR: [
-          { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } },
-          { id: { in: sharedRunIds ?? [] } },
+          { targetHostname: { not: '' }, device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } },
+          { id: { in: await hostnamelessRuns() } },
         ],
       };
     }),
-    jobIds: idSet(Prisma.sql`
-      SELECT r.job_id::bigint AS id FROM engine.scheduled_job_runs r
-        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
-       GROUP BY r.job_id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`),
+    jobIds,
     watchdogIds: idSet(Prisma.sql`
       SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
     filterIds: idSet(Prisma.sql`
@@ -103,4 +112,43 @@ export function adminOnly(scope: Scope, key = 'id'): Partial<Record<string, { in
 /** `{ id: { in: ids } }` for a scope id set, nothing added when unrestricted. */
 export function idScope(ids: bigint[] | null): { id?: { in: bigint[] } } {
   return ids === null ? {} : { id: { in: ids } };
+}
+
+/**
+ * Jobs whose every saved target (`scheduled_jobs.targets_json`, agent API section 6) resolves to
+ * the operator's sites: a hostname (plain string or `kind: device`) through device_sites; a
+ * `kind: filter` target when its filter has device_filter_sites rows and all of them are in scope
+ * (a global filter without site rows is out of scope); an `onboarding_scope` by its `site_id`.
+ * Malformed JSON, an empty list, an unknown kind or an unresolvable target: out of scope.
+ * Bounded by the jobs table.
+ */
+function visibleJobsSql(siteArray: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    WITH jobs AS (
+      SELECT j.id, CASE WHEN pg_input_is_valid(j.targets_json, 'jsonb') THEN j.targets_json::jsonb END AS targets
+        FROM engine.scheduled_jobs j
+    ), target_rows AS (
+      SELECT jobs.id, t.target,
+             CASE WHEN jsonb_typeof(t.target) = 'string' THEN t.target #>> '{}'
+                  WHEN t.target ->> 'kind' = 'device' THEN t.target ->> 'hostname' END AS hostname,
+             CASE WHEN t.target ->> 'filter_id' ~ '^[0-9]{1,9}$' THEN (t.target ->> 'filter_id')::int END AS filter_id,
+             CASE WHEN t.target ->> 'site_id' ~ '^[0-9]{1,9}$' THEN (t.target ->> 'site_id')::int END AS site_id
+        FROM jobs CROSS JOIN LATERAL jsonb_array_elements(
+               CASE WHEN jsonb_typeof(jobs.targets) = 'array' THEN jobs.targets ELSE '[]'::jsonb END) AS t(target)
+    ), resolved AS (
+      SELECT id,
+             CASE
+               WHEN hostname IS NOT NULL THEN EXISTS (
+                 SELECT 1 FROM engine.device_sites ds WHERE ds.device_hostname = hostname AND ds.site_id = ANY(${siteArray}))
+               WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'filter' AND filter_id IS NOT NULL THEN
+                 EXISTS (SELECT 1 FROM engine.device_filter_sites fs WHERE fs.filter_id = target_rows.filter_id)
+                 AND NOT EXISTS (SELECT 1 FROM engine.device_filter_sites fs
+                                  WHERE fs.filter_id = target_rows.filter_id AND NOT fs.site_id = ANY(${siteArray}))
+               WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'onboarding_scope' THEN
+                 coalesce(site_id = ANY(${siteArray}), false)
+               ELSE false
+             END AS in_scope
+        FROM target_rows
+    )
+    SELECT id::bigint AS id FROM resolved GROUP BY id HAVING bool_and(in_scope)`;
 }

@@ -4,7 +4,8 @@
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GatewayContext } from './context.js';
@@ -21,6 +22,20 @@ async function nullWhenNotFound<T>(node: T | Promise<T>): Promise<T | null> {
     throw error;
   }
 }
+
+/** In `nodes(ids:)`, an id whose key part is malformed (BAD_USER_INPUT) is a missing node too. */
+async function nullWhenMissing<T>(node: Promise<T>): Promise<T | null> {
+  try {
+    return await nullWhenNotFound(node);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return null;
+    throw error;
+  }
+}
+
+/** The builder, for nodes(ids:) to resolve one id at a time (set below; avoids a self-reference). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const nodeBuilder: { current?: PothosSchemaTypes.SchemaBuilder<any> } = {};
 
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
@@ -54,14 +69,18 @@ export const builder = new SchemaBuilder<{
       },
     },
     nodesQueryOptions: {
-      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+      // Each id on its own: plugin-relay resolves a list with Promise.all, where one missing or
+      // out-of-scope id would fail them all. Pothos's request cache still dedupes repeated ids.
+      resolve: async (_root, args, ctx, info) => {
         requireOperator(ctx);
         if (args.ids.length > MAX_NODES) throw badInput(`nodes(ids:) accepts at most ${MAX_NODES} ids.`);
-        return (await resolveNodes(args.ids)).map((node) => nullWhenNotFound(node));
+        return Promise.all(args.ids.map((id) => nullWhenMissing(resolveNodes(nodeBuilder.current!, ctx, info, [id]).then(([node]) => node ?? null))));
       },
     },
   },
 });
+
+nodeBuilder.current = builder;
 
 builder.queryType({});
 

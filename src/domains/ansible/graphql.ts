@@ -8,6 +8,7 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
@@ -23,7 +24,7 @@ import { epochToDate } from '../../graphql/values.js';
 export const AnsiblePlayRecapNode = builder.prismaNode('AnsiblePlayRecap', {
   id: { field: 'id' },
   description: 'The PLAY RECAP of one host in an Engine-side Ansible run (ansible_play_recaps).',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  findUnique: (id, ctx) => uniqueInScope('AnsiblePlayRecap', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.id.toString() }),
     runId: t.exposeString('runId', { description: 'The Ansible run id (unique).' }),

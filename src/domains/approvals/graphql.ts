@@ -13,6 +13,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../db/prisma.js';
 import { adminOnly } from '../../access/scope.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByGuid } from '../devices/loaders.js';
@@ -83,7 +84,7 @@ export const DeviceApprovalNode = builder.prismaNode('DeviceApproval', {
   id: { field: 'id' },
   nullable: true,
   description: 'An agent enrollment request awaiting (or past) operator approval (engine.device_approvals).',
-  findUnique: (id, ctx) => ({ id, AND: [ctx.scope.bySiteId()] }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceApproval', ctx.scope, { id }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (a) => a.id }),
     approvalReference: t.exposeString('approvalReference'),
@@ -207,7 +208,7 @@ export const EnrollmentCodeFailureNode = builder.prismaNode('EnrollmentCodeFailu
   description:
     'An agent that keeps submitting an unknown enrollment code (Borealis\'s admin-only `wrong_code` approvals list). ' +
     'Only a masked code is stored. Admin only.',
-  findUnique: (id, ctx) => ({ id, AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('EnrollmentCodeFailure', ctx.scope, { id }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (f) => f.id }),
     hostname: t.exposeString('hostnameClaimed', { description: 'The hostname the agent claimed.' }),

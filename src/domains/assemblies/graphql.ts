@@ -30,6 +30,7 @@ import type { Db } from '../../db/prisma.js';
 import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../../generated/prisma/client.js';
 import { oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { badInput, requireOperator } from '../../graphql/errors.js';
@@ -191,7 +192,7 @@ builder.node(AssemblyRef, {
 export const OfficialCatalogStateNode = builder.prismaNode('OfficialCatalogState', {
   id: { field: 'assemblyGuid' },
   description: 'Bundled seed and Aurora catalog sync state of one official assembly (assemblies.official_catalog_state).',
-  findUnique: (guid) => ({ assemblyGuid: guid.toLowerCase() }),
+  findUnique: (guid, ctx) => uniqueInScope('OfficialCatalogState', ctx.scope, { assemblyGuid: guid.toLowerCase() }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (s) => s.assemblyGuid }),
     assemblyGuid: t.exposeString('assemblyGuid'),

@@ -7,6 +7,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { adminOnly } from '../../access/scope.js';
 import { byId } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireAdmin } from '../../graphql/errors.js';
@@ -17,7 +18,7 @@ import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, parseStoredJson } from '../../graphql/values.js';
 
 /** Credentials by id (scheduled_jobs.credential_id is an int4 without FK). Admin only, in SQL. */
-export const credentialById = byId((prisma, scope, ids) => prisma.credential.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+export const credentialById = byId('Credential');
 
 const isSet = (value: Uint8Array | null) => value !== null && value.length > 0;
 
@@ -25,7 +26,7 @@ export const CredentialNode = builder.prismaNode('Credential', {
   id: { field: 'id' },
   nullable: true,
   description: 'A stored credential for remote execution (SSH / WinRM). Admin only; secret values are never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('Credential', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (c) => c.id.toString() }),
     name: t.exposeString('name'),

@@ -10,6 +10,7 @@ import type { Db } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { manyLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireOperator } from '../../graphql/errors.js';
@@ -102,7 +103,7 @@ const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage
 
 export const DeviceNode = builder.prismaNode('Device', {
   id: { field: 'guid' },
-  findUnique: (guid, ctx) => ({ guid: canonicalGuid(guid), AND: [ctx.scope.devices()] }),
+  findUnique: (guid, ctx) => uniqueInScope('Device', ctx.scope, { guid: canonicalGuid(guid) }),
   // The site id travels with every device so `site` needs no extra statement per row.
   include: { deviceSite: { select: { siteId: true } } },
   fields: (t) => ({

@@ -16,6 +16,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { idScope } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireOperator } from '../../graphql/errors.js';
@@ -28,22 +29,17 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 // ---------------------------------------------------------------- loaders
 
 /** Device filters by id (int4 foreign keys elsewhere point at the int8 id), with the filter scope. */
-export const filterById = byId(async (prisma, scope, ids) =>
-  prisma.deviceFilter.findMany({ where: { id: { in: ids }, AND: [idScope(await scope.filterIds())] } }),
-);
+export const filterById = byId('DeviceFilter');
 
 /** device_filter_sites rows of each filter, limited to the operator's sites. */
-const siteRowsOfFilter = childrenBy(
-  (prisma, scope, ids) => prisma.deviceFilterSite.findMany({ where: { filterId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
-  (row) => row.filterId,
-);
+const siteRowsOfFilter = childrenBy('DeviceFilterSite', 'filterId', { orderBy: { siteId: 'asc' } });
 
 // ---------------------------------------------------------------- types
 
 export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
   id: { field: 'id' },
   description: 'A saved device filter used for targeting and segmentation (device_filters).',
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.filterIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceFilter', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (f) => f.id.toString() }),
     name: t.exposeString('name'),
@@ -78,7 +74,7 @@ export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
 export const DeviceListViewNode = builder.prismaNode('DeviceListView', {
   id: { field: 'id' },
   description: 'A saved column/filter layout of the device list (device_list_views). Global: no owner.',
-  findUnique: (id) => ({ id: parseBigId(id) }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceListView', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (v) => v.id.toString() }),
     name: t.exposeString('name'),
@@ -98,7 +94,7 @@ export function metadataFieldLabel(fieldNumber: number, description: string | nu
 export const MetadataFieldDefinitionNode = builder.prismaNode('MetadataFieldDefinition', {
   id: { field: 'fieldNumber' },
   description: 'The global description of an Agent Metadata Field (Field 001 .. Field 500).',
-  findUnique: (id) => ({ fieldNumber: parseIntId(id, 'fieldNumber') }),
+  findUnique: (id, ctx) => uniqueInScope('MetadataFieldDefinition', ctx.scope, { fieldNumber: parseIntId(id, 'fieldNumber') }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (d) => String(d.fieldNumber) }),
     fieldNumber: t.exposeInt('fieldNumber'),

@@ -8,6 +8,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { idScope } from '../../access/scope.js';
 import { childrenBy, perFilter } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
@@ -35,41 +36,20 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 
 // ---------------------------------------------------------------- loaders
 
-const targetsOfRun = childrenBy(
-  (prisma, scope, ids) => prisma.scheduledJobRunTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const activityLinksOfRun = childrenBy(
-  (prisma, _scope, ids) => prisma.scheduledJobRunActivity.findMany({ where: { runId: { in: ids } }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const onboardingTargetsOfRun = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.scheduledJobOnboardingTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const eventsOfOnboardingTarget = childrenBy(
-  (prisma, _scope, ids) =>
-    prisma.scheduledJobOnboardingTargetEvent.findMany({ where: { targetRowId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (row) => row.targetRowId,
-);
+const targetsOfRun = childrenBy('ScheduledJobRunTarget', 'runId', { orderBy: { id: 'asc' } });
+const activityLinksOfRun = childrenBy('ScheduledJobRunActivity', 'runId', { orderBy: { id: 'asc' } });
+const onboardingTargetsOfRun = childrenBy('ScheduledJobOnboardingTarget', 'runId', { orderBy: { id: 'asc' } });
+const eventsOfOnboardingTarget = childrenBy('ScheduledJobOnboardingTargetEvent', 'targetRowId', { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 /** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
 const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
-  childrenBy(
-    async (prisma, scope, ids) =>
-      prisma.scheduledJobRun.findMany({
-        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [await scope.runs()] },
-        orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      }),
-    (row) => row.jobId,
-  ),
+  childrenBy('ScheduledJobRun', 'jobId', { where: { status: statusWhere(statuses) }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
 );
 
 // ---------------------------------------------------------------- types
 
 export const JobNode = builder.prismaNode('ScheduledJob', {
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.jobIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('ScheduledJob', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (job) => job.id.toString() }),
     name: t.exposeString('name'),
@@ -90,7 +70,7 @@ export const JobNode = builder.prismaNode('ScheduledJob', {
 
 export const RunNode = builder.prismaNode('ScheduledJobRun', {
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [await ctx.scope.runs()] }),
+  findUnique: (id, ctx) => uniqueInScope('ScheduledJobRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
@@ -135,7 +115,7 @@ export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
 export const ActivityNode = builder.prismaNode('ActivityHistory', {
   name: 'Activity',
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  findUnique: (id, ctx) => uniqueInScope('ActivityHistory', ctx.scope, { id: parseBigId(id) }),
   description: 'A script or job execution on a device (activity_history).',
   fields: (t) => ({
     databaseId: t.id({ resolve: (a) => a.id.toString() }),

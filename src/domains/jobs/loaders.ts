@@ -3,15 +3,10 @@
  * runs by their resolved targets, activity by its device. Run targets, work items, Ansible recaps
  * and workflows point at them with int4 ids.
  */
-import { idScope } from '../../access/scope.js';
 import { byId } from '../../access/batch.js';
 
-export const jobById = byId(async (prisma, scope, ids) =>
-  prisma.scheduledJob.findMany({ where: { id: { in: ids }, AND: [idScope(await scope.jobIds())] } }),
-);
+export const jobById = byId('ScheduledJob');
 
-export const runById = byId(async (prisma, scope, ids) =>
-  prisma.scheduledJobRun.findMany({ where: { id: { in: ids }, AND: [await scope.runs()] } }),
-);
+export const runById = byId('ScheduledJobRun');
 
-export const activityById = byId((prisma, scope, ids) => prisma.activityHistory.findMany({ where: { id: { in: ids }, ...scope.byDevice() } }));
+export const activityById = byId('ActivityHistory');

@@ -17,6 +17,7 @@ import { isAdminRole } from '../../auth/identity.js';
 import { adminOnly } from '../../access/scope.js';
 import { bigintKeys, byId, childrenBy, oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireAdmin, requireOperator } from '../../graphql/errors.js';
@@ -29,7 +30,7 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 // ---------------------------------------------------------------- loaders
 
 /** Users by id (int8; approvals and assignments hold it as int4 or text). Admin only, in SQL. */
-export const userById = byId((prisma, scope, ids) => prisma.user.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+export const userById = byId('User');
 
 /**
  * Users by username, compared case-insensitively as Borealis does; when two rows differ only in
@@ -48,43 +49,22 @@ export const userByUsername: LoaderFactory<DataLoader<string, User | null>> = (p
   );
 
 /** Site assignments of each user (user_site_assignments.user_id is int4), within the site scope. */
-const assignmentsOfUser = childrenBy(
-  (prisma, scope, ids) => prisma.userSiteAssignment.findMany({ where: { userId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
-  (row) => row.userId,
-);
+const assignmentsOfUser = childrenBy('UserSiteAssignment', 'userId', { orderBy: { siteId: 'asc' } });
 
 /** The passkey columns that may leave the database; key material is never selected. */
 const PASSKEY_SELECT = { id: true, userId: true, label: true, transportsJson: true, createdAt: true, lastUsedAt: true } as const;
 type PasskeyRow = Prisma.UserPasskeyGetPayload<{ select: typeof PASSKEY_SELECT }>;
 
-const passkeysOfUser = childrenBy(
-  (prisma, _scope, ids) =>
-    prisma.userPasskey.findMany({ where: { userId: { in: ids } }, select: PASSKEY_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (row) => row.userId,
-);
+const passkeysOfUser = childrenBy('UserPasskey', 'userId', { select: PASSKEY_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 
 /** Directory providers by id (users.directory_provider_id is int4). Admin only, in SQL. */
-export const directoryProviderById = byId((prisma, scope, ids) =>
-  prisma.directoryProvider.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }),
-);
+export const directoryProviderById = byId('DirectoryProvider');
 
-const groupMappingsOfProvider = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.directoryProviderGroupMapping.findMany({
-      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.providerId,
-);
+const groupMappingsOfProvider = childrenBy('DirectoryProviderGroupMapping', 'providerId', {
+  orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
+});
 
-const siteMappingsOfProvider = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.directoryProviderSiteMapping.findMany({
-      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ position: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.providerId,
-);
+const siteMappingsOfProvider = childrenBy('DirectoryProviderSiteMapping', 'providerId', { orderBy: [{ position: 'asc' }, { id: 'asc' }] });
 
 // ---------------------------------------------------------------- enums and small types
 
@@ -163,7 +143,7 @@ export const UserNode = builder.prismaNode('User', {
   id: { field: 'id' },
   nullable: true,
   description: 'A Borealis operator (engine.users). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('User', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (u) => u.id.toString() }),
     username: t.exposeString('username'),
@@ -216,7 +196,7 @@ export const DirectoryProviderNode = builder.prismaNode('DirectoryProvider', {
   id: { field: 'id' },
   nullable: true,
   description: 'An LDAP / Active Directory provider. Admin only; its bind password and keytab are never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('DirectoryProvider', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (p) => p.id.toString() }),
     name: t.exposeString('name'),

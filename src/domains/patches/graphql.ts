@@ -16,6 +16,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { adminOnly } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
@@ -47,43 +48,16 @@ export const PatchInventorySourceEnum = valueSet('PatchInventorySource', 'device
 
 // ---------------------------------------------------------------- loaders
 
-const policyById = byId((prisma, scope, ids) => prisma.patchPolicy.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+const policyById = byId('PatchPolicy');
 
-// Rows of the patch_policy_* tables by their int4 policy column, admin-only in SQL.
-const sitesOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicySite.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ siteId: 'asc' }, { id: 'asc' }] }),
-  (row) => row.policyId,
-);
-const targetsOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyTarget.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const exclusionsOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyExclusion.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const rulesOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyRule.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const runsOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyRun.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
-  (row) => row.policyId,
-);
-const auditOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyAudit.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
-  (row) => row.policyId,
-);
-const deviceStatesOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyDeviceState.findMany({
-      where: { effectivePolicyId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ hostname: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.effectivePolicyId,
-);
+// Rows of the patch_policy_* tables by their int4 policy column, each with its model's rule.
+const sitesOfPolicy = childrenBy('PatchPolicySite', 'policyId', { orderBy: [{ siteId: 'asc' }, { id: 'asc' }] });
+const targetsOfPolicy = childrenBy('PatchPolicyTarget', 'policyId', { orderBy: { id: 'asc' } });
+const exclusionsOfPolicy = childrenBy('PatchPolicyExclusion', 'policyId', { orderBy: { id: 'asc' } });
+const rulesOfPolicy = childrenBy('PatchPolicyRule', 'policyId', { orderBy: { id: 'asc' } });
+const runsOfPolicy = childrenBy('PatchPolicyRun', 'policyId', { orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] });
+const auditOfPolicy = childrenBy('PatchPolicyAudit', 'policyId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+const deviceStatesOfPolicy = childrenBy('PatchPolicyDeviceState', 'effectivePolicyId', { orderBy: [{ hostname: 'asc' }, { id: 'asc' }] });
 
 const filterOf = (filterId: number | null, ctx: GatewayContext) => (filterId === null ? null : ctx.loaders.use(filterById).load(filterId));
 const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, ctx: GatewayContext) => {
@@ -96,7 +70,7 @@ const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, c
 export const PatchPolicyNode = builder.prismaNode('PatchPolicy', {
   id: { field: 'id' },
   description: 'A patch approval and install policy (patch_policies). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicy', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (p) => p.id.toString() }),
     name: t.exposeString('name'),
@@ -177,7 +151,7 @@ const PatchPolicyRuleRef = builder.prismaObject('PatchPolicyRule', {
 export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
   id: { field: 'id' },
   description: 'One scheduled install occurrence of a policy (patch_policy_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status'),
@@ -194,7 +168,7 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
   name: 'PatchPolicyAuditEntry',
   id: { field: 'id' },
   description: 'A change to a policy (patch_policy_audit). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyAudit', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     action: t.exposeString('action'),
@@ -213,7 +187,7 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
 export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState', {
   id: { field: 'id' },
   description: 'The effective policy and enforcement state of one device (patch_policy_device_state). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyDeviceState', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
@@ -237,7 +211,7 @@ export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState',
 export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
   id: { field: 'id' },
   description: 'An update Borealis has seen (patch_catalog_entries). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchCatalogEntry', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     patchKey: t.exposeString('patchKey', { nullable: true }),
@@ -259,7 +233,7 @@ export const DevicePatchNode = builder.prismaNode('DevicePatchInventory', {
   name: 'DevicePatch',
   id: { field: 'id' },
   description: 'A pending or installed update reported by a device (device_patch_inventory). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('DevicePatchInventory', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid'),

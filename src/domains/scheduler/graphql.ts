@@ -19,6 +19,7 @@ import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute,
 import { adminOnly, type Scope } from '../../access/scope.js';
 import { manyLoader, oneLoader, perFilter } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
@@ -86,7 +87,7 @@ export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
   name: 'SchedulerWorkItem',
   id: { field: 'id' },
   description: 'A unit of durable work in the job-scheduler queue (job_scheduler_work_items).',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [siteLaneScope(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('JobSchedulerWorkItem', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (item) => item.id.toString() }),
     dedupeKey: t.exposeString('dedupeKey', { nullable: true }),
@@ -136,7 +137,7 @@ export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
   name: 'SchedulerWorker',
   id: { field: 'workerGuid' },
   description: 'An ephemeral site worker container (job_scheduler_workers).',
-  findUnique: (guid, ctx) => ({ workerGuid: guid, AND: [siteLaneScope(ctx.scope)] }),
+  findUnique: (guid, ctx) => uniqueInScope('JobSchedulerWorker', ctx.scope, { workerGuid: guid }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
@@ -161,7 +162,7 @@ export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
   name: 'SchedulerWorkerRoute',
   id: { field: 'workerGuid' },
   description: 'The edge-router route of a site worker (job_scheduler_worker_routes). Admin only.',
-  findUnique: (guid, ctx) => ({ workerGuid: guid, AND: [adminOnly(ctx.scope, 'workerGuid')] }),
+  findUnique: (guid, ctx) => uniqueInScope('JobSchedulerWorkerRoute', ctx.scope, { workerGuid: guid }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
@@ -186,7 +187,7 @@ export const ServiceSnapshotNode = builder.prismaNode('JobSchedulerServiceSnapsh
   name: 'SchedulerServiceSnapshot',
   id: { field: 'serviceKey' },
   description: 'The last Compose service state the job-scheduler saw (job_scheduler_service_snapshots). Admin only.',
-  findUnique: (key, ctx) => ({ serviceKey: key, AND: [adminOnly(ctx.scope, 'serviceKey')] }),
+  findUnique: (key, ctx) => uniqueInScope('JobSchedulerServiceSnapshot', ctx.scope, { serviceKey: key }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (s) => s.serviceKey }),
     serviceKey: t.exposeString('serviceKey'),

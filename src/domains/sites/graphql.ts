@@ -2,6 +2,7 @@
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { byId } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireAdmin, requireOperator } from '../../graphql/errors.js';
@@ -10,7 +11,7 @@ import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '..
 import { epochToDate } from '../../graphql/values.js';
 
 /** Sites by id (int4 foreign keys point at the int8 id), scoped like the sites list. */
-export const siteById = byId((prisma, scope, ids) => prisma.site.findMany({ where: { id: { in: ids }, ...scope.sites() } }));
+export const siteById = byId('Site');
 
 /** The site of a nullable site_id, when it exists and is in the operator's scope. */
 export function siteOf(siteId: number | bigint | null, ctx: GatewayContext) {
@@ -25,7 +26,7 @@ export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: Gatewa
 
 export const SiteNode = builder.prismaNode('Site', {
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.sites()] }),
+  findUnique: (id, ctx) => uniqueInScope('Site', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (site) => site.id.toString() }),
     name: t.exposeString('name'),

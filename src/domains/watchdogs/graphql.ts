@@ -7,6 +7,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { idScope } from '../../access/scope.js';
 import { byId, childrenBy, perFilter } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
@@ -31,43 +32,24 @@ import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 
-/** Watchdog definitions by id. Not site-scoped: a visible incident or state names its watchdog. */
-export const watchdogById = byId((prisma, _scope, ids) => prisma.watchdog.findMany({ where: { id: { in: ids } } }));
+/** Watchdogs by id, with the watchdog rule: a visible incident or state of a watchdog out of scope names none. */
+export const watchdogById = byId('Watchdog');
 
-export const incidentById = byId((prisma, scope, ids) => prisma.watchdogIncident.findMany({ where: { id: { in: ids }, ...scope.bySiteId() } }));
+export const incidentById = byId('WatchdogIncident');
 
-// Rows of the child tables by their int4 watchdog_id, with the scope of each table.
-const sitesOfWatchdog = childrenBy(
-  (prisma, _scope, ids) => prisma.watchdogSite.findMany({ where: { watchdogId: { in: ids } }, orderBy: { siteId: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const targetsOfWatchdog = childrenBy(
-  (prisma, _scope, ids) => prisma.watchdogTarget.findMany({ where: { watchdogId: { in: ids } }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const overridesOfWatchdog = childrenBy(
-  (prisma, scope, ids) => prisma.watchdogDeviceOverride.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const statesOfWatchdog = childrenBy(
-  (prisma, scope, ids) => prisma.watchdogDeviceState.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
+// Rows of the child tables by their int4 watchdog_id, each with its own model's rule.
+const sitesOfWatchdog = childrenBy('WatchdogSite', 'watchdogId', { orderBy: { siteId: 'asc' } });
+const targetsOfWatchdog = childrenBy('WatchdogTarget', 'watchdogId', { orderBy: { id: 'asc' } });
+const overridesOfWatchdog = childrenBy('WatchdogDeviceOverride', 'watchdogId', { orderBy: { id: 'asc' } });
+const statesOfWatchdog = childrenBy('WatchdogDeviceState', 'watchdogId', { orderBy: { id: 'asc' } });
 /** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
 const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
-  childrenBy(
-    (prisma, scope, ids) =>
-      prisma.watchdogIncident.findMany({
-        where: { watchdogId: { in: ids }, state: statusWhere(states), ...scope.bySiteId() },
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
-      }),
-    (row) => row.watchdogId,
-  ),
+  childrenBy('WatchdogIncident', 'watchdogId', { where: { state: statusWhere(states) }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] }),
 );
 
 export const WatchdogNode = builder.prismaNode('Watchdog', {
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.watchdogIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('Watchdog', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.id.toString() }),
     name: t.exposeString('name'),
@@ -159,7 +141,7 @@ const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
 
 export const IncidentNode = builder.prismaNode('WatchdogIncident', {
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.bySiteId()] }),
+  findUnique: (id, ctx) => uniqueInScope('WatchdogIncident', ctx.scope, { id: parseBigId(id) }),
   interfaces: [WatchdogDeviceLink],
   fields: (t) => ({
     databaseId: t.id({ resolve: (i) => i.id.toString() }),
