@@ -151,3 +151,20 @@ export async function allows<M extends ModelName>(prisma: Db, scope: Scope, mode
 export async function uniqueInScope<M extends ModelName>(model: M, scope: Scope, key: PrismaTypes[M]['WhereUnique']): Promise<PrismaTypes[M]['WhereUnique']> {
   return { ...key, AND: [await ruleOf(model).where(scope)] } as PrismaTypes[M]['WhereUnique'];
 }
+
+/** What services need to read under the rules: the request's client and scope (GatewayContext has both). */
+export interface AccessContext {
+  prisma: Db;
+  scope: Scope;
+}
+
+/**
+ * The rule of `model` for a nested Prisma relation selection (`t.relation(..., { query })`), which
+ * must be synchronous: only rules that are plain joins qualify; a rule that needs an id set is
+ * read through a loader instead.
+ */
+export function relationWhere<M extends ModelName>(model: M, scope: Scope): ModelWhere<M> {
+  const where = ruleOf(model).where(scope);
+  if (where instanceof Promise) throw new Error(`The rule of ${model} needs SQL first: read it through a loader.`);
+  return where;
+}

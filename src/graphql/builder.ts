@@ -69,12 +69,18 @@ export const builder = new SchemaBuilder<{
       },
     },
     nodesQueryOptions: {
-      // Each id on its own: plugin-relay resolves a list with Promise.all, where one missing or
-      // out-of-scope id would fail them all. Pothos's request cache still dedupes repeated ids.
+      // plugin-relay resolves the list with Promise.all (batched per type), so one missing,
+      // out-of-scope or malformed id fails them all: then each id is resolved on its own and
+      // answers null in its position. Pothos's request cache keeps the ids already loaded.
       resolve: async (_root, args, ctx, info) => {
         requireOperator(ctx);
         if (args.ids.length > MAX_NODES) throw badInput(`nodes(ids:) accepts at most ${MAX_NODES} ids.`);
-        return Promise.all(args.ids.map((id) => nullWhenMissing(resolveNodes(nodeBuilder.current!, ctx, info, [id]).then(([node]) => node ?? null))));
+        const resolve = (ids: typeof args.ids) => resolveNodes(nodeBuilder.current!, ctx, info, ids);
+        try {
+          return await resolve(args.ids);
+        } catch {
+          return Promise.all(args.ids.map((id) => nullWhenMissing(resolve([id]).then(([node]) => node ?? null))));
+        }
       },
     },
   },

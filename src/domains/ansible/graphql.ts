@@ -11,6 +11,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { requireOperator } from '../../graphql/errors.js';
@@ -93,7 +94,7 @@ const recapOrder = defineOrder(
 
 function recapsWhere(where: typeof AnsiblePlayRecapWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.AnsiblePlayRecapWhereInput {
   requireOperator(ctx);
-  const conditions: Prisma.AnsiblePlayRecapWhereInput[] = [ctx.scope.byDevice()];
+  const conditions: Prisma.AnsiblePlayRecapWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -120,7 +121,7 @@ builder.queryField('ansiblePlayRecaps', (t) =>
       cursor: 'id',
       description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
       filter: AnsiblePlayRecapWhere,
-      where: recapsWhere,
+      where: ruled('AnsiblePlayRecap', recapsWhere),
       order: recapOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.ansiblePlayRecap,

@@ -12,10 +12,10 @@
 import type { GatewayContext } from '../../graphql/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../db/prisma.js';
-import { adminOnly } from '../../access/scope.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { ApprovalStatusEnum } from '../../graphql/enums.js';
@@ -164,7 +164,7 @@ async function approvalsWhere(
   ctx: GatewayContext,
 ): Promise<Prisma.DeviceApprovalWhereInput> {
   requireOperator(ctx);
-  const conditions: Prisma.DeviceApprovalWhereInput[] = [ctx.scope.bySiteId()];
+  const conditions: Prisma.DeviceApprovalWhereInput[] = [];
   if (where) {
     conditions.push({
       id: where.id ? { equals: where.id.equals ?? undefined, in: where.id.in ?? undefined } : undefined,
@@ -192,7 +192,7 @@ builder.queryField('deviceApprovals', (t) =>
         'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
         'Wrong enrollment codes are `enrollmentCodeFailures`.',
       filter: DeviceApprovalWhere,
-      where: approvalsWhere,
+      where: ruled('DeviceApproval', approvalsWhere),
       order: approvalOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.deviceApproval,
@@ -243,7 +243,7 @@ async function failuresWhere(
   ctx: GatewayContext,
 ): Promise<Prisma.EnrollmentCodeFailureWhereInput> {
   requireAdmin(ctx);
-  const conditions: Prisma.EnrollmentCodeFailureWhereInput[] = [adminOnly(ctx.scope)];
+  const conditions: Prisma.EnrollmentCodeFailureWhereInput[] = [];
   if (where) {
     if (where.minAttempts != null && where.minAttempts < 0) throw badInput('`minAttempts` must not be negative.');
     conditions.push({
@@ -267,7 +267,7 @@ builder.queryField('enrollmentCodeFailures', (t) =>
         'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
         'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
       filter: EnrollmentCodeFailureWhere,
-      where: failuresWhere,
+      where: ruled('EnrollmentCodeFailure', failuresWhere),
       order: failureOrder,
       defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.enrollmentCodeFailure,

@@ -33,6 +33,7 @@ import type { LoaderFactory } from '../../access/loaders.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { badInput, requireOperator } from '../../graphql/errors.js';
 import { defineOrder, pageSize, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { storedJson } from '../../graphql/stored-json.js';
@@ -462,7 +463,7 @@ builder.queryField('officialCatalogStates', (t) =>
       cursor: 'assemblyGuid',
       description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
       filter: OfficialCatalogStateWhere,
-      where: catalogStatesWhere,
+      where: ruled('OfficialCatalogState', catalogStatesWhere),
       order: catalogStateOrder,
       defaultOrder: 'ASSEMBLY_GUID',
       delegate: (prisma) => prisma.officialCatalogState,

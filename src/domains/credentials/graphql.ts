@@ -5,11 +5,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { requireAdmin } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, IdFilter, siteIdsWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
@@ -80,7 +80,6 @@ const credentialOrder = defineOrder(
 function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.CredentialWhereInput {
   requireAdmin(ctx);
   const conditions: Prisma.CredentialWhereInput[] = [
-    adminOnly(ctx.scope),
     {
       id: bigIdWhere(where?.id),
       name: stringWhere(where?.name),
@@ -101,7 +100,7 @@ builder.queryField('credentials', (t) =>
       cursor: 'id',
       description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
       filter: CredentialWhere,
-      where: credentialsWhere,
+      where: ruled('Credential', credentialsWhere),
       order: credentialOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.credential,

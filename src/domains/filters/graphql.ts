@@ -14,11 +14,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { idScope } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId, parseIntId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, flagWhere, IdFilter, siteIdsWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
@@ -128,7 +128,7 @@ async function deviceFiltersWhere(
   ctx: GatewayContext,
 ): Promise<Prisma.DeviceFilterWhereInput> {
   requireOperator(ctx);
-  const conditions: Prisma.DeviceFilterWhereInput[] = [idScope(await ctx.scope.filterIds())];
+  const conditions: Prisma.DeviceFilterWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -154,7 +154,7 @@ builder.queryField('deviceFilters', (t) =>
       cursor: 'id',
       description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
       filter: DeviceFilterWhere,
-      where: deviceFiltersWhere,
+      where: ruled('DeviceFilter', deviceFiltersWhere),
       order: deviceFilterOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.deviceFilter,
@@ -183,7 +183,7 @@ builder.queryField('deviceListViews', (t) =>
       cursor: 'id',
       description: 'Saved device-list views (global), by name by default.',
       filter: DeviceListViewWhere,
-      where: deviceListViewsWhere,
+      where: ruled('DeviceListView', deviceListViewsWhere),
       order: deviceListViewOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.deviceListView,
@@ -228,7 +228,7 @@ builder.queryField('metadataFieldDefinitions', (t) =>
       cursor: 'fieldNumber',
       description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
       filter: MetadataFieldDefinitionWhere,
-      where: metadataFieldsWhere,
+      where: ruled('MetadataFieldDefinition', metadataFieldsWhere),
       order: metadataFieldOrder,
       defaultOrder: 'FIELD_NUMBER',
       delegate: (prisma) => prisma.metadataFieldDefinition,

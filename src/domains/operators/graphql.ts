@@ -14,12 +14,12 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma, User } from '../../generated/prisma/client.js';
 import type { OperatorIdentity } from '../../auth/identity.js';
 import { isAdminRole } from '../../auth/identity.js';
-import { adminOnly } from '../../access/scope.js';
 import { bigintKeys, byId, childrenBy, oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
-import { uniqueInScope } from '../../access/rules.js';
+import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { requireAdmin, requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, flagWhere, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
@@ -40,7 +40,7 @@ export const userByUsername: LoaderFactory<DataLoader<string, User | null>> = (p
   oneLoader(
     (names) =>
       prisma.user.findMany({
-        where: { username: { in: [...new Set(names)], mode: 'insensitive' }, AND: [adminOnly(scope)] },
+        where: { AND: [{ username: { in: [...new Set(names)], mode: 'insensitive' } }, relationWhere('User', scope)] },
         // oneLoader keeps the last row of a key: newest first so the lowest id is kept.
         orderBy: { id: 'desc' },
       }),
@@ -282,7 +282,7 @@ const CurrentOperator = builder.objectRef<OperatorIdentity>('CurrentOperator').i
     sites: t.field({
       type: [SiteNode],
       description: 'The sites this operator may see, by name (every site for an Admin; none for a User without assignments).',
-      resolve: (_me, _args, ctx) => ctx.prisma.site.findMany({ where: ctx.scope.sites(), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      resolve: (_me, _args, ctx) => ctx.prisma.site.findMany({ where: relationWhere('Site', ctx.scope), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     }),
     passkeys: t.field({
       type: [Passkey],
@@ -324,7 +324,7 @@ const userOrder = defineOrder(
 
 async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.UserWhereInput> {
   requireAdmin(ctx);
-  const conditions: Prisma.UserWhereInput[] = [adminOnly(ctx.scope)];
+  const conditions: Prisma.UserWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -354,7 +354,7 @@ builder.queryField('users', (t) =>
       cursor: 'id',
       description: 'Operators (engine.users), by username by default. Admin only.',
       filter: UserWhere,
-      where: usersWhere,
+      where: ruled('User', usersWhere),
       order: userOrder,
       defaultOrder: 'USERNAME',
       delegate: (prisma) => prisma.user,
@@ -382,7 +382,6 @@ function providersWhere(
   requireAdmin(ctx);
   return {
     AND: [
-      adminOnly(ctx.scope),
       {
         id: bigIdWhere(where?.id),
         name: stringWhere(where?.name),
@@ -400,7 +399,7 @@ builder.queryField('directoryProviders', (t) =>
       cursor: 'id',
       description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
       filter: DirectoryProviderWhere,
-      where: providersWhere,
+      where: ruled('DirectoryProvider', providersWhere),
       order: providerOrder,
       defaultOrder: 'PRIORITY',
       delegate: (prisma) => prisma.directoryProvider,

@@ -14,11 +14,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows, valueSet } from '../../graphql/enums.js';
@@ -321,7 +321,7 @@ builder.queryField('patchPolicies', (t) =>
       cursor: 'id',
       description: 'Patch policies, by name by default. Admin only.',
       filter: PatchPolicyWhere,
-      where: patchPoliciesWhere,
+      where: ruled('PatchPolicy', patchPoliciesWhere),
       order: patchPolicyOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.patchPolicy,
@@ -360,7 +360,7 @@ builder.queryField('patchPolicyRuns', (t) =>
       cursor: 'id',
       description: 'Patch policy runs, newest first by default. Admin only.',
       filter: PatchPolicyRunWhere,
-      where: patchRunsWhere,
+      where: ruled('PatchPolicyRun', patchRunsWhere),
       order: patchRunOrder,
       defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchPolicyRun,
@@ -395,7 +395,7 @@ builder.queryField('patchPolicyAudit', (t) =>
       cursor: 'id',
       description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
       filter: PatchPolicyAuditWhere,
-      where: patchAuditWhere,
+      where: ruled('PatchPolicyAudit', patchAuditWhere),
       order: patchAuditOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchPolicyAudit,
@@ -445,7 +445,7 @@ builder.queryField('patchPolicyDeviceStates', (t) =>
       cursor: 'id',
       description: 'Per-device patch policy state, by hostname by default. Admin only.',
       filter: PatchDeviceStateWhere,
-      where: patchDeviceStatesWhere,
+      where: ruled('PatchPolicyDeviceState', patchDeviceStatesWhere),
       order: patchDeviceStateOrder,
       defaultOrder: 'HOSTNAME',
       delegate: (prisma) => prisma.patchPolicyDeviceState,
@@ -496,7 +496,7 @@ builder.queryField('patchCatalogEntries', (t) =>
       cursor: 'id',
       description: 'The patch catalogue, most recently seen first by default. Admin only.',
       filter: PatchCatalogEntryWhere,
-      where: patchCatalogWhere,
+      where: ruled('PatchCatalogEntry', patchCatalogWhere),
       order: patchCatalogOrder,
       defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchCatalogEntry,
@@ -549,7 +549,7 @@ builder.queryField('devicePatches', (t) =>
       cursor: 'id',
       description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
       filter: DevicePatchWhere,
-      where: devicePatchesWhere,
+      where: ruled('DevicePatchInventory', devicePatchesWhere),
       order: devicePatchOrder,
       defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.devicePatchInventory,

@@ -16,12 +16,12 @@
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../../graphql/context.js';
 import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../../generated/prisma/client.js';
-import { adminOnly, type Scope } from '../../access/scope.js';
 import { manyLoader, oneLoader, perFilter } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
-import { uniqueInScope } from '../../access/rules.js';
+import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
 import { requireAdmin, requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
@@ -45,11 +45,6 @@ import { epochToDate } from '../../graphql/values.js';
 
 // ---------------------------------------------------------------- scope and value sets
 
-/** Work items and workers: their site_id in the operator's sites; site 0 / NULL are admin-only. */
-function siteLaneScope(scope: Scope) {
-  return scope.isAdmin ? {} : { AND: [scope.bySiteId(), { siteId: { gt: 0 } }] };
-}
-
 export const WorkItemKindEnum = valueSet('WorkItemKind', 'job_scheduler_work_items.kind', [
   'onboarding_run', 'scheduled_run', 'scheduled_workflow_run', 'agent_maintenance_run', 'patch_install_run', 'service_action',
 ]);
@@ -59,10 +54,10 @@ export const WorkerRouteStatusEnum = valueSet('WorkerRouteStatus', 'job_schedule
 // ---------------------------------------------------------------- loaders
 
 const workerByGuid: LoaderFactory<DataLoader<string, JobSchedulerWorker | null>> = (prisma, scope) =>
-  oneLoader((guids) => prisma.jobSchedulerWorker.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [siteLaneScope(scope)] } }), (w) => w.workerGuid);
+  oneLoader((guids) => prisma.jobSchedulerWorker.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [relationWhere('JobSchedulerWorker', scope)] } }), (w) => w.workerGuid);
 
 const routeByWorker: LoaderFactory<DataLoader<string, JobSchedulerWorkerRoute | null>> = (prisma, scope) =>
-  oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [adminOnly(scope, 'workerGuid')] } }), (r) => r.workerGuid);
+  oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [relationWhere('JobSchedulerWorkerRoute', scope)] } }), (r) => r.workerGuid);
 
 /** Work items claimed by each worker, newest first; one loader per status filter. */
 const itemsOfWorker = perFilter(
@@ -71,7 +66,7 @@ const itemsOfWorker = perFilter(
       manyLoader(
         (guids) =>
           prisma.jobSchedulerWorkItem.findMany({
-            where: { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses), AND: [siteLaneScope(scope)] },
+            where: { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses), AND: [relationWhere('JobSchedulerWorkItem', scope)] },
             orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           }),
         (item) => item.workerGuid,
@@ -252,7 +247,7 @@ const workItemOrder = defineOrder(
 
 function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkItemWhereInput {
   requireOperator(ctx);
-  const conditions: Prisma.JobSchedulerWorkItemWhereInput[] = [siteLaneScope(ctx.scope)];
+  const conditions: Prisma.JobSchedulerWorkItemWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -282,7 +277,7 @@ builder.queryField('schedulerWorkItems', (t) =>
       cursor: 'id',
       description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
       filter: WorkItemWhere,
-      where: workItemsWhere,
+      where: ruled('JobSchedulerWorkItem', workItemsWhere),
       order: workItemOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.jobSchedulerWorkItem,
@@ -309,7 +304,6 @@ function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined, 
   requireOperator(ctx);
   return {
     AND: [
-      siteLaneScope(ctx.scope),
       {
         workerGuid: stringWhere(where?.workerGuid),
         containerName: stringWhere(where?.containerName),
@@ -328,7 +322,7 @@ builder.queryField('schedulerWorkers', (t) =>
       cursor: 'workerGuid',
       description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
       filter: WorkerWhere,
-      where: workersWhere,
+      where: ruled('JobSchedulerWorker', workersWhere),
       order: workerOrder,
       defaultOrder: [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
       delegate: (prisma) => prisma.jobSchedulerWorker,
@@ -367,7 +361,7 @@ builder.queryField('schedulerWorkerRoutes', (t) =>
       cursor: 'workerGuid',
       description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
       filter: WorkerRouteWhere,
-      where: workerRoutesWhere,
+      where: ruled('JobSchedulerWorkerRoute', workerRoutesWhere),
       order: workerRouteOrder,
       defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
       delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
@@ -398,7 +392,7 @@ builder.queryField('schedulerServiceSnapshots', (t) =>
       cursor: 'serviceKey',
       description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
       filter: ServiceSnapshotWhere,
-      where: serviceSnapshotsWhere,
+      where: ruled('JobSchedulerServiceSnapshot', serviceSnapshotsWhere),
       order: serviceSnapshotOrder,
       defaultOrder: 'SERVICE_KEY',
       delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,

@@ -5,6 +5,7 @@ import { byId } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { requireAdmin, requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
@@ -58,7 +59,7 @@ const SiteWhere = builder.inputType('SiteWhere', {
 
 function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.SiteWhereInput {
   requireOperator(ctx);
-  return { AND: [ctx.scope.sites(), { id: bigIdWhere(where?.id), name: stringWhere(where?.name) }] };
+  return { id: bigIdWhere(where?.id), name: stringWhere(where?.name) };
 }
 
 const siteOrder = defineOrder('Site', { NAME: 'name', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
@@ -70,7 +71,7 @@ builder.queryField('sites', (t) =>
       cursor: 'id',
       description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
       filter: SiteWhere,
-      where: sitesWhere,
+      where: ruled('Site', sitesWhere),
       order: siteOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.site,

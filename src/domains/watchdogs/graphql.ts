@@ -1,12 +1,10 @@
 /**
  * Watchdogs (definitions, their sites, targets, device overrides and device states) and the
- * incidents they raise, with the global incident queue. Watchdog foreign keys are int4 -> int8, so
- * every watchdog relation is a loader: one statement per relation per query level.
+ * incidents they raise, with the global incident queue. Loaders are in loaders.ts, list filters in
+ * filters.ts and the list/lookup queries in service.ts.
  */
-import type { GatewayContext } from '../../graphql/context.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { idScope } from '../../access/scope.js';
-import { byId, childrenBy, perFilter } from '../../access/batch.js';
+import { incidentById, incidentsOfWatchdog, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
+import { listIncidentsWhere, listWatchdogsWhere } from './service.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
@@ -16,36 +14,14 @@ import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
   defineOrder,
-  epochRangeWhere,
   IdFilter,
-  intIdWhere,
-  bigIdWhere,
-  siteIdsWhere,
-  statusWhere,
   StringFilter,
-  stringWhere,
   TimeRange,
-  flagWhere,
 } from '../../graphql/inputs.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, flagToBoolean } from '../../graphql/values.js';
-
-/** Watchdogs by id, with the watchdog rule: a visible incident or state of a watchdog out of scope names none. */
-export const watchdogById = byId('Watchdog');
-
-export const incidentById = byId('WatchdogIncident');
-
-// Rows of the child tables by their int4 watchdog_id, each with its own model's rule.
-const sitesOfWatchdog = childrenBy('WatchdogSite', 'watchdogId', { orderBy: { siteId: 'asc' } });
-const targetsOfWatchdog = childrenBy('WatchdogTarget', 'watchdogId', { orderBy: { id: 'asc' } });
-const overridesOfWatchdog = childrenBy('WatchdogDeviceOverride', 'watchdogId', { orderBy: { id: 'asc' } });
-const statesOfWatchdog = childrenBy('WatchdogDeviceState', 'watchdogId', { orderBy: { id: 'asc' } });
-/** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
-const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
-  childrenBy('WatchdogIncident', 'watchdogId', { where: { state: statusWhere(states) }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] }),
-);
 
 export const WatchdogNode = builder.prismaNode('Watchdog', {
   id: { field: 'id' },
@@ -200,24 +176,6 @@ const WatchdogWhere = builder.inputType('WatchdogWhere', {
 });
 const watchdogOrder = defineOrder('Watchdog', { NAME: 'name', UPDATED_AT: 'updatedAt', SEVERITY: 'severity', ID: 'id' }, 'id');
 
-async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.WatchdogWhereInput> {
-  requireOperator(ctx);
-  const conditions: Prisma.WatchdogWhereInput[] = [idScope(await ctx.scope.watchdogIds())];
-  if (where) {
-    conditions.push({
-      name: stringWhere(where.name),
-      severity: statusWhere(where.severity),
-      enabled: flagWhere(where.enabled),
-      archived: flagWhere(where.archived),
-    });
-    if (where.siteIds) {
-      const links = await ctx.prisma.watchdogSite.findMany({ where: { siteId: siteIdsWhere(where.siteIds) }, select: { watchdogId: true } });
-      conditions.push({ id: { in: links.map((l) => BigInt(l.watchdogId)) } });
-    }
-  }
-  return { AND: conditions };
-}
-
 builder.queryField('watchdogs', (t) =>
   t.prismaConnection(
     listConnection(t, {
@@ -225,7 +183,10 @@ builder.queryField('watchdogs', (t) =>
       cursor: 'id',
       description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
       filter: WatchdogWhere,
-      where: watchdogsWhere,
+      where: (where, ctx) => {
+        requireOperator(ctx);
+        return listWatchdogsWhere(ctx, where);
+      },
       order: watchdogOrder,
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.watchdog,
@@ -250,24 +211,6 @@ const incidentOrder = defineOrder(
   'id',
 );
 
-function incidentsWhere(where: typeof IncidentWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WatchdogIncidentWhereInput {
-  requireOperator(ctx);
-  return {
-    AND: [
-      ctx.scope.bySiteId(),
-      {
-        id: bigIdWhere(where?.id),
-        state: statusWhere(where?.state),
-        severity: statusWhere(where?.severity),
-        siteId: siteIdsWhere(where?.siteIds),
-        watchdogId: intIdWhere(where?.watchdogId, 'watchdogId'),
-        hostname: stringWhere(where?.hostname),
-        openedAt: epochRangeWhere(where?.openedAt),
-      },
-    ],
-  };
-}
-
 builder.queryField('incidents', (t) =>
   t.prismaConnection(
     listConnection(t, {
@@ -275,7 +218,10 @@ builder.queryField('incidents', (t) =>
       cursor: 'id',
       description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
       filter: IncidentWhere,
-      where: incidentsWhere,
+      where: (where, ctx) => {
+        requireOperator(ctx);
+        return listIncidentsWhere(ctx, where);
+      },
       order: incidentOrder,
       defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.watchdogIncident,

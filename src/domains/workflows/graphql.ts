@@ -15,11 +15,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows } from '../../graphql/enums.js';
@@ -265,7 +265,7 @@ builder.queryField('workflowRuns', (t) =>
       cursor: 'id',
       description: 'Workflow runs, newest first by default. Admin only.',
       filter: WorkflowRunWhere,
-      where: workflowRunsWhere,
+      where: ruled('WorkflowRun', workflowRunsWhere),
       order: workflowRunOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.workflowRun,
@@ -302,7 +302,7 @@ builder.queryField('workflowWebhooks', (t) =>
       cursor: 'id',
       description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
       filter: WorkflowWebhookWhere,
-      where: workflowWebhooksWhere,
+      where: ruled('WorkflowWebhook', workflowWebhooksWhere),
       order: workflowWebhookOrder,
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.workflowWebhook,
