@@ -67,7 +67,7 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
   EnrollmentCodeFailure: adminOnly(),
   Watchdog: byIdSet((scope) => scope.watchdogIds(), 'linked to one of the sites; global ones without site rows are admin-only'),
   WatchdogSite: bySiteId(),
-  WatchdogTarget: throughParent('Watchdog'),
+  WatchdogTarget: byIdSet((scope) => scope.watchdogTargetIds(), 'the target resolves to the sites (as job targets)'),
   WatchdogDeviceOverride: bySiteId(),
   WatchdogDeviceState: bySiteId(),
   WatchdogIncident: bySiteId(),
@@ -83,7 +83,15 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
   ScheduledJobOnboardingTargetEvent: throughParent('ScheduledJobOnboardingTarget'),
   ActivityHistory: byDevice(),
   AnsiblePlayRecap: byDevice(),
-  JobSchedulerWorkItem: siteLane(),
+  JobSchedulerWorkItem: {
+    // A work item of a job names the job's targets in its payload: it also needs the job in scope.
+    where: async (scope) => {
+      if (scope.isAdmin) return {};
+      const jobs = ((await scope.jobIds()) ?? []).map(Number);
+      return { AND: [await siteLane<'JobSchedulerWorkItem'>().where(scope), { OR: [{ jobId: null }, { jobId: { in: jobs } }] }] };
+    },
+    describe: 'by its own site_id (site 0 is admin-only); a work item of a job also needs the job in scope',
+  },
   JobSchedulerWorker: siteLane(),
   JobSchedulerWorkerRoute: adminOnly('workerGuid'),
   JobSchedulerServiceSnapshot: adminOnly('serviceKey'),

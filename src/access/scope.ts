@@ -12,6 +12,7 @@
  * - Runs: per-device runs by their device; shared runs by all their run targets; skipped runs
  *   (neither) by their job.
  * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
+ * - Watchdog targets: each row when its target resolves to the operator's sites (like job targets).
  * - Admin-only tables (operators, credentials, patch management, workflows, ...): `adminOnly`.
  */
 import { Prisma } from '../generated/prisma/client.js';
@@ -40,6 +41,8 @@ export interface Scope {
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
+  /** Watchdog target rows whose target resolves to the operator's sites (like job targets). */
+  watchdogTargetIds(): Promise<bigint[] | null>;
   filterIds(): Promise<bigint[] | null>;
 }
 
@@ -91,6 +94,7 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
       };
     }),
     jobIds,
+    watchdogTargetIds: idSet(visibleWatchdogTargetsSql(siteArray)),
     watchdogIds: idSet(Prisma.sql`
       SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
     filterIds: idSet(Prisma.sql`
@@ -115,40 +119,59 @@ export function idScope(ids: bigint[] | null): { id?: { in: bigint[] } } {
 }
 
 /**
- * Jobs whose every saved target (`scheduled_jobs.targets_json`, agent API section 6) resolves to
- * the operator's sites: a hostname (plain string or `kind: device`) through device_sites; a
- * `kind: filter` target when its filter has device_filter_sites rows and all of them are in scope
- * (a global filter without site rows is out of scope); an `onboarding_scope` by its `site_id`.
- * Malformed JSON, an empty list, an unknown kind or an unresolvable target: out of scope.
- * Bounded by the jobs table.
+ * Whether each saved target resolves to the operator's sites (agent API section 6), for rows of
+ * `source` (`SELECT id, target` with `target` jsonb, NULL when malformed): a hostname (plain string
+ * or `kind: device`) through device_sites; a `kind: filter` target when its filter has
+ * device_filter_sites rows and all of them are in scope (a global filter without site rows is out
+ * of scope); an `onboarding_scope` by its `site_id`. Anything else is out of scope.
+ */
+function resolvedTargetsSql(source: Prisma.Sql, siteArray: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    WITH target_rows AS (
+      SELECT src.id, src.target,
+             CASE WHEN jsonb_typeof(src.target) = 'string' THEN src.target #>> '{}'
+                  WHEN src.target ->> 'kind' = 'device' THEN src.target ->> 'hostname' END AS hostname,
+             CASE WHEN src.target ->> 'filter_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'filter_id')::int END AS filter_id,
+             CASE WHEN src.target ->> 'site_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'site_id')::int END AS site_id
+        FROM (${source}) AS src
+    )
+    SELECT id,
+           CASE
+             WHEN hostname IS NOT NULL THEN EXISTS (
+               SELECT 1 FROM engine.device_sites ds WHERE ds.device_hostname = target_rows.hostname AND ds.site_id = ANY(${siteArray}))
+             WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'filter' AND filter_id IS NOT NULL THEN
+               EXISTS (SELECT 1 FROM engine.device_filter_sites fs WHERE fs.filter_id = target_rows.filter_id)
+               AND NOT EXISTS (SELECT 1 FROM engine.device_filter_sites fs
+                                WHERE fs.filter_id = target_rows.filter_id AND NOT fs.site_id = ANY(${siteArray}))
+             WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'onboarding_scope' THEN
+               coalesce(target_rows.site_id = ANY(${siteArray}), false)
+             ELSE false
+           END AS in_scope
+      FROM target_rows`;
+}
+
+/** Text that may not be JSON, as jsonb or NULL (never an error: Borealis rows may be malformed). */
+const jsonbOrNull = (column: Prisma.Sql) => Prisma.sql`CASE WHEN pg_input_is_valid(${column}, 'jsonb') THEN ${column}::jsonb END`;
+
+/**
+ * Jobs whose every saved target (`scheduled_jobs.targets_json`) resolves to the operator's sites.
+ * Malformed JSON, an empty list or one unresolvable target: out of scope. Bounded by the jobs table.
  */
 function visibleJobsSql(siteArray: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`
-    WITH jobs AS (
-      SELECT j.id, CASE WHEN pg_input_is_valid(j.targets_json, 'jsonb') THEN j.targets_json::jsonb END AS targets
-        FROM engine.scheduled_jobs j
-    ), target_rows AS (
-      SELECT jobs.id, t.target,
-             CASE WHEN jsonb_typeof(t.target) = 'string' THEN t.target #>> '{}'
-                  WHEN t.target ->> 'kind' = 'device' THEN t.target ->> 'hostname' END AS hostname,
-             CASE WHEN t.target ->> 'filter_id' ~ '^[0-9]{1,9}$' THEN (t.target ->> 'filter_id')::int END AS filter_id,
-             CASE WHEN t.target ->> 'site_id' ~ '^[0-9]{1,9}$' THEN (t.target ->> 'site_id')::int END AS site_id
-        FROM jobs CROSS JOIN LATERAL jsonb_array_elements(
-               CASE WHEN jsonb_typeof(jobs.targets) = 'array' THEN jobs.targets ELSE '[]'::jsonb END) AS t(target)
-    ), resolved AS (
-      SELECT id,
-             CASE
-               WHEN hostname IS NOT NULL THEN EXISTS (
-                 SELECT 1 FROM engine.device_sites ds WHERE ds.device_hostname = hostname AND ds.site_id = ANY(${siteArray}))
-               WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'filter' AND filter_id IS NOT NULL THEN
-                 EXISTS (SELECT 1 FROM engine.device_filter_sites fs WHERE fs.filter_id = target_rows.filter_id)
-                 AND NOT EXISTS (SELECT 1 FROM engine.device_filter_sites fs
-                                  WHERE fs.filter_id = target_rows.filter_id AND NOT fs.site_id = ANY(${siteArray}))
-               WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'onboarding_scope' THEN
-                 coalesce(site_id = ANY(${siteArray}), false)
-               ELSE false
-             END AS in_scope
-        FROM target_rows
-    )
-    SELECT id::bigint AS id FROM resolved GROUP BY id HAVING bool_and(in_scope)`;
+  const targets = Prisma.sql`
+    SELECT j.id, t.target FROM engine.scheduled_jobs j
+     CROSS JOIN LATERAL jsonb_array_elements(
+       CASE WHEN jsonb_typeof(${jsonbOrNull(Prisma.sql`j.targets_json`)}) = 'array' THEN ${jsonbOrNull(Prisma.sql`j.targets_json`)} ELSE '[]'::jsonb END) AS t(target)`;
+  return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved GROUP BY id HAVING bool_and(in_scope)`;
+}
+
+/**
+ * Watchdog target rows that resolve to the operator's sites (same target shapes as jobs; the row's
+ * `kind` column stands in when the JSON has none). Bounded by the watchdog_targets table.
+ */
+function visibleWatchdogTargetsSql(siteArray: Prisma.Sql): Prisma.Sql {
+  const targets = Prisma.sql`
+    SELECT w.id, CASE WHEN jsonb_typeof(j.target) = 'object' THEN jsonb_build_object('kind', w.kind) || j.target ELSE j.target END AS target
+      FROM engine.watchdog_targets w CROSS JOIN LATERAL (SELECT ${jsonbOrNull(Prisma.sql`w.target_json`)} AS target) AS j`;
+  return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved WHERE in_scope`;
 }

@@ -23,6 +23,7 @@ import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate } from '../../graphql/values.js';
 
 export const AnsiblePlayRecapNode = builder.prismaNode('AnsiblePlayRecap', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The PLAY RECAP of one host in an Engine-side Ansible run (ansible_play_recaps).',
   findUnique: (id, ctx) => uniqueInScope('AnsiblePlayRecap', ctx.scope, { id: parseBigId(id) }),

@@ -191,6 +191,7 @@ builder.node(AssemblyRef, {
 });
 
 export const OfficialCatalogStateNode = builder.prismaNode('OfficialCatalogState', {
+  nullable: true,
   id: { field: 'assemblyGuid' },
   description: 'Bundled seed and Aurora catalog sync state of one official assembly (assemblies.official_catalog_state).',
   findUnique: (guid, ctx) => uniqueInScope('OfficialCatalogState', ctx.scope, { assemblyGuid: guid.toLowerCase() }),

@@ -102,6 +102,7 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
 const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
 
 export const DeviceNode = builder.prismaNode('Device', {
+  nullable: true,
   id: { field: 'guid' },
   findUnique: (guid, ctx) => uniqueInScope('Device', ctx.scope, { guid: canonicalGuid(guid) }),
   // The site id travels with every device so `site` needs no extra statement per row.

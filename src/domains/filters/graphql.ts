@@ -37,6 +37,7 @@ const siteRowsOfFilter = childrenBy('DeviceFilterSite', 'filterId', { orderBy: {
 // ---------------------------------------------------------------- types
 
 export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A saved device filter used for targeting and segmentation (device_filters).',
   findUnique: (id, ctx) => uniqueInScope('DeviceFilter', ctx.scope, { id: parseBigId(id) }),
@@ -72,6 +73,7 @@ export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
 });
 
 export const DeviceListViewNode = builder.prismaNode('DeviceListView', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A saved column/filter layout of the device list (device_list_views). Global: no owner.',
   findUnique: (id, ctx) => uniqueInScope('DeviceListView', ctx.scope, { id: parseBigId(id) }),
@@ -92,6 +94,7 @@ export function metadataFieldLabel(fieldNumber: number, description: string | nu
 }
 
 export const MetadataFieldDefinitionNode = builder.prismaNode('MetadataFieldDefinition', {
+  nullable: true,
   id: { field: 'fieldNumber' },
   description: 'The global description of an Agent Metadata Field (Field 001 .. Field 500).',
   findUnique: (id, ctx) => uniqueInScope('MetadataFieldDefinition', ctx.scope, { fieldNumber: parseIntId(id, 'fieldNumber') }),

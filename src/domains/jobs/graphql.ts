@@ -36,6 +36,7 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 // ---------------------------------------------------------------- types
 
 export const JobNode = builder.prismaNode('ScheduledJob', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('ScheduledJob', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
@@ -57,6 +58,7 @@ export const JobNode = builder.prismaNode('ScheduledJob', {
 });
 
 export const RunNode = builder.prismaNode('ScheduledJobRun', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('ScheduledJobRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
@@ -101,6 +103,7 @@ export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
 });
 
 export const ActivityNode = builder.prismaNode('ActivityHistory', {
+  nullable: true,
   name: 'Activity',
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('ActivityHistory', ctx.scope, { id: parseBigId(id) }),

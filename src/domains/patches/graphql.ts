@@ -68,6 +68,7 @@ const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, c
 // ---------------------------------------------------------------- types
 
 export const PatchPolicyNode = builder.prismaNode('PatchPolicy', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A patch approval and install policy (patch_policies). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('PatchPolicy', ctx.scope, { id: parseBigId(id) }),
@@ -149,6 +150,7 @@ const PatchPolicyRuleRef = builder.prismaObject('PatchPolicyRule', {
 });
 
 export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'One scheduled install occurrence of a policy (patch_policy_runs). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('PatchPolicyRun', ctx.scope, { id: parseBigId(id) }),
@@ -165,6 +167,7 @@ export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
 });
 
 export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
+  nullable: true,
   name: 'PatchPolicyAuditEntry',
   id: { field: 'id' },
   description: 'A change to a policy (patch_policy_audit). Admin only.',
@@ -185,6 +188,7 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
 });
 
 export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The effective policy and enforcement state of one device (patch_policy_device_state). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('PatchPolicyDeviceState', ctx.scope, { id: parseBigId(id) }),
@@ -209,6 +213,7 @@ export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState',
 });
 
 export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
+  nullable: true,
   id: { field: 'id' },
   description: 'An update Borealis has seen (patch_catalog_entries). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('PatchCatalogEntry', ctx.scope, { id: parseBigId(id) }),
@@ -230,6 +235,7 @@ export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
 });
 
 export const DevicePatchNode = builder.prismaNode('DevicePatchInventory', {
+  nullable: true,
   name: 'DevicePatch',
   id: { field: 'id' },
   description: 'A pending or installed update reported by a device (device_patch_inventory). Admin only.',

@@ -18,7 +18,7 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../../generated/prisma/client.js';
 import { manyLoader, oneLoader, perFilter } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
-import { relationWhere, uniqueInScope } from '../../access/rules.js';
+import { relationWhere, scopedWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
@@ -64,9 +64,9 @@ const itemsOfWorker = perFilter(
   (statuses: readonly string[] | null | undefined): LoaderFactory<DataLoader<string, JobSchedulerWorkItem[]>> =>
     (prisma, scope) =>
       manyLoader(
-        (guids) =>
+        async (guids) =>
           prisma.jobSchedulerWorkItem.findMany({
-            where: { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses), AND: [relationWhere('JobSchedulerWorkItem', scope)] },
+            where: await scopedWhere('JobSchedulerWorkItem', scope, { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses) }),
             orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           }),
         (item) => item.workerGuid,
@@ -79,6 +79,7 @@ const laneSiteOf = (siteId: number | null, ctx: GatewayContext) => (siteId !== n
 // ---------------------------------------------------------------- types
 
 export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
+  nullable: true,
   name: 'SchedulerWorkItem',
   id: { field: 'id' },
   description: 'A unit of durable work in the job-scheduler queue (job_scheduler_work_items).',
@@ -129,6 +130,7 @@ export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
 });
 
 export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
+  nullable: true,
   name: 'SchedulerWorker',
   id: { field: 'workerGuid' },
   description: 'An ephemeral site worker container (job_scheduler_workers).',
@@ -154,6 +156,7 @@ export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
 });
 
 export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
+  nullable: true,
   name: 'SchedulerWorkerRoute',
   id: { field: 'workerGuid' },
   description: 'The edge-router route of a site worker (job_scheduler_worker_routes). Admin only.',
@@ -179,6 +182,7 @@ export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
 });
 
 export const ServiceSnapshotNode = builder.prismaNode('JobSchedulerServiceSnapshot', {
+  nullable: true,
   name: 'SchedulerServiceSnapshot',
   id: { field: 'serviceKey' },
   description: 'The last Compose service state the job-scheduler saw (job_scheduler_service_snapshots). Admin only.',

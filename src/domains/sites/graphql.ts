@@ -26,6 +26,7 @@ export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: Gatewa
 }
 
 export const SiteNode = builder.prismaNode('Site', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('Site', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({

@@ -24,6 +24,7 @@ import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 
 export const WatchdogNode = builder.prismaNode('Watchdog', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('Watchdog', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
@@ -116,6 +117,7 @@ const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
 });
 
 export const IncidentNode = builder.prismaNode('WatchdogIncident', {
+  nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('WatchdogIncident', ctx.scope, { id: parseBigId(id) }),
   interfaces: [WatchdogDeviceLink],

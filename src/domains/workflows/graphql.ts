@@ -58,6 +58,7 @@ const runsOfWebhook = childrenBy('WorkflowRun', 'webhookId', { orderBy: [{ creat
 // ---------------------------------------------------------------- types
 
 export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'One execution of a workflow graph (workflow_runs). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('WorkflowRun', ctx.scope, { id: parseBigId(id) }),
@@ -93,6 +94,7 @@ export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
 });
 
 export const WorkflowNodeRunNode = builder.prismaNode('WorkflowNodeRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The execution of one node of a workflow run (workflow_node_runs). Admin only.',
   findUnique: (id, ctx) => uniqueInScope('WorkflowNodeRun', ctx.scope, { id: parseBigId(id) }),
@@ -152,6 +154,7 @@ export const WorkflowChildJobRef = builder.prismaObject('WorkflowChildJob', {
 });
 
 export const WorkflowWebhookNode = builder.prismaNode('WorkflowWebhook', {
+  nullable: true,
   id: { field: 'id' },
   select: WEBHOOK_COLUMNS,
   description: 'An inbound webhook that starts a workflow (workflow_webhooks). Admin only; its token is never returned.',
