@@ -23,7 +23,10 @@ interface Rule<M extends ModelName> {
   describe: string;
 }
 
-/** Admin-only rows: an empty `in` on a key column, which Prisma renders as FALSE at any depth. */
+/**
+ * Admin-only rows: an empty `in` on a key column, which Prisma renders as FALSE at any depth.
+ * Never `{ OR: [] }`: Prisma 7 renders an empty `OR` nested in an `AND` as TRUE.
+ */
 const adminOnly = <M extends ModelName>(key = 'id'): Rule<M> => ({
   where: (scope) => (scope.isAdmin ? {} : ({ [key]: { in: [] } } as ModelWhere<M>)),
   describe: 'admin-only',

@@ -1,7 +1,8 @@
 /**
- * Site scope at the data level (borealis-agent-api.md section 6). Every list, count, relation and
- * node lookup adds these conditions to its SQL `where`, so pages and totals are right and an id
- * outside the operator's sites cannot be probed.
+ * Site scope at the data level (borealis-agent-api.md section 6): the site sets and id sets the
+ * access rules (rules.ts) are built on. Every list, count, relation and node lookup adds its
+ * model's rule to its SQL `where`, so pages and totals are right and an id outside the operator's
+ * sites cannot be probed.
  *
  * - Admin: everything. A User: only the sites in user_site_assignments (none -> nothing).
  * - Devices belong to a site only through device_sites (hostname); unassigned devices are admin-only.
@@ -13,7 +14,7 @@
  *   (neither) by their job.
  * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
  * - Watchdog targets: each row when its target resolves to the operator's sites (like job targets).
- * - Admin-only tables (operators, credentials, patch management, workflows, ...): `adminOnly`.
+ * - Admin-only tables (operators, credentials, patch management, workflows, ...): rules.ts.
  */
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/prisma.js';
@@ -100,22 +101,6 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     filterIds: idSet(Prisma.sql`
       SELECT DISTINCT filter_id::bigint AS id FROM engine.device_filter_sites WHERE site_id = ANY(${siteArray})`),
   };
-}
-
-/**
- * For admin-only tables: nothing is added for an Admin, no row matches for anyone else. The
- * condition is an empty `in` on a key column (`id` unless told), which Prisma renders as FALSE at
- * any depth. Never `{ OR: [] }`: Prisma 7 renders an empty `OR` nested in an `AND` as TRUE.
- */
-export function adminOnly(scope: Scope): { id?: { in: never[] } };
-export function adminOnly<const K extends string>(scope: Scope, key: K): Partial<Record<K, { in: never[] }>>;
-export function adminOnly(scope: Scope, key = 'id'): Partial<Record<string, { in: never[] }>> {
-  return scope.isAdmin ? {} : { [key]: { in: [] } };
-}
-
-/** `{ id: { in: ids } }` for a scope id set, nothing added when unrestricted. */
-export function idScope(ids: bigint[] | null): { id?: { in: bigint[] } } {
-  return ids === null ? {} : { id: { in: ids } };
 }
 
 /**

@@ -4,12 +4,13 @@
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GatewayContext } from './context.js';
-import { badInput, requireOperator } from './errors.js';
+import { badInput, forbidden, requireOperator, unauthenticated } from './errors.js';
 
 const MAX_NODES = 100;
 
@@ -41,14 +42,22 @@ export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  /** `authScopes: { operator: true }` / `{ admin: true }` on a field or type (plugin-scope-auth). */
+  AuthScopes: { operator: boolean; admin: boolean };
   Scalars: {
     ID: { Input: string; Output: string | number };
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  // scope-auth first, as its documentation asks: it wraps the resolvers the other plugins build.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ operator: ctx.identity !== null, admin: ctx.identity?.isAdmin === true }),
+    // The codes clients branch on: no identity is UNAUTHENTICATED, a User on an admin field FORBIDDEN.
+    unauthorizedError: (_parent, ctx) => (ctx.identity ? forbidden() : unauthenticated()),
+  },
   prisma: {
     // The client is per process, but reads go through the request context so tests can swap it.
     client: (ctx) => ctx.prisma,

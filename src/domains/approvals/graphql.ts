@@ -19,7 +19,7 @@ import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { ApprovalStatusEnum } from '../../graphql/enums.js';
-import { badInput, requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { badInput, requireOperator } from '../../graphql/errors.js';
 import { defineOrder, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { userById, userByUsername, UserNode } from '../operators/graphql.js';
 import { siteOf, SiteNode } from '../sites/graphql.js';
@@ -95,10 +95,8 @@ export const DeviceApprovalNode = builder.prismaNode('DeviceApproval', {
     enrollmentCode: t.string({
       nullable: true,
       description: 'The site code the agent enrolled with. Admin only.',
-      resolve: (a, _args, ctx) => {
-        requireAdmin(ctx);
-        return a.enrollmentCode;
-      },
+      authScopes: { admin: true },
+      resolve: (a) => a.enrollmentCode,
     }),
     siteId: t.id({ nullable: true, resolve: (a) => (a.siteId === null ? null : String(a.siteId)) }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => isoTextToDate(a.createdAt) }),
@@ -242,7 +240,6 @@ async function failuresWhere(
   where: typeof EnrollmentCodeFailureWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Promise<Prisma.EnrollmentCodeFailureWhereInput> {
-  requireAdmin(ctx);
   const conditions: Prisma.EnrollmentCodeFailureWhereInput[] = [];
   if (where) {
     if (where.minAttempts != null && where.minAttempts < 0) throw badInput('`minAttempts` must not be negative.');
@@ -259,8 +256,8 @@ async function failuresWhere(
 }
 
 builder.queryField('enrollmentCodeFailures', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'EnrollmentCodeFailure',
       cursor: 'id',
       description:
@@ -272,5 +269,6 @@ builder.queryField('enrollmentCodeFailures', (t) =>
       defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.enrollmentCodeFailure,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );

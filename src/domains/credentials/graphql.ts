@@ -10,7 +10,6 @@ import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, IdFilter, siteIdsWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
 import { siteOf, SiteNode } from '../sites/graphql.js';
@@ -78,7 +77,6 @@ const credentialOrder = defineOrder(
 );
 
 function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.CredentialWhereInput {
-  requireAdmin(ctx);
   const conditions: Prisma.CredentialWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -94,8 +92,8 @@ function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | und
 }
 
 builder.queryField('credentials', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'Credential',
       cursor: 'id',
       description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
@@ -105,7 +103,8 @@ builder.queryField('credentials', (t) =>
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.credential,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 // The credential a scheduled job runs with (jobs.ts defines ScheduledJob).
@@ -114,9 +113,7 @@ builder.prismaObjectField('ScheduledJob', 'credential', (t) =>
     type: CredentialNode,
     nullable: true,
     description: 'The stored credential this job runs with (scheduled_jobs.credential_id). Admin only.',
-    resolve: (job, _args, ctx) => {
-      requireAdmin(ctx);
-      return job.credentialId === null ? null : ctx.loaders.use(credentialById).load(job.credentialId);
-    },
+    authScopes: { admin: true },
+    resolve: (job, _args, ctx) => (job.credentialId === null ? null : ctx.loaders.use(credentialById).load(job.credentialId)),
   }),
 );

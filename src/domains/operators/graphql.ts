@@ -1,7 +1,7 @@
 /**
  * Operators: users, their site assignments and passkeys, directory providers with their group and
  * site mappings, and `me`. Everything but `me` is admin-only (agent API sections 5 and 6): the
- * lists call requireAdmin, node lookups and loaders add an admin-only condition to their SQL where.
+ * lists are `authScopes: { admin: true }`; node lookups and loaders apply the admin-only rule in SQL.
  *
  * Secrets never leave the gateway through this file: no field reads users.password_sha512,
  * users.mfa_secret, directory_providers.bind_password_encrypted / kerberos_keytab_encrypted (user
@@ -20,7 +20,7 @@ import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, flagWhere, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
 import { siteById, SiteNode, sitesOf } from '../sites/graphql.js';
@@ -184,10 +184,8 @@ export const UserNode = builder.prismaNode('User', {
     passkeys: t.field({
       type: [Passkey],
       description: 'Registered passkeys (label, transports, dates). Admin only.',
-      resolve: (u, _args, ctx) => {
-        requireAdmin(ctx);
-        return ctx.loaders.use(passkeysOfUser).load(u.id);
-      },
+      authScopes: { admin: true },
+      resolve: (u, _args, ctx) => ctx.loaders.use(passkeysOfUser).load(u.id),
     }),
   }),
 });
@@ -323,7 +321,6 @@ const userOrder = defineOrder(
 );
 
 async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.UserWhereInput> {
-  requireAdmin(ctx);
   const conditions: Prisma.UserWhereInput[] = [];
   if (where) {
     conditions.push({
@@ -348,8 +345,8 @@ async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined
 }
 
 builder.queryField('users', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'User',
       cursor: 'id',
       description: 'Operators (engine.users), by username by default. Admin only.',
@@ -359,7 +356,8 @@ builder.queryField('users', (t) =>
       defaultOrder: 'USERNAME',
       delegate: (prisma) => prisma.user,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 // ---------------------------------------------------------------- directory providers
@@ -379,7 +377,6 @@ function providersWhere(
   where: typeof DirectoryProviderWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.DirectoryProviderWhereInput {
-  requireAdmin(ctx);
   return {
     AND: [
       {
@@ -393,8 +390,8 @@ function providersWhere(
 }
 
 builder.queryField('directoryProviders', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'DirectoryProvider',
       cursor: 'id',
       description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
@@ -404,6 +401,7 @@ builder.queryField('directoryProviders', (t) =>
       defaultOrder: 'PRIORITY',
       delegate: (prisma) => prisma.directoryProvider,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 

@@ -22,7 +22,6 @@ import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows, valueSet } from '../../graphql/enums.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { DeviceFilterNode, filterById } from '../filters/graphql.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -300,7 +299,6 @@ const PatchPolicyWhere = builder.inputType('PatchPolicyWhere', {
 const patchPolicyOrder = defineOrder('PatchPolicy', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
 async function patchPoliciesWhere(where: typeof PatchPolicyWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.PatchPolicyWhereInput> {
-  requireAdmin(ctx);
   const conditions: Prisma.PatchPolicyWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -321,8 +319,8 @@ async function patchPoliciesWhere(where: typeof PatchPolicyWhere.$inferInput | n
 }
 
 builder.queryField('patchPolicies', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'PatchPolicy',
       cursor: 'id',
       description: 'Patch policies, by name by default. Admin only.',
@@ -332,7 +330,8 @@ builder.queryField('patchPolicies', (t) =>
       defaultOrder: 'NAME',
       delegate: (prisma) => prisma.patchPolicy,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const PatchPolicyRunWhere = builder.inputType('PatchPolicyRunWhere', {
@@ -350,7 +349,6 @@ const patchRunOrder = defineOrder(
 );
 
 function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyRunWhereInput {
-  requireAdmin(ctx);
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     status: stringWhere(where?.status),
@@ -360,8 +358,8 @@ function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | u
 }
 
 builder.queryField('patchPolicyRuns', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'PatchPolicyRun',
       cursor: 'id',
       description: 'Patch policy runs, newest first by default. Admin only.',
@@ -371,7 +369,8 @@ builder.queryField('patchPolicyRuns', (t) =>
       defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchPolicyRun,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
@@ -385,7 +384,6 @@ const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
 const patchAuditOrder = defineOrder('PatchPolicyAudit', { CREATED_AT: 'createdAt', ACTION: 'action', ID: 'id' }, 'id');
 
 function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyAuditWhereInput {
-  requireAdmin(ctx);
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     action: stringWhere(where?.action),
@@ -395,8 +393,8 @@ function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null 
 }
 
 builder.queryField('patchPolicyAudit', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'PatchPolicyAudit',
       cursor: 'id',
       description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
@@ -406,7 +404,8 @@ builder.queryField('patchPolicyAudit', (t) =>
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchPolicyAudit,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const PatchDeviceStateWhere = builder.inputType('PatchPolicyDeviceStateWhere', {
@@ -431,7 +430,6 @@ function patchDeviceStatesWhere(
   where: typeof PatchDeviceStateWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.PatchPolicyDeviceStateWhereInput {
-  requireAdmin(ctx);
   return {
     hostname: stringWhere(where?.hostname),
     deviceGuid: where?.deviceGuids ? { in: [...where.deviceGuids], mode: 'insensitive' } : undefined,
@@ -445,8 +443,8 @@ function patchDeviceStatesWhere(
 }
 
 builder.queryField('patchPolicyDeviceStates', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'PatchPolicyDeviceState',
       cursor: 'id',
       description: 'Per-device patch policy state, by hostname by default. Admin only.',
@@ -456,7 +454,8 @@ builder.queryField('patchPolicyDeviceStates', (t) =>
       defaultOrder: 'HOSTNAME',
       delegate: (prisma) => prisma.patchPolicyDeviceState,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const PatchCatalogEntryWhere = builder.inputType('PatchCatalogEntryWhere', {
@@ -480,7 +479,6 @@ const patchCatalogOrder = defineOrder(
 );
 
 function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchCatalogEntryWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     patchKey: stringWhere(where?.patchKey),
@@ -496,8 +494,8 @@ function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | nu
 }
 
 builder.queryField('patchCatalogEntries', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'PatchCatalogEntry',
       cursor: 'id',
       description: 'The patch catalogue, most recently seen first by default. Admin only.',
@@ -507,7 +505,8 @@ builder.queryField('patchCatalogEntries', (t) =>
       defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.patchCatalogEntry,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const DevicePatchWhere = builder.inputType('DevicePatchWhere', {
@@ -532,7 +531,6 @@ const devicePatchOrder = defineOrder(
 );
 
 function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DevicePatchInventoryWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     deviceGuid: where?.deviceGuids ? { in: where.deviceGuids.map(canonicalGuid), mode: 'insensitive' } : undefined,
@@ -549,8 +547,8 @@ function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | 
 }
 
 builder.queryField('devicePatches', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'DevicePatchInventory',
       cursor: 'id',
       description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
@@ -560,5 +558,6 @@ builder.queryField('devicePatches', (t) =>
       defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.devicePatchInventory,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );

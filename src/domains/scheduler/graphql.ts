@@ -23,7 +23,7 @@ import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
 import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { jobById, runById } from '../jobs/loaders.js';
 import {
@@ -349,7 +349,6 @@ const workerRouteOrder = defineOrder(
 );
 
 function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkerRouteWhereInput {
-  requireAdmin(ctx);
   return {
     workerGuid: stringWhere(where?.workerGuid),
     status: statusWhere(where?.status),
@@ -359,8 +358,8 @@ function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | u
 }
 
 builder.queryField('schedulerWorkerRoutes', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'JobSchedulerWorkerRoute',
       cursor: 'workerGuid',
       description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
@@ -370,7 +369,8 @@ builder.queryField('schedulerWorkerRoutes', (t) =>
       defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
       delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const ServiceSnapshotWhere = builder.inputType('SchedulerServiceSnapshotWhere', {
@@ -385,13 +385,12 @@ function serviceSnapshotsWhere(
   where: typeof ServiceSnapshotWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.JobSchedulerServiceSnapshotWhereInput {
-  requireAdmin(ctx);
   return { serviceKey: stringWhere(where?.serviceKey), updatedAt: epochRangeWhere(where?.updatedAt) };
 }
 
 builder.queryField('schedulerServiceSnapshots', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'JobSchedulerServiceSnapshot',
       cursor: 'serviceKey',
       description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
@@ -401,5 +400,6 @@ builder.queryField('schedulerServiceSnapshots', (t) =>
       defaultOrder: 'SERVICE_KEY',
       delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );

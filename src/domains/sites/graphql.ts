@@ -6,7 +6,7 @@ import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
 import { epochToDate } from '../../graphql/values.js';
@@ -43,10 +43,8 @@ export const SiteNode = builder.prismaNode('Site', {
     enrollmentCode: t.string({
       nullable: true,
       description: 'The site install code agents enroll with. Admin only.',
-      resolve: (site, _args, ctx) => {
-        requireAdmin(ctx);
-        return site.enrollmentCode;
-      },
+      authScopes: { admin: true },
+      resolve: (site) => site.enrollmentCode,
     }),
   }),
 });

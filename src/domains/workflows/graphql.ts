@@ -23,7 +23,6 @@ import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows } from '../../graphql/enums.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { activityById, jobById, runById } from '../jobs/loaders.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
@@ -240,7 +239,6 @@ const workflowRunOrder = defineOrder(
 );
 
 function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowRunWhereInput {
-  requireAdmin(ctx);
   const conditions: Prisma.WorkflowRunWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -262,8 +260,8 @@ function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | u
 }
 
 builder.queryField('workflowRuns', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'WorkflowRun',
       cursor: 'id',
       description: 'Workflow runs, newest first by default. Admin only.',
@@ -273,7 +271,8 @@ builder.queryField('workflowRuns', (t) =>
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.workflowRun,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
 
 const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
@@ -288,7 +287,6 @@ const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
 const workflowWebhookOrder = defineOrder('WorkflowWebhook', { CREATED_AT: 'createdAt', LAST_USED_AT: 'lastUsedAt', ID: 'id' }, 'id');
 
 function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowWebhookWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     workflowGuid: stringWhere(where?.workflowGuid),
@@ -299,8 +297,8 @@ function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | 
 }
 
 builder.queryField('workflowWebhooks', (t) =>
-  t.prismaConnection(
-    listConnection(t, {
+  t.prismaConnection({
+    ...listConnection(t, {
       type: 'WorkflowWebhook',
       cursor: 'id',
       description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
@@ -310,5 +308,6 @@ builder.queryField('workflowWebhooks', (t) =>
       defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
       delegate: (prisma) => prisma.workflowWebhook,
     }),
-  ),
+    authScopes: { admin: true },
+  }),
 );
