@@ -6,8 +6,7 @@
  * is shaped.
  */
 import DataLoader from 'dataloader';
-import type { Scope } from './scope.js';
-import type { Db } from '../db/prisma.js';
+import { delegateOf, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
 import type { LoaderFactory } from './loaders.js';
 
 /** Keys are compared by their string form: bigint ids, int4 foreign keys and text all work. */
@@ -60,21 +59,44 @@ export function bigintKeys(keys: readonly (number | bigint)[]): bigint[] {
 }
 
 /**
- * Rows by their int8 `id`, for the int4 (or int8) columns that point at them. `fetch` adds the
- * row's scope to its SQL `where`: an id out of scope loads as null, like one that does not exist.
+ * Rows of `model` by their int8 `id`, for the int4 (or int8) columns that point at them, with the
+ * model's access rule (rules.ts) in the SQL `where`: an id out of scope loads as null, like one
+ * that does not exist. `select` narrows the columns (e.g. to leave secrets unread).
  */
-export function byId<R extends { id: bigint }>(
-  fetch: (prisma: Db, scope: Scope, ids: bigint[]) => Promise<R[]>,
-): LoaderFactory<DataLoader<number | bigint, R | null>> {
-  return (prisma, scope) => oneLoader((ids) => fetch(prisma, scope, bigintKeys(ids)), (row) => row.id);
+export function byId<M extends ModelName>(
+  model: M,
+  options: { select?: object } = {},
+): LoaderFactory<DataLoader<number | bigint, (ModelRow<M> & { id: bigint }) | null>> {
+  return (prisma, scope) =>
+    oneLoader(
+      async (ids) =>
+        (await delegateOf(prisma, model).findMany({
+          where: await scopedWhere(model, scope, { id: { in: bigintKeys(ids) } } as ModelWhere<M>),
+          ...options,
+        })) as Array<ModelRow<M> & { id: bigint }>,
+      (row) => row.id,
+    );
 }
 
-/** All rows of a child table by its int4 key column (`fetch` scopes and orders them). */
-export function childrenBy<R>(
-  fetch: (prisma: Db, scope: Scope, keys: number[]) => Promise<R[]>,
-  keyOf: (row: R) => number | null,
-): LoaderFactory<DataLoader<number | bigint, R[]>> {
-  return (prisma, scope) => manyLoader((keys) => fetch(prisma, scope, [...new Set(keys.map(Number))]), keyOf);
+/**
+ * All rows of `model` whose int4 column `key` is one of the parents' ids, with the model's access
+ * rule, an optional extra filter (`where`) and an ordering.
+ */
+export function childrenBy<M extends ModelName, K extends keyof ModelRow<M> & string>(
+  model: M,
+  key: K,
+  options: { where?: ModelWhere<M>; orderBy: unknown; select?: object },
+): LoaderFactory<DataLoader<number | bigint, ModelRow<M>[]>> {
+  const { where, ...rest } = options;
+  return (prisma, scope) =>
+    manyLoader(
+      async (keys) =>
+        (await delegateOf(prisma, model).findMany({
+          where: await scopedWhere(model, scope, { AND: [{ [key]: { in: [...new Set(keys.map(Number))] } }, where ?? {}] } as ModelWhere<M>),
+          ...rest,
+        })) as ModelRow<M>[],
+      (row) => row[key] as number | null,
+    );
 }
 
 /**

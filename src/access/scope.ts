@@ -1,16 +1,20 @@
 /**
- * Site scope at the data level (borealis-agent-api.md section 6). Every list, count, relation and
- * node lookup adds these conditions to its SQL `where`, so pages and totals are right and an id
- * outside the operator's sites cannot be probed.
+ * Site scope at the data level (borealis-agent-api.md section 6): the site sets and id sets the
+ * access rules (rules.ts) are built on. Every list, count, relation and node lookup adds its
+ * model's rule to its SQL `where`, so pages and totals are right and an id outside the operator's
+ * sites cannot be probed.
  *
  * - Admin: everything. A User: only the sites in user_site_assignments (none -> nothing).
  * - Devices belong to a site only through device_sites (hostname); unassigned devices are admin-only.
  * - Approvals, incidents, device states, overrides, run/onboarding targets, work items, workers:
  *   by their own site_id column.
  * - Activity and Ansible recaps: by their device's site.
- * - Runs and jobs: by their resolved targets (every resolved target inside the operator's sites).
+ * - Jobs: by their saved `targets_json` (every target resolves to the operator's sites).
+ * - Runs: per-device runs by their device; shared runs by all their run targets; skipped runs
+ *   (neither) by their job.
  * - Watchdogs and device filters: by their site lists; a global one without site rows is admin-only.
- * - Admin-only tables (operators, credentials, patch management, workflows, ...): `adminOnly`.
+ * - Watchdog targets: each row when its target resolves to the operator's sites (like job targets).
+ * - Admin-only tables (operators, credentials, patch management, workflows, ...): rules.ts.
  */
 import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/prisma.js';
@@ -31,12 +35,15 @@ export interface Scope {
   /**
    * Runs: a per-device run through its target device's site (a join, so no id list however many
    * runs exist); a shared run (no target hostname, e.g. Ansible) when all its resolved targets are
-   * in the operator's sites (an id list bounded by the number of shared runs).
+   * in the operator's sites; a skipped run (no target hostname, no run targets) follows its job.
+   * The last two are an id list bounded by the hostname-less runs.
    */
   runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
+  /** Watchdog target rows whose target resolves to the operator's sites (like job targets). */
+  watchdogTargetIds(): Promise<bigint[] | null>;
   filterIds(): Promise<bigint[] | null>;
 }
 
@@ -55,11 +62,21 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     });
 
   const siteArray = Prisma.sql`${sites ?? []}::int[]`;
-  const sharedRuns = idSet(Prisma.sql`
+  const jobIds = idSet(visibleJobsSql(siteArray));
+  // Runs without a target hostname: shared runs (with run targets) by all their targets; skipped
+  // runs (no run targets) follow their job. Bounded by the hostname-less runs, not the history.
+  const hostnamelessRuns = once(async () => {
+    if (sites === null || sites.length === 0) return [];
+    const visibleJobs = (await jobIds()) ?? [];
+    const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(Prisma.sql`
       SELECT r.id::bigint AS id FROM engine.scheduled_job_runs r
-        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
        WHERE coalesce(r.target_hostname, '') = ''
-       GROUP BY r.id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`);
+         AND CASE WHEN EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t WHERE t.run_id = r.id)
+                  THEN NOT EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t
+                                    WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY(${siteArray}), false))
+                  ELSE r.job_id = ANY(${visibleJobs}::bigint[]) END`);
+    return rows.map((r) => BigInt(r.id));
+  });
   return {
     identity,
     isAdmin,
@@ -70,18 +87,15 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     byDevice: () => (sites === null ? {} : { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } }),
     runs: once(async () => {
       if (sites === null) return {};
-      const sharedRunIds = await sharedRuns();
       return {
         OR: [
-          { device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } },
-          { id: { in: sharedRunIds ?? [] } },
+          { targetHostname: { not: '' }, device: { is: { deviceSite: { is: { siteId: { in: sites } } } } } },
+          { id: { in: await hostnamelessRuns() } },
         ],
       };
     }),
-    jobIds: idSet(Prisma.sql`
-      SELECT r.job_id::bigint AS id FROM engine.scheduled_job_runs r
-        JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
-       GROUP BY r.job_id HAVING bool_and(coalesce(t.site_id = ANY(${siteArray}), false))`),
+    jobIds,
+    watchdogTargetIds: idSet(visibleWatchdogTargetsSql(siteArray)),
     watchdogIds: idSet(Prisma.sql`
       SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
     filterIds: idSet(Prisma.sql`
@@ -90,17 +104,59 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
 }
 
 /**
- * For admin-only tables: nothing is added for an Admin, no row matches for anyone else. The
- * condition is an empty `in` on a key column (`id` unless told), which Prisma renders as FALSE at
- * any depth. Never `{ OR: [] }`: Prisma 7 renders an empty `OR` nested in an `AND` as TRUE.
+ * Whether each saved target resolves to the operator's sites (agent API section 6), for rows of
+ * `source` (`SELECT id, target` with `target` jsonb, NULL when malformed): a hostname (plain string
+ * or `kind: device`) through device_sites; a `kind: filter` target when its filter has
+ * device_filter_sites rows and all of them are in scope (a global filter without site rows is out
+ * of scope); an `onboarding_scope` by its `site_id`. Anything else is out of scope.
  */
-export function adminOnly(scope: Scope): { id?: { in: never[] } };
-export function adminOnly<const K extends string>(scope: Scope, key: K): Partial<Record<K, { in: never[] }>>;
-export function adminOnly(scope: Scope, key = 'id'): Partial<Record<string, { in: never[] }>> {
-  return scope.isAdmin ? {} : { [key]: { in: [] } };
+function resolvedTargetsSql(source: Prisma.Sql, siteArray: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    WITH target_rows AS (
+      SELECT src.id, src.target,
+             CASE WHEN jsonb_typeof(src.target) = 'string' THEN src.target #>> '{}'
+                  WHEN src.target ->> 'kind' = 'device' THEN src.target ->> 'hostname' END AS hostname,
+             CASE WHEN src.target ->> 'filter_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'filter_id')::int END AS filter_id,
+             CASE WHEN src.target ->> 'site_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'site_id')::int END AS site_id
+        FROM (${source}) AS src
+    )
+    SELECT id,
+           CASE
+             WHEN hostname IS NOT NULL THEN EXISTS (
+               SELECT 1 FROM engine.device_sites ds WHERE ds.device_hostname = target_rows.hostname AND ds.site_id = ANY(${siteArray}))
+             WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'filter' AND filter_id IS NOT NULL THEN
+               EXISTS (SELECT 1 FROM engine.device_filter_sites fs WHERE fs.filter_id = target_rows.filter_id)
+               AND NOT EXISTS (SELECT 1 FROM engine.device_filter_sites fs
+                                WHERE fs.filter_id = target_rows.filter_id AND NOT fs.site_id = ANY(${siteArray}))
+             WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'onboarding_scope' THEN
+               coalesce(target_rows.site_id = ANY(${siteArray}), false)
+             ELSE false
+           END AS in_scope
+      FROM target_rows`;
 }
 
-/** `{ id: { in: ids } }` for a scope id set, nothing added when unrestricted. */
-export function idScope(ids: bigint[] | null): { id?: { in: bigint[] } } {
-  return ids === null ? {} : { id: { in: ids } };
+/** Text that may not be JSON, as jsonb or NULL (never an error: Borealis rows may be malformed). */
+const jsonbOrNull = (column: Prisma.Sql) => Prisma.sql`CASE WHEN pg_input_is_valid(${column}, 'jsonb') THEN ${column}::jsonb END`;
+
+/**
+ * Jobs whose every saved target (`scheduled_jobs.targets_json`) resolves to the operator's sites.
+ * Malformed JSON, an empty list or one unresolvable target: out of scope. Bounded by the jobs table.
+ */
+function visibleJobsSql(siteArray: Prisma.Sql): Prisma.Sql {
+  const targets = Prisma.sql`
+    SELECT j.id, t.target FROM engine.scheduled_jobs j
+     CROSS JOIN LATERAL jsonb_array_elements(
+       CASE WHEN jsonb_typeof(${jsonbOrNull(Prisma.sql`j.targets_json`)}) = 'array' THEN ${jsonbOrNull(Prisma.sql`j.targets_json`)} ELSE '[]'::jsonb END) AS t(target)`;
+  return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved GROUP BY id HAVING bool_and(in_scope)`;
+}
+
+/**
+ * Watchdog target rows that resolve to the operator's sites (same target shapes as jobs; the row's
+ * `kind` column stands in when the JSON has none). Bounded by the watchdog_targets table.
+ */
+function visibleWatchdogTargetsSql(siteArray: Prisma.Sql): Prisma.Sql {
+  const targets = Prisma.sql`
+    SELECT w.id, CASE WHEN jsonb_typeof(j.target) = 'object' THEN jsonb_build_object('kind', w.kind) || j.target ELSE j.target END AS target
+      FROM engine.watchdog_targets w CROSS JOIN LATERAL (SELECT ${jsonbOrNull(Prisma.sql`w.target_json`)} AS target) AS j`;
+  return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved WHERE in_scope`;
 }

@@ -4,11 +4,13 @@
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
+import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import type { GatewayContext } from './context.js';
-import { badInput, requireOperator } from './errors.js';
+import { badInput, forbidden, requireOperator, unauthenticated } from './errors.js';
 import { isProduction } from '../config/env.js';
 
 const MAX_NODES = 100;
@@ -23,18 +25,40 @@ async function nullWhenNotFound<T>(node: T | Promise<T>): Promise<T | null> {
   }
 }
 
+/** In `nodes(ids:)`, an id whose key part is malformed (BAD_USER_INPUT) is a missing node too. */
+async function nullWhenMissing<T>(node: Promise<T>): Promise<T | null> {
+  try {
+    return await nullWhenNotFound(node);
+  } catch (error) {
+    if (error instanceof GraphQLError && error.extensions.code === 'BAD_USER_INPUT') return null;
+    throw error;
+  }
+}
+
+/** The builder, for nodes(ids:) to resolve one id at a time (set below; avoids a self-reference). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const nodeBuilder: { current?: PothosSchemaTypes.SchemaBuilder<any> } = {};
+
 export const builder = new SchemaBuilder<{
   Context: GatewayContext;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  /** `authScopes: { operator: true }` / `{ admin: true }` on a field or type (plugin-scope-auth). */
+  AuthScopes: { operator: boolean; admin: boolean };
   Scalars: {
     ID: { Input: string; Output: string | number };
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  // scope-auth first, as its documentation asks: it wraps the resolvers the other plugins build.
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (ctx) => ({ operator: ctx.identity !== null, admin: ctx.identity?.isAdmin === true }),
+    // The codes clients branch on: no identity is UNAUTHENTICATED, a User on an admin field FORBIDDEN.
+    unauthorizedError: (_parent, ctx) => (ctx.identity ? forbidden() : unauthenticated()),
+  },
   prisma: {
     // The client is per process, but reads go through the request context so tests can swap it.
     client: (ctx) => ctx.prisma,
@@ -55,14 +79,24 @@ export const builder = new SchemaBuilder<{
       },
     },
     nodesQueryOptions: {
-      resolve: async (_root, args, ctx, _info, resolveNodes) => {
+      // plugin-relay resolves the list with Promise.all (batched per type), so one missing,
+      // out-of-scope or malformed id fails them all: then each id is resolved on its own and
+      // answers null in its position. Pothos's request cache keeps the ids already loaded.
+      resolve: async (_root, args, ctx, info) => {
         requireOperator(ctx);
         if (args.ids.length > MAX_NODES) throw badInput(`nodes(ids:) accepts at most ${MAX_NODES} ids.`);
-        return (await resolveNodes(args.ids)).map((node) => nullWhenNotFound(node));
+        const resolve = (ids: typeof args.ids) => resolveNodes(nodeBuilder.current!, ctx, info, ids);
+        try {
+          return await resolve(args.ids);
+        } catch {
+          return Promise.all(args.ids.map((id) => nullWhenMissing(resolve([id]).then(([node]) => node ?? null))));
+        }
       },
     },
   },
 });
+
+nodeBuilder.current = builder;
 
 builder.queryType({});
 

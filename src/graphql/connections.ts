@@ -65,6 +65,8 @@ export interface ListConnectionOptions<N extends ModelName, W extends object, K 
   defaultOrder: K | Model<N>['OrderBy'][];
   /** The model's delegate on the request's client, e.g. `(prisma) => prisma.site`. */
   delegate: (prisma: Db) => ListDelegate<N>;
+  /** Who may call the list beyond its row rule, e.g. `{ admin: true }` (plugin-scope-auth). */
+  authScopes?: Partial<GatewaySchemaTypes['AuthScopes']>;
 }
 
 /** The paging arguments of every connection. */
@@ -218,7 +220,7 @@ function onlyTotalCount(info: GraphQLResolveInfo): boolean {
 
 /** The top-level list field (see the file comment). */
 export function listConnection<N extends ModelName, W extends object, K extends string>(t: QueryFieldBuilder, options: ListConnectionOptions<N, W, K>) {
-  const { type, cursor, description, filter, where, order, defaultOrder, delegate } = options;
+  const { type, cursor, description, filter, where, order, defaultOrder, delegate, authScopes } = options;
   const ref = getRefFromModel(type, builder) as unknown as ObjectRef<GatewaySchemaTypes, Record<string, unknown>>;
 
   // Every ordering the list can use, typed and checked now: key `<FIELD>.<ASC|DESC>`, or `default`.
@@ -251,6 +253,7 @@ export function listConnection<N extends ModelName, W extends object, K extends 
     {
       type: ref,
       description,
+      ...(authScopes ? { authScopes } : {}),
       args: { where: t.arg({ type: filter }), orderBy: t.arg({ type: order.Order }) },
       resolve: async (_root, rawArgs, ctx, info) => {
         const args = rawArgs as ListArgs<W, K>;

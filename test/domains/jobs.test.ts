@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSeededGateway, type SeededGateway } from '../support/seeded.js';
+import { readOwnership, visibleJobIds } from '../support/access-oracle.js';
 
 let g: SeededGateway;
 beforeAll(async () => {
@@ -53,16 +54,17 @@ describe('scheduled jobs and runs', () => {
     for (const edge of timedOut.data.scheduledJobRuns.edges) expect(edge.node.status).toBe('Timed Out');
   });
 
-  it('jobs follow the scope of all their resolved targets', async () => {
-    const expected = await rows(
-      `SELECT r.job_id FROM engine.scheduled_job_runs r JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
-        GROUP BY r.job_id HAVING bool_and(coalesce(t.site_id = ANY($1), false))`,
-      [userSites('bob')],
-    );
-    expect(expected.length).toBeGreaterThan(0);
-    const result = await g.as('bob', `{ scheduledJobs(first: 50) { totalCount edges { node { name enabled components targets runs(first: 3) { status } } } } }`);
-    expect(result.errors).toBeUndefined();
-    expect(result.data.scheduledJobs.totalCount).toBe(expected.length);
+  it('jobs follow Borealis\'s rule: every saved target (targets_json) resolves to the user\'s sites', async () => {
+    const own = await readOwnership(g.db.pool);
+    for (const who of ['alice', 'bob'] as const) {
+      const expected = visibleJobIds(userSites(who), own).sort((a, b) => a - b);
+      const result = await g.as(who, `{ scheduledJobs(first: 50) { totalCount edges { node { databaseId name targets runs(first: 3) { status } } } } }`);
+      expect(result.errors).toBeUndefined();
+      const seen = result.data.scheduledJobs.edges.map((e: { node: { databaseId: string } }) => Number(e.node.databaseId)).sort((a: number, b: number) => a - b);
+      expect(seen).toEqual(expected);
+      expect(result.data.scheduledJobs.totalCount).toBe(expected.length);
+    }
+    expect(visibleJobIds(userSites('bob'), own).length).toBeGreaterThan(0);
     const admin = await g.as('admin', `{ scheduledJobs(first: 50) { totalCount } }`);
     expect(admin.data.scheduledJobs.totalCount).toBe((await rows('SELECT id FROM engine.scheduled_jobs')).length);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestGateway, testIdentity, type TestGateway } from '../support/gateway.js';
 import { createSeededGateway, type SeededGateway } from '../support/seeded.js';
 import { countStatements } from '../support/statements.js';
+import { readOwnership, visibleJobIds } from '../support/access-oracle.js';
 
 let g: SeededGateway;
 const siteIds: Record<string, number> = {};
@@ -13,6 +14,12 @@ afterAll(() => g.close());
 
 const rows = async (sql: string, params: unknown[] = []) => (await g.db.pool.query(sql, params)).rows;
 const userSites = (who: 'alice' | 'bob') => g.identities[who].siteIds as number[];
+/** Work items in scope: by site_id (site 0 admin-only); a work item of a job also needs the job in scope. */
+async function itemsInScope(sites: number[]): Promise<string[]> {
+  const jobs = visibleJobIds(sites, await readOwnership(g.db.pool));
+  const items = await rows('SELECT id, job_id FROM engine.job_scheduler_work_items WHERE site_id = ANY($1) AND site_id > 0', [sites]);
+  return items.filter((r) => r.job_id === null || jobs.includes(Number(r.job_id))).map((r) => String(r.id));
+}
 const codes = (result: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => (result.errors ?? []).map((e) => e.extensions?.code);
 
 const ITEMS = `query($first: Int, $after: String, $where: SchedulerWorkItemWhere, $orderBy: SchedulerWorkItemOrder) {
@@ -22,11 +29,9 @@ const ITEMS = `query($first: Int, $after: String, $where: SchedulerWorkItemWhere
       site { databaseId } job { name } worker { containerName status } } } } }`;
 
 describe('job-scheduler work items', () => {
-  it('are scoped by their site_id; global/service lanes (site 0) are admin-only', async () => {
+  it('are scoped by their site_id and their job; global/service lanes (site 0) are admin-only', async () => {
     for (const who of ['alice', 'bob'] as const) {
-      const expected = (await rows('SELECT id FROM engine.job_scheduler_work_items WHERE site_id = ANY($1) AND site_id > 0', [userSites(who)])).map((r) =>
-        String(r.id),
-      );
+      const expected = await itemsInScope(userSites(who));
       expect(expected.length).toBeGreaterThan(0);
       const result = await g.as(who, ITEMS, { first: 100 });
       expect(result.errors).toBeUndefined();
@@ -54,7 +59,7 @@ describe('job-scheduler work items', () => {
       gateway = await createTestGateway(g.db, { zero: testIdentity('zero', 'User', [0, siteIds['Acme HQ']!]) });
       const result = await gateway.graphql<any>(ITEMS, { first: 100 }, { authorization: 'Test zero' });
       expect(result.errors).toBeUndefined();
-      const expected = await rows('SELECT id FROM engine.job_scheduler_work_items WHERE site_id = $1', [siteIds['Acme HQ']]);
+      const expected = await itemsInScope([siteIds['Acme HQ']!]);
       expect(result.data!.schedulerWorkItems.totalCount).toBe(expected.length);
       expect(result.data!.schedulerWorkItems.edges.every((e: any) => e.node.global === false)).toBe(true);
     } finally {

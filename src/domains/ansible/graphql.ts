@@ -8,8 +8,10 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { requireOperator } from '../../graphql/errors.js';
@@ -21,9 +23,10 @@ import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate } from '../../graphql/values.js';
 
 export const AnsiblePlayRecapNode = builder.prismaNode('AnsiblePlayRecap', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The PLAY RECAP of one host in an Engine-side Ansible run (ansible_play_recaps).',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  findUnique: (id, ctx) => uniqueInScope('AnsiblePlayRecap', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.id.toString() }),
     runId: t.exposeString('runId', { description: 'The Ansible run id (unique).' }),
@@ -92,7 +95,7 @@ const recapOrder = defineOrder(
 
 function recapsWhere(where: typeof AnsiblePlayRecapWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.AnsiblePlayRecapWhereInput {
   requireOperator(ctx);
-  const conditions: Prisma.AnsiblePlayRecapWhereInput[] = [ctx.scope.byDevice()];
+  const conditions: Prisma.AnsiblePlayRecapWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -118,7 +121,7 @@ builder.queryField('ansiblePlayRecaps', (t) =>
     cursor: 'id',
     description: 'Ansible play recaps, newest first by default; a User sees the recaps of devices in their sites.',
     filter: AnsiblePlayRecapWhere,
-    where: recapsWhere,
+    where: ruled('AnsiblePlayRecap', recapsWhere),
     order: recapOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.ansiblePlayRecap,

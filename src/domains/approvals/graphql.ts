@@ -12,13 +12,14 @@
 import type { GatewayContext } from '../../graphql/context.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import type { Db } from '../../db/prisma.js';
-import { adminOnly } from '../../access/scope.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { ApprovalStatusEnum } from '../../graphql/enums.js';
-import { badInput, requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { badInput, requireOperator } from '../../graphql/errors.js';
 import { defineOrder, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { userById, userByUsername, UserNode } from '../operators/graphql.js';
 import { siteOf, SiteNode } from '../sites/graphql.js';
@@ -83,7 +84,7 @@ export const DeviceApprovalNode = builder.prismaNode('DeviceApproval', {
   id: { field: 'id' },
   nullable: true,
   description: 'An agent enrollment request awaiting (or past) operator approval (engine.device_approvals).',
-  findUnique: (id, ctx) => ({ id, AND: [ctx.scope.bySiteId()] }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceApproval', ctx.scope, { id }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (a) => a.id }),
     approvalReference: t.exposeString('approvalReference'),
@@ -94,10 +95,8 @@ export const DeviceApprovalNode = builder.prismaNode('DeviceApproval', {
     enrollmentCode: t.string({
       nullable: true,
       description: 'The site code the agent enrolled with. Admin only.',
-      resolve: (a, _args, ctx) => {
-        requireAdmin(ctx);
-        return a.enrollmentCode;
-      },
+      authScopes: { admin: true },
+      resolve: (a) => a.enrollmentCode,
     }),
     siteId: t.id({ nullable: true, resolve: (a) => (a.siteId === null ? null : String(a.siteId)) }),
     createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => isoTextToDate(a.createdAt) }),
@@ -163,7 +162,7 @@ async function approvalsWhere(
   ctx: GatewayContext,
 ): Promise<Prisma.DeviceApprovalWhereInput> {
   requireOperator(ctx);
-  const conditions: Prisma.DeviceApprovalWhereInput[] = [ctx.scope.bySiteId()];
+  const conditions: Prisma.DeviceApprovalWhereInput[] = [];
   if (where) {
     conditions.push({
       id: where.id ? { equals: where.id.equals ?? undefined, in: where.id.in ?? undefined } : undefined,
@@ -190,7 +189,7 @@ builder.queryField('deviceApprovals', (t) =>
       'Enrollment approvals in the operator\'s sites (all, including those without a site, for an Admin), newest first by default. ' +
       'Wrong enrollment codes are `enrollmentCodeFailures`.',
     filter: DeviceApprovalWhere,
-    where: approvalsWhere,
+    where: ruled('DeviceApproval', approvalsWhere),
     order: approvalOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.deviceApproval,
@@ -205,7 +204,7 @@ export const EnrollmentCodeFailureNode = builder.prismaNode('EnrollmentCodeFailu
   description:
     'An agent that keeps submitting an unknown enrollment code (Borealis\'s admin-only `wrong_code` approvals list). ' +
     'Only a masked code is stored. Admin only.',
-  findUnique: (id, ctx) => ({ id, AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('EnrollmentCodeFailure', ctx.scope, { id }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (f) => f.id }),
     hostname: t.exposeString('hostnameClaimed', { description: 'The hostname the agent claimed.' }),
@@ -239,8 +238,7 @@ async function failuresWhere(
   where: typeof EnrollmentCodeFailureWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Promise<Prisma.EnrollmentCodeFailureWhereInput> {
-  requireAdmin(ctx);
-  const conditions: Prisma.EnrollmentCodeFailureWhereInput[] = [adminOnly(ctx.scope)];
+  const conditions: Prisma.EnrollmentCodeFailureWhereInput[] = [];
   if (where) {
     if (where.minAttempts != null && where.minAttempts < 0) throw badInput('`minAttempts` must not be negative.');
     conditions.push({
@@ -263,9 +261,10 @@ builder.queryField('enrollmentCodeFailures', (t) =>
       'Agents submitting wrong enrollment codes (the `wrong_code` list), most recently seen first by default. Admin only. ' +
       'Borealis prunes rows older than 24 hours on the next wrong-code attempt; filter `lastSeenAt` for a window.',
     filter: EnrollmentCodeFailureWhere,
-    where: failuresWhere,
+    where: ruled('EnrollmentCodeFailure', failuresWhere),
     order: failureOrder,
     defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.enrollmentCodeFailure,
+    authScopes: { admin: true },
   }),
 );

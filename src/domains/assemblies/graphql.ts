@@ -28,9 +28,11 @@ import type { Db } from '../../db/prisma.js';
 import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../../generated/prisma/client.js';
 import { oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection, resolveKeysetConnection, sqlKeysetPredicates, sqlOrderBy } from '../../graphql/connections.js';
 import { keysetPredicate, reversed, type KeyType, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
+import { ruled } from '../../graphql/ruled.js';
 import { badInput, requireOperator } from '../../graphql/errors.js';
 import { defineOrder, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { storedJson } from '../../graphql/stored-json.js';
@@ -188,9 +190,10 @@ builder.node(AssemblyRef, {
 });
 
 export const OfficialCatalogStateNode = builder.prismaNode('OfficialCatalogState', {
+  nullable: true,
   id: { field: 'assemblyGuid' },
   description: 'Bundled seed and Aurora catalog sync state of one official assembly (assemblies.official_catalog_state).',
-  findUnique: (guid) => ({ assemblyGuid: guid.toLowerCase() }),
+  findUnique: (guid, ctx) => uniqueInScope('OfficialCatalogState', ctx.scope, { assemblyGuid: guid.toLowerCase() }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (s) => s.assemblyGuid }),
     assemblyGuid: t.exposeString('assemblyGuid'),
@@ -477,7 +480,7 @@ builder.queryField('officialCatalogStates', (t) =>
     cursor: 'assemblyGuid',
     description: 'Catalog sync state of the official assemblies, by GUID by default. Any signed-in operator.',
     filter: OfficialCatalogStateWhere,
-    where: catalogStatesWhere,
+    where: ruled('OfficialCatalogState', catalogStatesWhere),
     order: catalogStateOrder,
     defaultOrder: 'ASSEMBLY_GUID',
     delegate: (prisma) => prisma.officialCatalogState,

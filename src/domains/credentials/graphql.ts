@@ -5,11 +5,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
-import { requireAdmin } from '../../graphql/errors.js';
+import { ruled } from '../../graphql/ruled.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, IdFilter, siteIdsWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
 import { siteOf, SiteNode } from '../sites/graphql.js';
@@ -17,7 +17,7 @@ import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, parseStoredJson } from '../../graphql/values.js';
 
 /** Credentials by id (scheduled_jobs.credential_id is an int4 without FK). Admin only, in SQL. */
-export const credentialById = byId((prisma, scope, ids) => prisma.credential.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+export const credentialById = byId('Credential');
 
 const isSet = (value: Uint8Array | null) => value !== null && value.length > 0;
 
@@ -25,7 +25,7 @@ export const CredentialNode = builder.prismaNode('Credential', {
   id: { field: 'id' },
   nullable: true,
   description: 'A stored credential for remote execution (SSH / WinRM). Admin only; secret values are never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('Credential', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (c) => c.id.toString() }),
     name: t.exposeString('name'),
@@ -77,9 +77,7 @@ const credentialOrder = defineOrder(
 );
 
 function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.CredentialWhereInput {
-  requireAdmin(ctx);
   const conditions: Prisma.CredentialWhereInput[] = [
-    adminOnly(ctx.scope),
     {
       id: bigIdWhere(where?.id),
       name: stringWhere(where?.name),
@@ -99,10 +97,11 @@ builder.queryField('credentials', (t) =>
     cursor: 'id',
     description: 'Stored credentials (descriptive fields only), by name by default. Admin only.',
     filter: CredentialWhere,
-    where: credentialsWhere,
+    where: ruled('Credential', credentialsWhere),
     order: credentialOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.credential,
+    authScopes: { admin: true },
   }),
 );
 
@@ -112,9 +111,7 @@ builder.prismaObjectField('ScheduledJob', 'credential', (t) =>
     type: CredentialNode,
     nullable: true,
     description: 'The stored credential this job runs with (scheduled_jobs.credential_id). Admin only.',
-    resolve: (job, _args, ctx) => {
-      requireAdmin(ctx);
-      return job.credentialId === null ? null : ctx.loaders.use(credentialById).load(job.credentialId);
-    },
+    authScopes: { admin: true },
+    resolve: (job, _args, ctx) => (job.credentialId === null ? null : ctx.loaders.use(credentialById).load(job.credentialId)),
   }),
 );

@@ -5,22 +5,23 @@
  * GUID relations, compared upper-case like Borealis does, go through loaders.
  */
 import type DataLoader from 'dataloader';
-import type { GatewayContext } from '../../graphql/context.js';
 import type { Db } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { manyLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { relationWhere, uniqueInScope } from '../../access/rules.js';
+import { ONLINE_WINDOW_SECONDS } from './filters.js';
+import { listDevicesWhere } from './service.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { requireOperator } from '../../graphql/errors.js';
-import { defineOrder, epochRangeWhere, siteIdsWhere, StringFilter, stringWhere, statusWhere, TimeRange } from '../../graphql/inputs.js';
+import { defineOrder, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
 import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { canonicalGuid, decodeBase64Text, epochToDate, isoTextToDate } from '../../graphql/values.js';
 
-/** A device is online when it checked in within this many seconds (Borealis UI rule). */
-export const ONLINE_WINDOW_SECONDS = 300;
+export { ONLINE_WINDOW_SECONDS };
 
 /** All rows of each device GUID, matched case-insensitively (Borealis compares UPPER(guid)). */
 function byDeviceGuid<R>(
@@ -101,8 +102,9 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
 const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
 
 export const DeviceNode = builder.prismaNode('Device', {
+  nullable: true,
   id: { field: 'guid' },
-  findUnique: (guid, ctx) => ({ guid: canonicalGuid(guid), AND: [ctx.scope.devices()] }),
+  findUnique: (guid, ctx) => uniqueInScope('Device', ctx.scope, { guid: canonicalGuid(guid) }),
   // The site id travels with every device so `site` needs no extra statement per row.
   include: { deviceSite: { select: { siteId: true } } },
   fields: (t) => ({
@@ -156,7 +158,7 @@ export const DeviceNode = builder.prismaNode('Device', {
     }),
     watchdogStates: t.relation('watchdogDeviceState', {
       description: 'Per-watchdog evaluation state of this device.',
-      query: (_args, ctx) => ({ where: ctx.scope.bySiteId(), orderBy: { id: 'asc' } }),
+      query: (_args, ctx) => ({ where: relationWhere('WatchdogDeviceState', ctx.scope), orderBy: { id: 'asc' } }),
     }),
     incidents: t.relation('watchdogIncidents', {
       description: 'Watchdog incidents of this device, newest first.',
@@ -165,7 +167,7 @@ export const DeviceNode = builder.prismaNode('Device', {
         first: t.arg.int({ defaultValue: 20 }),
       },
       query: (args, ctx) => ({
-        where: { AND: [ctx.scope.bySiteId(), { state: statusWhere(args.state) }] },
+        where: { AND: [relationWhere('WatchdogIncident', ctx.scope), { state: statusWhere(args.state) }] },
         orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
         take: boundedFirst(args.first),
       }),
@@ -173,12 +175,12 @@ export const DeviceNode = builder.prismaNode('Device', {
     activity: t.relation('activityHistory', {
       description: 'Activity history (script and job executions) of this device, newest first.',
       args: { first: t.arg.int({ defaultValue: 20 }) },
-      query: (args) => ({ orderBy: [{ ranAt: 'desc' }, { id: 'desc' }], take: boundedFirst(args.first) }),
+      query: (args, ctx) => ({ where: relationWhere('ActivityHistory', ctx.scope), orderBy: [{ ranAt: 'desc' }, { id: 'desc' }], take: boundedFirst(args.first) }),
     }),
     runTargets: t.relation('scheduledJobRunTargets', {
       description: 'Scheduled-job run targets that resolved to this device, newest first.',
       args: { first: t.arg.int({ defaultValue: 10 }) },
-      query: (args, ctx) => ({ where: ctx.scope.bySiteId(), orderBy: { id: 'desc' }, take: boundedFirst(args.first) }),
+      query: (args, ctx) => ({ where: relationWhere('ScheduledJobRunTarget', ctx.scope), orderBy: { id: 'desc' }, take: boundedFirst(args.first) }),
     }),
   }),
 });
@@ -215,35 +217,16 @@ const deviceOrder = defineOrder(
   'guid',
 );
 
-function devicesWhere(where: typeof DeviceWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DeviceWhereInput {
-  requireOperator(ctx);
-  const conditions: Prisma.DeviceWhereInput[] = [ctx.scope.devices()];
-  if (where) {
-    const onlineSince = Math.floor(Date.now() / 1000) - ONLINE_WINDOW_SECONDS;
-    conditions.push({
-      hostname: stringWhere(where.hostname),
-      status: stringWhere(where.status),
-      operatingSystem: stringWhere(where.operatingSystem),
-      lastSeen: epochRangeWhere(where.lastSeen),
-    });
-    if (where.siteIds) conditions.push({ deviceSite: { is: { siteId: siteIdsWhere(where.siteIds) } } });
-    if (where.unassigned != null) conditions.push(where.unassigned ? { deviceSite: { is: null } } : { deviceSite: { isNot: null } });
-    if (where.online != null) conditions.push(where.online ? { lastSeen: { gte: onlineSince } } : { OR: [{ lastSeen: null }, { lastSeen: { lt: onlineSince } }] });
-    if (where.search) {
-      const contains = { contains: where.search, mode: 'insensitive' as const };
-      conditions.push({ OR: [{ hostname: contains }, { description: contains }, { lastUser: contains }, { internalIp: contains }, { externalIp: contains }] });
-    }
-  }
-  return { AND: conditions };
-}
-
 builder.queryField('devices', (t) =>
   listConnection(t, {
     type: 'Device',
     cursor: 'guid',
     description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
     filter: DeviceWhere,
-    where: devicesWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listDevicesWhere(ctx, where);
+    },
     order: deviceOrder,
     defaultOrder: 'HOSTNAME',
     delegate: (prisma) => prisma.device,

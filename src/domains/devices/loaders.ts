@@ -1,10 +1,11 @@
 /**
- * Devices by hostname and by GUID, site-scoped (`scope.devices()`): the forward side of every soft
+ * Devices by hostname and by GUID, with the Device rule (src/access/rules.ts): the forward side of every soft
  * hostname relation and of the GUID links Borealis compares upper-case.
  */
 import type DataLoader from 'dataloader';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { oneLoader } from '../../access/batch.js';
+import { relationWhere } from '../../access/rules.js';
 import type { LoaderFactory } from '../../access/loaders.js';
 import { canonicalGuid } from '../../graphql/values.js';
 
@@ -14,7 +15,7 @@ export const deviceByHostname: LoaderFactory<DataLoader<string, DeviceRow | null
   oneLoader(
     (hostnames) =>
       prisma.device.findMany({
-        where: { hostname: { in: [...hostnames] }, ...scope.devices() },
+        where: { AND: [{ hostname: { in: [...hostnames] } }, relationWhere('Device', scope)] },
         include: { deviceSite: { select: { siteId: true } } },
       }),
     (device) => device.hostname,
@@ -25,7 +26,7 @@ export const deviceByGuid: LoaderFactory<DataLoader<string, DeviceRow | null>> =
   oneLoader(
     (guids) =>
       prisma.device.findMany({
-        where: { guid: { in: [...new Set(guids.map(canonicalGuid))], mode: 'insensitive' }, ...scope.devices() },
+        where: { AND: [{ guid: { in: [...new Set(guids.map(canonicalGuid))], mode: 'insensitive' } }, relationWhere('Device', scope)] },
         include: { deviceSite: { select: { siteId: true } } },
       }),
     (device) => device.guid,

@@ -14,10 +14,11 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { idScope } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId, parseIntId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, flagWhere, IdFilter, siteIdsWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
@@ -28,22 +29,18 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 // ---------------------------------------------------------------- loaders
 
 /** Device filters by id (int4 foreign keys elsewhere point at the int8 id), with the filter scope. */
-export const filterById = byId(async (prisma, scope, ids) =>
-  prisma.deviceFilter.findMany({ where: { id: { in: ids }, AND: [idScope(await scope.filterIds())] } }),
-);
+export const filterById = byId('DeviceFilter');
 
 /** device_filter_sites rows of each filter, limited to the operator's sites. */
-const siteRowsOfFilter = childrenBy(
-  (prisma, scope, ids) => prisma.deviceFilterSite.findMany({ where: { filterId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
-  (row) => row.filterId,
-);
+const siteRowsOfFilter = childrenBy('DeviceFilterSite', 'filterId', { orderBy: { siteId: 'asc' } });
 
 // ---------------------------------------------------------------- types
 
 export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A saved device filter used for targeting and segmentation (device_filters).',
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.filterIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceFilter', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (f) => f.id.toString() }),
     name: t.exposeString('name'),
@@ -76,9 +73,10 @@ export const DeviceFilterNode = builder.prismaNode('DeviceFilter', {
 });
 
 export const DeviceListViewNode = builder.prismaNode('DeviceListView', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A saved column/filter layout of the device list (device_list_views). Global: no owner.',
-  findUnique: (id) => ({ id: parseBigId(id) }),
+  findUnique: (id, ctx) => uniqueInScope('DeviceListView', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (v) => v.id.toString() }),
     name: t.exposeString('name'),
@@ -96,9 +94,10 @@ export function metadataFieldLabel(fieldNumber: number, description: string | nu
 }
 
 export const MetadataFieldDefinitionNode = builder.prismaNode('MetadataFieldDefinition', {
+  nullable: true,
   id: { field: 'fieldNumber' },
   description: 'The global description of an Agent Metadata Field (Field 001 .. Field 500).',
-  findUnique: (id) => ({ fieldNumber: parseIntId(id, 'fieldNumber') }),
+  findUnique: (id, ctx) => uniqueInScope('MetadataFieldDefinition', ctx.scope, { fieldNumber: parseIntId(id, 'fieldNumber') }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (d) => String(d.fieldNumber) }),
     fieldNumber: t.exposeInt('fieldNumber'),
@@ -132,7 +131,7 @@ async function deviceFiltersWhere(
   ctx: GatewayContext,
 ): Promise<Prisma.DeviceFilterWhereInput> {
   requireOperator(ctx);
-  const conditions: Prisma.DeviceFilterWhereInput[] = [idScope(await ctx.scope.filterIds())];
+  const conditions: Prisma.DeviceFilterWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -157,7 +156,7 @@ builder.queryField('deviceFilters', (t) =>
     cursor: 'id',
     description: 'Saved device filters, by name by default. A User sees the filters linked to their sites; global filters are admin-only.',
     filter: DeviceFilterWhere,
-    where: deviceFiltersWhere,
+    where: ruled('DeviceFilter', deviceFiltersWhere),
     order: deviceFilterOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.deviceFilter,
@@ -184,7 +183,7 @@ builder.queryField('deviceListViews', (t) =>
     cursor: 'id',
     description: 'Saved device-list views (global), by name by default.',
     filter: DeviceListViewWhere,
-    where: deviceListViewsWhere,
+    where: ruled('DeviceListView', deviceListViewsWhere),
     order: deviceListViewOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.deviceListView,
@@ -227,7 +226,7 @@ builder.queryField('metadataFieldDefinitions', (t) =>
     cursor: 'fieldNumber',
     description: 'Stored Agent Metadata Field definitions (global), by field number by default.',
     filter: MetadataFieldDefinitionWhere,
-    where: metadataFieldsWhere,
+    where: ruled('MetadataFieldDefinition', metadataFieldsWhere),
     order: metadataFieldOrder,
     defaultOrder: 'FIELD_NUMBER',
     delegate: (prisma) => prisma.metadataFieldDefinition,

@@ -1,13 +1,10 @@
 /**
  * Scheduled jobs -> runs -> run targets and activity (through scheduled_job_run_activity), and
  * onboarding targets -> events. Every job/run foreign key is int4 -> int8, so relations are loaders.
- * Scope (agent API section 6): runs by their target device (shared runs and jobs by all their
- * resolved targets), activity by its device, targets by their site.
+ * Loaders are in loaders.ts (each with its model's access rule), filters in filters.ts, the list
+ * queries in service.ts.
  */
-import type { GatewayContext } from '../../graphql/context.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { idScope } from '../../access/scope.js';
-import { childrenBy, perFilter } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
@@ -15,61 +12,33 @@ import { DeviceNode } from '../devices/graphql.js';
 import { ActivityStatusEnum, firstRows, RunStatusEnum } from '../../graphql/enums.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
-import { activityById, jobById, runById } from './loaders.js';
 import {
-  bigIdWhere,
+  activityById,
+  activityLinksOfRun,
+  eventsOfOnboardingTarget,
+  jobById,
+  onboardingTargetsOfRun,
+  runById,
+  runsOfJob,
+  targetsOfRun,
+} from './loaders.js';
+import { listActivityWhere, listJobsWhere, listRunsWhere } from './service.js';
+import {
   defineOrder,
-  epochRangeWhere,
   IdFilter,
-  intIdWhere,
-  siteIdsWhere,
-  statusWhere,
   StringFilter,
-  stringWhere,
   TimeRange,
-  flagWhere,
 } from '../../graphql/inputs.js';
 import { siteOf, SiteNode } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 
-// ---------------------------------------------------------------- loaders
-
-const targetsOfRun = childrenBy(
-  (prisma, scope, ids) => prisma.scheduledJobRunTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const activityLinksOfRun = childrenBy(
-  (prisma, _scope, ids) => prisma.scheduledJobRunActivity.findMany({ where: { runId: { in: ids } }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const onboardingTargetsOfRun = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.scheduledJobOnboardingTarget.findMany({ where: { runId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.runId,
-);
-const eventsOfOnboardingTarget = childrenBy(
-  (prisma, _scope, ids) =>
-    prisma.scheduledJobOnboardingTargetEvent.findMany({ where: { targetRowId: { in: ids } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (row) => row.targetRowId,
-);
-/** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
-const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
-  childrenBy(
-    async (prisma, scope, ids) =>
-      prisma.scheduledJobRun.findMany({
-        where: { jobId: { in: ids }, status: statusWhere(statuses), AND: [await scope.runs()] },
-        orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }],
-      }),
-    (row) => row.jobId,
-  ),
-);
-
 // ---------------------------------------------------------------- types
 
 export const JobNode = builder.prismaNode('ScheduledJob', {
+  nullable: true,
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.jobIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('ScheduledJob', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (job) => job.id.toString() }),
     name: t.exposeString('name'),
@@ -89,8 +58,9 @@ export const JobNode = builder.prismaNode('ScheduledJob', {
 });
 
 export const RunNode = builder.prismaNode('ScheduledJobRun', {
+  nullable: true,
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [await ctx.scope.runs()] }),
+  findUnique: (id, ctx) => uniqueInScope('ScheduledJobRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
@@ -133,9 +103,10 @@ export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
 });
 
 export const ActivityNode = builder.prismaNode('ActivityHistory', {
+  nullable: true,
   name: 'Activity',
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.byDevice()] }),
+  findUnique: (id, ctx) => uniqueInScope('ActivityHistory', ctx.scope, { id: parseBigId(id) }),
   description: 'A script or job execution on a device (activity_history).',
   fields: (t) => ({
     databaseId: t.id({ resolve: (a) => a.id.toString() }),
@@ -235,28 +206,16 @@ const JobWhere = builder.inputType('ScheduledJobWhere', {
 });
 const jobOrder = defineOrder('ScheduledJob', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
-async function jobsWhere(where: typeof JobWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobWhereInput> {
-  requireOperator(ctx);
-  return {
-    AND: [
-      idScope(await ctx.scope.jobIds()),
-      {
-        id: bigIdWhere(where?.id),
-        name: stringWhere(where?.name),
-        jobKind: stringWhere(where?.jobKind),
-        enabled: flagWhere(where?.enabled),
-      },
-    ],
-  };
-}
-
 builder.queryField('scheduledJobs', (t) =>
   listConnection(t, {
     type: 'ScheduledJob',
     cursor: 'id',
-    description: 'Scheduled jobs; a User sees jobs whose resolved targets are all in their sites.',
+    description: 'Scheduled jobs; a User sees jobs whose saved targets all resolve to their sites.',
     filter: JobWhere,
-    where: jobsWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listJobsWhere(ctx, where);
+    },
     order: jobOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.scheduledJob,
@@ -274,29 +233,16 @@ const RunWhere = builder.inputType('ScheduledJobRunWhere', {
 });
 const runOrder = defineOrder('ScheduledJobRun', { SCHEDULED_AT: 'scheduledTs', FINISHED_AT: 'finishedTs', STATUS: 'status', ID: 'id' }, 'id');
 
-async function runsWhere(where: typeof RunWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.ScheduledJobRunWhereInput> {
-  requireOperator(ctx);
-  return {
-    AND: [
-      await ctx.scope.runs(),
-      {
-        jobId: intIdWhere(where?.jobId, 'jobId'),
-        status: statusWhere(where?.status),
-        targetHostname: stringWhere(where?.targetHostname),
-        scheduledTs: epochRangeWhere(where?.scheduledAt),
-        finishedTs: epochRangeWhere(where?.finishedAt),
-      },
-    ],
-  };
-}
-
 builder.queryField('scheduledJobRuns', (t) =>
   listConnection(t, {
     type: 'ScheduledJobRun',
     cursor: 'id',
-    description: 'Job runs, newest first by default; a User sees the runs of devices in their sites and shared runs whose resolved targets are all in their sites.',
+    description: 'Job runs, newest first by default; a User sees the runs of devices in their sites, shared runs whose resolved targets are all in their sites, and target-less (skipped) runs of the jobs they see.',
     filter: RunWhere,
-    where: runsWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listRunsWhere(ctx, where);
+    },
     order: runOrder,
     defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.scheduledJobRun,
@@ -314,23 +260,16 @@ const ActivityWhere = builder.inputType('ActivityWhere', {
 });
 const activityOrder = defineOrder('Activity', { RAN_AT: 'ranAt', UPDATED_AT: 'updatedAt', HOSTNAME: 'hostname', ID: 'id' }, 'id');
 
-function activitiesWhere(where: typeof ActivityWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.ActivityHistoryWhereInput {
-  requireOperator(ctx);
-  const conditions: Prisma.ActivityHistoryWhereInput[] = [
-    ctx.scope.byDevice(),
-    { hostname: stringWhere(where?.hostname), status: statusWhere(where?.status), activityKind: stringWhere(where?.activityKind), ranAt: epochRangeWhere(where?.ranAt) },
-  ];
-  if (where?.siteIds) conditions.push({ device: { is: { deviceSite: { is: { siteId: siteIdsWhere(where.siteIds) } } } } });
-  return { AND: conditions };
-}
-
 builder.queryField('activity', (t) =>
   listConnection(t, {
     type: 'ActivityHistory',
     cursor: 'id',
     description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
     filter: ActivityWhere,
-    where: activitiesWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listActivityWhere(ctx, where);
+    },
     order: activityOrder,
     defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.activityHistory,

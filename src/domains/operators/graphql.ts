@@ -1,7 +1,7 @@
 /**
  * Operators: users, their site assignments and passkeys, directory providers with their group and
  * site mappings, and `me`. Everything but `me` is admin-only (agent API sections 5 and 6): the
- * lists call requireAdmin, node lookups and loaders add an admin-only condition to their SQL where.
+ * lists are `authScopes: { admin: true }`; node lookups and loaders apply the admin-only rule in SQL.
  *
  * Secrets never leave the gateway through this file: no field reads users.password_sha512,
  * users.mfa_secret, directory_providers.bind_password_encrypted / kerberos_keytab_encrypted (user
@@ -14,12 +14,13 @@ import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma, User } from '../../generated/prisma/client.js';
 import type { OperatorIdentity } from '../../auth/identity.js';
 import { isAdminRole } from '../../auth/identity.js';
-import { adminOnly } from '../../access/scope.js';
 import { bigintKeys, byId, childrenBy, oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { ruled } from '../../graphql/ruled.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, flagWhere, IdFilter, intIdWhere, siteIdsWhere, statusWhere, StringFilter, stringWhere } from '../../graphql/inputs.js';
 import { siteById, SiteNode, sitesOf } from '../sites/graphql.js';
@@ -29,7 +30,7 @@ import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 // ---------------------------------------------------------------- loaders
 
 /** Users by id (int8; approvals and assignments hold it as int4 or text). Admin only, in SQL. */
-export const userById = byId((prisma, scope, ids) => prisma.user.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+export const userById = byId('User');
 
 /**
  * Users by username, compared case-insensitively as Borealis does; when two rows differ only in
@@ -39,7 +40,7 @@ export const userByUsername: LoaderFactory<DataLoader<string, User | null>> = (p
   oneLoader(
     (names) =>
       prisma.user.findMany({
-        where: { username: { in: [...new Set(names)], mode: 'insensitive' }, AND: [adminOnly(scope)] },
+        where: { AND: [{ username: { in: [...new Set(names)], mode: 'insensitive' } }, relationWhere('User', scope)] },
         // oneLoader keeps the last row of a key: newest first so the lowest id is kept.
         orderBy: { id: 'desc' },
       }),
@@ -48,43 +49,22 @@ export const userByUsername: LoaderFactory<DataLoader<string, User | null>> = (p
   );
 
 /** Site assignments of each user (user_site_assignments.user_id is int4), within the site scope. */
-const assignmentsOfUser = childrenBy(
-  (prisma, scope, ids) => prisma.userSiteAssignment.findMany({ where: { userId: { in: ids }, ...scope.bySiteId() }, orderBy: { siteId: 'asc' } }),
-  (row) => row.userId,
-);
+const assignmentsOfUser = childrenBy('UserSiteAssignment', 'userId', { orderBy: { siteId: 'asc' } });
 
 /** The passkey columns that may leave the database; key material is never selected. */
 const PASSKEY_SELECT = { id: true, userId: true, label: true, transportsJson: true, createdAt: true, lastUsedAt: true } as const;
 type PasskeyRow = Prisma.UserPasskeyGetPayload<{ select: typeof PASSKEY_SELECT }>;
 
-const passkeysOfUser = childrenBy(
-  (prisma, _scope, ids) =>
-    prisma.userPasskey.findMany({ where: { userId: { in: ids } }, select: PASSKEY_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (row) => row.userId,
-);
+const passkeysOfUser = childrenBy('UserPasskey', 'userId', { select: PASSKEY_SELECT, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
 
 /** Directory providers by id (users.directory_provider_id is int4). Admin only, in SQL. */
-export const directoryProviderById = byId((prisma, scope, ids) =>
-  prisma.directoryProvider.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }),
-);
+export const directoryProviderById = byId('DirectoryProvider');
 
-const groupMappingsOfProvider = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.directoryProviderGroupMapping.findMany({
-      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.providerId,
-);
+const groupMappingsOfProvider = childrenBy('DirectoryProviderGroupMapping', 'providerId', {
+  orderBy: [{ role: 'asc' }, { groupDn: 'asc' }, { id: 'asc' }],
+});
 
-const siteMappingsOfProvider = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.directoryProviderSiteMapping.findMany({
-      where: { providerId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ position: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.providerId,
-);
+const siteMappingsOfProvider = childrenBy('DirectoryProviderSiteMapping', 'providerId', { orderBy: [{ position: 'asc' }, { id: 'asc' }] });
 
 // ---------------------------------------------------------------- enums and small types
 
@@ -163,7 +143,7 @@ export const UserNode = builder.prismaNode('User', {
   id: { field: 'id' },
   nullable: true,
   description: 'A Borealis operator (engine.users). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('User', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (u) => u.id.toString() }),
     username: t.exposeString('username'),
@@ -204,10 +184,8 @@ export const UserNode = builder.prismaNode('User', {
     passkeys: t.field({
       type: [Passkey],
       description: 'Registered passkeys (label, transports, dates). Admin only.',
-      resolve: (u, _args, ctx) => {
-        requireAdmin(ctx);
-        return ctx.loaders.use(passkeysOfUser).load(u.id);
-      },
+      authScopes: { admin: true },
+      resolve: (u, _args, ctx) => ctx.loaders.use(passkeysOfUser).load(u.id),
     }),
   }),
 });
@@ -216,7 +194,7 @@ export const DirectoryProviderNode = builder.prismaNode('DirectoryProvider', {
   id: { field: 'id' },
   nullable: true,
   description: 'An LDAP / Active Directory provider. Admin only; its bind password and keytab are never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('DirectoryProvider', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (p) => p.id.toString() }),
     name: t.exposeString('name'),
@@ -302,7 +280,7 @@ const CurrentOperator = builder.objectRef<OperatorIdentity>('CurrentOperator').i
     sites: t.field({
       type: [SiteNode],
       description: 'The sites this operator may see, by name (every site for an Admin; none for a User without assignments).',
-      resolve: (_me, _args, ctx) => ctx.prisma.site.findMany({ where: ctx.scope.sites(), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      resolve: (_me, _args, ctx) => ctx.prisma.site.findMany({ where: relationWhere('Site', ctx.scope), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
     }),
     passkeys: t.field({
       type: [Passkey],
@@ -343,8 +321,7 @@ const userOrder = defineOrder(
 );
 
 async function usersWhere(where: typeof UserWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.UserWhereInput> {
-  requireAdmin(ctx);
-  const conditions: Prisma.UserWhereInput[] = [adminOnly(ctx.scope)];
+  const conditions: Prisma.UserWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -373,10 +350,11 @@ builder.queryField('users', (t) =>
     cursor: 'id',
     description: 'Operators (engine.users), by username by default. Admin only.',
     filter: UserWhere,
-    where: usersWhere,
+    where: ruled('User', usersWhere),
     order: userOrder,
     defaultOrder: 'USERNAME',
     delegate: (prisma) => prisma.user,
+    authScopes: { admin: true },
   }),
 );
 
@@ -397,10 +375,8 @@ function providersWhere(
   where: typeof DirectoryProviderWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.DirectoryProviderWhereInput {
-  requireAdmin(ctx);
   return {
     AND: [
-      adminOnly(ctx.scope),
       {
         id: bigIdWhere(where?.id),
         name: stringWhere(where?.name),
@@ -417,10 +393,11 @@ builder.queryField('directoryProviders', (t) =>
     cursor: 'id',
     description: 'LDAP / Active Directory providers in the order sign-in tries them (priority). Admin only.',
     filter: DirectoryProviderWhere,
-    where: providersWhere,
+    where: ruled('DirectoryProvider', providersWhere),
     order: providerOrder,
     defaultOrder: 'PRIORITY',
     delegate: (prisma) => prisma.directoryProvider,
+    authScopes: { admin: true },
   }),
 );
 

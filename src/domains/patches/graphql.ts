@@ -14,14 +14,14 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows, valueSet } from '../../graphql/enums.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { DeviceFilterNode, filterById } from '../filters/graphql.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -47,43 +47,16 @@ export const PatchInventorySourceEnum = valueSet('PatchInventorySource', 'device
 
 // ---------------------------------------------------------------- loaders
 
-const policyById = byId((prisma, scope, ids) => prisma.patchPolicy.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+const policyById = byId('PatchPolicy');
 
-// Rows of the patch_policy_* tables by their int4 policy column, admin-only in SQL.
-const sitesOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicySite.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ siteId: 'asc' }, { id: 'asc' }] }),
-  (row) => row.policyId,
-);
-const targetsOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyTarget.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const exclusionsOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyExclusion.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const rulesOfPolicy = childrenBy(
-  (prisma, scope, ids) => prisma.patchPolicyRule.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (row) => row.policyId,
-);
-const runsOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyRun.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
-  (row) => row.policyId,
-);
-const auditOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyAudit.findMany({ where: { policyId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
-  (row) => row.policyId,
-);
-const deviceStatesOfPolicy = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.patchPolicyDeviceState.findMany({
-      where: { effectivePolicyId: { in: ids }, AND: [adminOnly(scope)] },
-      orderBy: [{ hostname: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.effectivePolicyId,
-);
+// Rows of the patch_policy_* tables by their int4 policy column, each with its model's rule.
+const sitesOfPolicy = childrenBy('PatchPolicySite', 'policyId', { orderBy: [{ siteId: 'asc' }, { id: 'asc' }] });
+const targetsOfPolicy = childrenBy('PatchPolicyTarget', 'policyId', { orderBy: { id: 'asc' } });
+const exclusionsOfPolicy = childrenBy('PatchPolicyExclusion', 'policyId', { orderBy: { id: 'asc' } });
+const rulesOfPolicy = childrenBy('PatchPolicyRule', 'policyId', { orderBy: { id: 'asc' } });
+const runsOfPolicy = childrenBy('PatchPolicyRun', 'policyId', { orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] });
+const auditOfPolicy = childrenBy('PatchPolicyAudit', 'policyId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+const deviceStatesOfPolicy = childrenBy('PatchPolicyDeviceState', 'effectivePolicyId', { orderBy: [{ hostname: 'asc' }, { id: 'asc' }] });
 
 const filterOf = (filterId: number | null, ctx: GatewayContext) => (filterId === null ? null : ctx.loaders.use(filterById).load(filterId));
 const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, ctx: GatewayContext) => {
@@ -94,9 +67,10 @@ const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, c
 // ---------------------------------------------------------------- types
 
 export const PatchPolicyNode = builder.prismaNode('PatchPolicy', {
+  nullable: true,
   id: { field: 'id' },
   description: 'A patch approval and install policy (patch_policies). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicy', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (p) => p.id.toString() }),
     name: t.exposeString('name'),
@@ -175,9 +149,10 @@ const PatchPolicyRuleRef = builder.prismaObject('PatchPolicyRule', {
 });
 
 export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'One scheduled install occurrence of a policy (patch_policy_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (run) => run.id.toString() }),
     status: t.exposeString('status'),
@@ -191,10 +166,11 @@ export const PatchPolicyRunNode = builder.prismaNode('PatchPolicyRun', {
 });
 
 export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
+  nullable: true,
   name: 'PatchPolicyAuditEntry',
   id: { field: 'id' },
   description: 'A change to a policy (patch_policy_audit). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyAudit', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     action: t.exposeString('action'),
@@ -211,9 +187,10 @@ export const PatchPolicyAuditNode = builder.prismaNode('PatchPolicyAudit', {
 });
 
 export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The effective policy and enforcement state of one device (patch_policy_device_state). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchPolicyDeviceState', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid', { nullable: true }),
@@ -235,9 +212,10 @@ export const PatchDeviceStateNode = builder.prismaNode('PatchPolicyDeviceState',
 });
 
 export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
+  nullable: true,
   id: { field: 'id' },
   description: 'An update Borealis has seen (patch_catalog_entries). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('PatchCatalogEntry', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     patchKey: t.exposeString('patchKey', { nullable: true }),
@@ -256,10 +234,11 @@ export const PatchCatalogEntryNode = builder.prismaNode('PatchCatalogEntry', {
 });
 
 export const DevicePatchNode = builder.prismaNode('DevicePatchInventory', {
+  nullable: true,
   name: 'DevicePatch',
   id: { field: 'id' },
   description: 'A pending or installed update reported by a device (device_patch_inventory). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('DevicePatchInventory', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (row) => row.id.toString() }),
     deviceGuid: t.exposeString('deviceGuid'),
@@ -320,7 +299,6 @@ const PatchPolicyWhere = builder.inputType('PatchPolicyWhere', {
 const patchPolicyOrder = defineOrder('PatchPolicy', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
 async function patchPoliciesWhere(where: typeof PatchPolicyWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.PatchPolicyWhereInput> {
-  requireAdmin(ctx);
   const conditions: Prisma.PatchPolicyWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -346,10 +324,11 @@ builder.queryField('patchPolicies', (t) =>
     cursor: 'id',
     description: 'Patch policies, by name by default. Admin only.',
     filter: PatchPolicyWhere,
-    where: patchPoliciesWhere,
+    where: ruled('PatchPolicy', patchPoliciesWhere),
     order: patchPolicyOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.patchPolicy,
+    authScopes: { admin: true },
   }),
 );
 
@@ -368,7 +347,6 @@ const patchRunOrder = defineOrder(
 );
 
 function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyRunWhereInput {
-  requireAdmin(ctx);
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     status: stringWhere(where?.status),
@@ -383,10 +361,11 @@ builder.queryField('patchPolicyRuns', (t) =>
     cursor: 'id',
     description: 'Patch policy runs, newest first by default. Admin only.',
     filter: PatchPolicyRunWhere,
-    where: patchRunsWhere,
+    where: ruled('PatchPolicyRun', patchRunsWhere),
     order: patchRunOrder,
     defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.patchPolicyRun,
+    authScopes: { admin: true },
   }),
 );
 
@@ -401,7 +380,6 @@ const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
 const patchAuditOrder = defineOrder('PatchPolicyAudit', { CREATED_AT: 'createdAt', ACTION: 'action', ID: 'id' }, 'id');
 
 function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyAuditWhereInput {
-  requireAdmin(ctx);
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     action: stringWhere(where?.action),
@@ -416,10 +394,11 @@ builder.queryField('patchPolicyAudit', (t) =>
     cursor: 'id',
     description: 'The patch policy audit trail (including entries of deleted policies), newest first by default. Admin only.',
     filter: PatchPolicyAuditWhere,
-    where: patchAuditWhere,
+    where: ruled('PatchPolicyAudit', patchAuditWhere),
     order: patchAuditOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.patchPolicyAudit,
+    authScopes: { admin: true },
   }),
 );
 
@@ -445,7 +424,6 @@ function patchDeviceStatesWhere(
   where: typeof PatchDeviceStateWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.PatchPolicyDeviceStateWhereInput {
-  requireAdmin(ctx);
   return {
     hostname: stringWhere(where?.hostname),
     deviceGuid: where?.deviceGuids ? { in: [...where.deviceGuids], mode: 'insensitive' } : undefined,
@@ -464,10 +442,11 @@ builder.queryField('patchPolicyDeviceStates', (t) =>
     cursor: 'id',
     description: 'Per-device patch policy state, by hostname by default. Admin only.',
     filter: PatchDeviceStateWhere,
-    where: patchDeviceStatesWhere,
+    where: ruled('PatchPolicyDeviceState', patchDeviceStatesWhere),
     order: patchDeviceStateOrder,
     defaultOrder: 'HOSTNAME',
     delegate: (prisma) => prisma.patchPolicyDeviceState,
+    authScopes: { admin: true },
   }),
 );
 
@@ -492,7 +471,6 @@ const patchCatalogOrder = defineOrder(
 );
 
 function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchCatalogEntryWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     patchKey: stringWhere(where?.patchKey),
@@ -513,10 +491,11 @@ builder.queryField('patchCatalogEntries', (t) =>
     cursor: 'id',
     description: 'The patch catalogue, most recently seen first by default. Admin only.',
     filter: PatchCatalogEntryWhere,
-    where: patchCatalogWhere,
+    where: ruled('PatchCatalogEntry', patchCatalogWhere),
     order: patchCatalogOrder,
     defaultOrder: [{ lastSeenAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.patchCatalogEntry,
+    authScopes: { admin: true },
   }),
 );
 
@@ -542,7 +521,6 @@ const devicePatchOrder = defineOrder(
 );
 
 function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DevicePatchInventoryWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     deviceGuid: where?.deviceGuids ? { in: where.deviceGuids.map(canonicalGuid), mode: 'insensitive' } : undefined,
@@ -564,9 +542,10 @@ builder.queryField('devicePatches', (t) =>
     cursor: 'id',
     description: 'Per-device patch inventory (pending and installed updates), newest capture first by default. Admin only.',
     filter: DevicePatchWhere,
-    where: devicePatchesWhere,
+    where: ruled('DevicePatchInventory', devicePatchesWhere),
     order: devicePatchOrder,
     defaultOrder: [{ capturedAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.devicePatchInventory,
+    authScopes: { admin: true },
   }),
 );

@@ -16,13 +16,14 @@
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../../graphql/context.js';
 import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../../generated/prisma/client.js';
-import { adminOnly, type Scope } from '../../access/scope.js';
 import { manyLoader, oneLoader, perFilter } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
+import { relationWhere, scopedWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { jobById, runById } from '../jobs/loaders.js';
 import {
@@ -44,11 +45,6 @@ import { epochToDate } from '../../graphql/values.js';
 
 // ---------------------------------------------------------------- scope and value sets
 
-/** Work items and workers: their site_id in the operator's sites; site 0 / NULL are admin-only. */
-function siteLaneScope(scope: Scope) {
-  return scope.isAdmin ? {} : { AND: [scope.bySiteId(), { siteId: { gt: 0 } }] };
-}
-
 export const WorkItemKindEnum = valueSet('WorkItemKind', 'job_scheduler_work_items.kind', [
   'onboarding_run', 'scheduled_run', 'scheduled_workflow_run', 'agent_maintenance_run', 'patch_install_run', 'service_action',
 ]);
@@ -58,19 +54,19 @@ export const WorkerRouteStatusEnum = valueSet('WorkerRouteStatus', 'job_schedule
 // ---------------------------------------------------------------- loaders
 
 const workerByGuid: LoaderFactory<DataLoader<string, JobSchedulerWorker | null>> = (prisma, scope) =>
-  oneLoader((guids) => prisma.jobSchedulerWorker.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [siteLaneScope(scope)] } }), (w) => w.workerGuid);
+  oneLoader((guids) => prisma.jobSchedulerWorker.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [relationWhere('JobSchedulerWorker', scope)] } }), (w) => w.workerGuid);
 
 const routeByWorker: LoaderFactory<DataLoader<string, JobSchedulerWorkerRoute | null>> = (prisma, scope) =>
-  oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [adminOnly(scope, 'workerGuid')] } }), (r) => r.workerGuid);
+  oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [relationWhere('JobSchedulerWorkerRoute', scope)] } }), (r) => r.workerGuid);
 
 /** Work items claimed by each worker, newest first; one loader per status filter. */
 const itemsOfWorker = perFilter(
   (statuses: readonly string[] | null | undefined): LoaderFactory<DataLoader<string, JobSchedulerWorkItem[]>> =>
     (prisma, scope) =>
       manyLoader(
-        (guids) =>
+        async (guids) =>
           prisma.jobSchedulerWorkItem.findMany({
-            where: { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses), AND: [siteLaneScope(scope)] },
+            where: await scopedWhere('JobSchedulerWorkItem', scope, { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses) }),
             orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           }),
         (item) => item.workerGuid,
@@ -83,10 +79,11 @@ const laneSiteOf = (siteId: number | null, ctx: GatewayContext) => (siteId !== n
 // ---------------------------------------------------------------- types
 
 export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
+  nullable: true,
   name: 'SchedulerWorkItem',
   id: { field: 'id' },
   description: 'A unit of durable work in the job-scheduler queue (job_scheduler_work_items).',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [siteLaneScope(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('JobSchedulerWorkItem', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (item) => item.id.toString() }),
     dedupeKey: t.exposeString('dedupeKey', { nullable: true }),
@@ -133,10 +130,11 @@ export const WorkItemNode = builder.prismaNode('JobSchedulerWorkItem', {
 });
 
 export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
+  nullable: true,
   name: 'SchedulerWorker',
   id: { field: 'workerGuid' },
   description: 'An ephemeral site worker container (job_scheduler_workers).',
-  findUnique: (guid, ctx) => ({ workerGuid: guid, AND: [siteLaneScope(ctx.scope)] }),
+  findUnique: (guid, ctx) => uniqueInScope('JobSchedulerWorker', ctx.scope, { workerGuid: guid }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
@@ -158,10 +156,11 @@ export const WorkerNode = builder.prismaNode('JobSchedulerWorker', {
 });
 
 export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
+  nullable: true,
   name: 'SchedulerWorkerRoute',
   id: { field: 'workerGuid' },
   description: 'The edge-router route of a site worker (job_scheduler_worker_routes). Admin only.',
-  findUnique: (guid, ctx) => ({ workerGuid: guid, AND: [adminOnly(ctx.scope, 'workerGuid')] }),
+  findUnique: (guid, ctx) => uniqueInScope('JobSchedulerWorkerRoute', ctx.scope, { workerGuid: guid }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.workerGuid }),
     workerGuid: t.exposeString('workerGuid'),
@@ -183,10 +182,11 @@ export const WorkerRouteNode = builder.prismaNode('JobSchedulerWorkerRoute', {
 });
 
 export const ServiceSnapshotNode = builder.prismaNode('JobSchedulerServiceSnapshot', {
+  nullable: true,
   name: 'SchedulerServiceSnapshot',
   id: { field: 'serviceKey' },
   description: 'The last Compose service state the job-scheduler saw (job_scheduler_service_snapshots). Admin only.',
-  findUnique: (key, ctx) => ({ serviceKey: key, AND: [adminOnly(ctx.scope, 'serviceKey')] }),
+  findUnique: (key, ctx) => uniqueInScope('JobSchedulerServiceSnapshot', ctx.scope, { serviceKey: key }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (s) => s.serviceKey }),
     serviceKey: t.exposeString('serviceKey'),
@@ -251,7 +251,7 @@ const workItemOrder = defineOrder(
 
 function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkItemWhereInput {
   requireOperator(ctx);
-  const conditions: Prisma.JobSchedulerWorkItemWhereInput[] = [siteLaneScope(ctx.scope)];
+  const conditions: Prisma.JobSchedulerWorkItemWhereInput[] = [];
   if (where) {
     conditions.push({
       id: bigIdWhere(where.id),
@@ -280,7 +280,7 @@ builder.queryField('schedulerWorkItems', (t) =>
     cursor: 'id',
     description: 'The job-scheduler queue, newest first by default. A User sees the items of their sites; global/service lanes are admin-only.',
     filter: WorkItemWhere,
-    where: workItemsWhere,
+    where: ruled('JobSchedulerWorkItem', workItemsWhere),
     order: workItemOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.jobSchedulerWorkItem,
@@ -306,7 +306,6 @@ function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined, 
   requireOperator(ctx);
   return {
     AND: [
-      siteLaneScope(ctx.scope),
       {
         workerGuid: stringWhere(where?.workerGuid),
         containerName: stringWhere(where?.containerName),
@@ -324,7 +323,7 @@ builder.queryField('schedulerWorkers', (t) =>
     cursor: 'workerGuid',
     description: 'Site workers, most recently seen first by default. A User sees the workers of their sites.',
     filter: WorkerWhere,
-    where: workersWhere,
+    where: ruled('JobSchedulerWorker', workersWhere),
     order: workerOrder,
     defaultOrder: [{ lastSeenAt: 'desc' }, { workerGuid: 'desc' }],
     delegate: (prisma) => prisma.jobSchedulerWorker,
@@ -346,7 +345,6 @@ const workerRouteOrder = defineOrder(
 );
 
 function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkerRouteWhereInput {
-  requireAdmin(ctx);
   return {
     workerGuid: stringWhere(where?.workerGuid),
     status: statusWhere(where?.status),
@@ -361,10 +359,11 @@ builder.queryField('schedulerWorkerRoutes', (t) =>
     cursor: 'workerGuid',
     description: 'Edge routes of site workers, most recently updated first by default. Admin only.',
     filter: WorkerRouteWhere,
-    where: workerRoutesWhere,
+    where: ruled('JobSchedulerWorkerRoute', workerRoutesWhere),
     order: workerRouteOrder,
     defaultOrder: [{ updatedAt: 'desc' }, { workerGuid: 'desc' }],
     delegate: (prisma) => prisma.jobSchedulerWorkerRoute,
+    authScopes: { admin: true },
   }),
 );
 
@@ -380,7 +379,6 @@ function serviceSnapshotsWhere(
   where: typeof ServiceSnapshotWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Prisma.JobSchedulerServiceSnapshotWhereInput {
-  requireAdmin(ctx);
   return { serviceKey: stringWhere(where?.serviceKey), updatedAt: epochRangeWhere(where?.updatedAt) };
 }
 
@@ -390,9 +388,10 @@ builder.queryField('schedulerServiceSnapshots', (t) =>
     cursor: 'serviceKey',
     description: 'Compose service snapshots written by the job-scheduler, by service name. Admin only.',
     filter: ServiceSnapshotWhere,
-    where: serviceSnapshotsWhere,
+    where: ruled('JobSchedulerServiceSnapshot', serviceSnapshotsWhere),
     order: serviceSnapshotOrder,
     defaultOrder: 'SERVICE_KEY',
     delegate: (prisma) => prisma.jobSchedulerServiceSnapshot,
+    authScopes: { admin: true },
   }),
 );

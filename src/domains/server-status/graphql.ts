@@ -10,7 +10,6 @@
  */
 import { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../../graphql/builder.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { epochToDate } from '../../graphql/values.js';
 
 interface ServerStatusRow {
@@ -71,8 +70,8 @@ builder.queryField('serverStatus', (t) =>
   t.field({
     type: ServerStatus,
     description: 'Aegis Cipher and GitHub token status. Admin only.',
+    authScopes: { admin: true },
     resolve: async (_root, _args, ctx) => {
-      requireAdmin(ctx);
       const [row] = await ctx.prisma.$queryRaw<ServerStatusRow[]>(SERVER_STATUS_SQL);
       return row!;
     },

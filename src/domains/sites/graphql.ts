@@ -2,15 +2,17 @@
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { byId } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
-import { requireAdmin, requireOperator } from '../../graphql/errors.js';
+import { ruled } from '../../graphql/ruled.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
 import { epochToDate } from '../../graphql/values.js';
 
 /** Sites by id (int4 foreign keys point at the int8 id), scoped like the sites list. */
-export const siteById = byId((prisma, scope, ids) => prisma.site.findMany({ where: { id: { in: ids }, ...scope.sites() } }));
+export const siteById = byId('Site');
 
 /** The site of a nullable site_id, when it exists and is in the operator's scope. */
 export function siteOf(siteId: number | bigint | null, ctx: GatewayContext) {
@@ -24,8 +26,9 @@ export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: Gatewa
 }
 
 export const SiteNode = builder.prismaNode('Site', {
+  nullable: true,
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.sites()] }),
+  findUnique: (id, ctx) => uniqueInScope('Site', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (site) => site.id.toString() }),
     name: t.exposeString('name'),
@@ -40,10 +43,8 @@ export const SiteNode = builder.prismaNode('Site', {
     enrollmentCode: t.string({
       nullable: true,
       description: 'The site install code agents enroll with. Admin only.',
-      resolve: (site, _args, ctx) => {
-        requireAdmin(ctx);
-        return site.enrollmentCode;
-      },
+      authScopes: { admin: true },
+      resolve: (site) => site.enrollmentCode,
     }),
   }),
 });
@@ -57,7 +58,7 @@ const SiteWhere = builder.inputType('SiteWhere', {
 
 function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.SiteWhereInput {
   requireOperator(ctx);
-  return { AND: [ctx.scope.sites(), { id: bigIdWhere(where?.id), name: stringWhere(where?.name) }] };
+  return { id: bigIdWhere(where?.id), name: stringWhere(where?.name) };
 }
 
 const siteOrder = defineOrder('Site', { NAME: 'name', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
@@ -68,7 +69,7 @@ builder.queryField('sites', (t) =>
     cursor: 'id',
     description: 'Sites the operator may see (all for an Admin), ordered by name by default.',
     filter: SiteWhere,
-    where: sitesWhere,
+    where: ruled('Site', sitesWhere),
     order: siteOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.site,

@@ -1,12 +1,11 @@
 /**
  * Watchdogs (definitions, their sites, targets, device overrides and device states) and the
- * incidents they raise, with the global incident queue. Watchdog foreign keys are int4 -> int8, so
- * every watchdog relation is a loader: one statement per relation per query level.
+ * incidents they raise, with the global incident queue. Loaders are in loaders.ts, list filters in
+ * filters.ts and the list/lookup queries in service.ts.
  */
-import type { GatewayContext } from '../../graphql/context.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { idScope } from '../../access/scope.js';
-import { byId, childrenBy, perFilter } from '../../access/batch.js';
+import { incidentById, incidentsOfWatchdog, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
+import { listIncidentsWhere, listWatchdogsWhere } from './service.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
@@ -15,59 +14,19 @@ import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
   defineOrder,
-  epochRangeWhere,
   IdFilter,
-  intIdWhere,
-  bigIdWhere,
-  siteIdsWhere,
-  statusWhere,
   StringFilter,
-  stringWhere,
   TimeRange,
-  flagWhere,
 } from '../../graphql/inputs.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { epochToDate, flagToBoolean } from '../../graphql/values.js';
 
-/** Watchdog definitions by id. Not site-scoped: a visible incident or state names its watchdog. */
-export const watchdogById = byId((prisma, _scope, ids) => prisma.watchdog.findMany({ where: { id: { in: ids } } }));
-
-export const incidentById = byId((prisma, scope, ids) => prisma.watchdogIncident.findMany({ where: { id: { in: ids }, ...scope.bySiteId() } }));
-
-// Rows of the child tables by their int4 watchdog_id, with the scope of each table.
-const sitesOfWatchdog = childrenBy(
-  (prisma, _scope, ids) => prisma.watchdogSite.findMany({ where: { watchdogId: { in: ids } }, orderBy: { siteId: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const targetsOfWatchdog = childrenBy(
-  (prisma, _scope, ids) => prisma.watchdogTarget.findMany({ where: { watchdogId: { in: ids } }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const overridesOfWatchdog = childrenBy(
-  (prisma, scope, ids) => prisma.watchdogDeviceOverride.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
-const statesOfWatchdog = childrenBy(
-  (prisma, scope, ids) => prisma.watchdogDeviceState.findMany({ where: { watchdogId: { in: ids }, ...scope.bySiteId() }, orderBy: { id: 'asc' } }),
-  (row) => row.watchdogId,
-);
-/** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
-const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
-  childrenBy(
-    (prisma, scope, ids) =>
-      prisma.watchdogIncident.findMany({
-        where: { watchdogId: { in: ids }, state: statusWhere(states), ...scope.bySiteId() },
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
-      }),
-    (row) => row.watchdogId,
-  ),
-);
-
 export const WatchdogNode = builder.prismaNode('Watchdog', {
+  nullable: true,
   id: { field: 'id' },
-  findUnique: async (id, ctx) => ({ id: parseBigId(id), AND: [idScope(await ctx.scope.watchdogIds())] }),
+  findUnique: (id, ctx) => uniqueInScope('Watchdog', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.id.toString() }),
     name: t.exposeString('name'),
@@ -158,8 +117,9 @@ const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
 });
 
 export const IncidentNode = builder.prismaNode('WatchdogIncident', {
+  nullable: true,
   id: { field: 'id' },
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [ctx.scope.bySiteId()] }),
+  findUnique: (id, ctx) => uniqueInScope('WatchdogIncident', ctx.scope, { id: parseBigId(id) }),
   interfaces: [WatchdogDeviceLink],
   fields: (t) => ({
     databaseId: t.id({ resolve: (i) => i.id.toString() }),
@@ -218,31 +178,16 @@ const WatchdogWhere = builder.inputType('WatchdogWhere', {
 });
 const watchdogOrder = defineOrder('Watchdog', { NAME: 'name', UPDATED_AT: 'updatedAt', SEVERITY: 'severity', ID: 'id' }, 'id');
 
-async function watchdogsWhere(where: typeof WatchdogWhere.$inferInput | null | undefined, ctx: GatewayContext): Promise<Prisma.WatchdogWhereInput> {
-  requireOperator(ctx);
-  const conditions: Prisma.WatchdogWhereInput[] = [idScope(await ctx.scope.watchdogIds())];
-  if (where) {
-    conditions.push({
-      name: stringWhere(where.name),
-      severity: statusWhere(where.severity),
-      enabled: flagWhere(where.enabled),
-      archived: flagWhere(where.archived),
-    });
-    if (where.siteIds) {
-      const links = await ctx.prisma.watchdogSite.findMany({ where: { siteId: siteIdsWhere(where.siteIds) }, select: { watchdogId: true } });
-      conditions.push({ id: { in: links.map((l) => BigInt(l.watchdogId)) } });
-    }
-  }
-  return { AND: conditions };
-}
-
 builder.queryField('watchdogs', (t) =>
   listConnection(t, {
     type: 'Watchdog',
     cursor: 'id',
     description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
     filter: WatchdogWhere,
-    where: watchdogsWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listWatchdogsWhere(ctx, where);
+    },
     order: watchdogOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.watchdog,
@@ -266,31 +211,16 @@ const incidentOrder = defineOrder(
   'id',
 );
 
-function incidentsWhere(where: typeof IncidentWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WatchdogIncidentWhereInput {
-  requireOperator(ctx);
-  return {
-    AND: [
-      ctx.scope.bySiteId(),
-      {
-        id: bigIdWhere(where?.id),
-        state: statusWhere(where?.state),
-        severity: statusWhere(where?.severity),
-        siteId: siteIdsWhere(where?.siteIds),
-        watchdogId: intIdWhere(where?.watchdogId, 'watchdogId'),
-        hostname: stringWhere(where?.hostname),
-        openedAt: epochRangeWhere(where?.openedAt),
-      },
-    ],
-  };
-}
-
 builder.queryField('incidents', (t) =>
   listConnection(t, {
     type: 'WatchdogIncident',
     cursor: 'id',
     description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
     filter: IncidentWhere,
-    where: incidentsWhere,
+    where: (where, ctx) => {
+      requireOperator(ctx);
+      return listIncidentsWhere(ctx, where);
+    },
     order: incidentOrder,
     defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.watchdogIncident,

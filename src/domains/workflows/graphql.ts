@@ -15,14 +15,14 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { adminOnly } from '../../access/scope.js';
 import { byId, childrenBy } from '../../access/batch.js';
+import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
+import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { firstRows } from '../../graphql/enums.js';
-import { requireAdmin } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { activityById, jobById, runById } from '../jobs/loaders.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
@@ -42,44 +42,25 @@ const WEBHOOK_COLUMNS = {
 
 // ---------------------------------------------------------------- loaders
 
-const workflowRunById = byId((prisma, scope, ids) => prisma.workflowRun.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+const workflowRunById = byId('WorkflowRun');
 
-const nodeRunById = byId((prisma, scope, ids) => prisma.workflowNodeRun.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] } }));
+const nodeRunById = byId('WorkflowNodeRun');
 
-const webhookById = byId((prisma, scope, ids) =>
-  prisma.workflowWebhook.findMany({ where: { id: { in: ids }, AND: [adminOnly(scope)] }, select: WEBHOOK_COLUMNS }),
-);
+const webhookById = byId('WorkflowWebhook', { select: WEBHOOK_COLUMNS });
 
-const nodeRunsOfRun = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.workflowNodeRun.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (n) => n.workflowRunId,
-);
-const childJobsOfRun = childrenBy(
-  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (c) => c.workflowRunId,
-);
-const childJobsOfNodeRun = childrenBy(
-  (prisma, scope, ids) => prisma.workflowChildJob.findMany({ where: { workflowNodeRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: { id: 'asc' } }),
-  (c) => c.workflowNodeRunId,
-);
-const childRunsOfRun = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.workflowRun.findMany({ where: { parentWorkflowRunId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
-  (r) => r.parentWorkflowRunId,
-);
-const runsOfWebhook = childrenBy(
-  (prisma, scope, ids) =>
-    prisma.workflowRun.findMany({ where: { webhookId: { in: ids }, AND: [adminOnly(scope)] }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] }),
-  (r) => r.webhookId,
-);
+const nodeRunsOfRun = childrenBy('WorkflowNodeRun', 'workflowRunId', { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+const childJobsOfRun = childrenBy('WorkflowChildJob', 'workflowRunId', { orderBy: { id: 'asc' } });
+const childJobsOfNodeRun = childrenBy('WorkflowChildJob', 'workflowNodeRunId', { orderBy: { id: 'asc' } });
+const childRunsOfRun = childrenBy('WorkflowRun', 'parentWorkflowRunId', { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+const runsOfWebhook = childrenBy('WorkflowRun', 'webhookId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
 
 // ---------------------------------------------------------------- types
 
 export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'One execution of a workflow graph (workflow_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('WorkflowRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (r) => r.id.toString() }),
     workflowGuid: t.exposeString('workflowGuid', { description: 'The workflow assembly GUID.' }),
@@ -112,9 +93,10 @@ export const WorkflowRunNode = builder.prismaNode('WorkflowRun', {
 });
 
 export const WorkflowNodeRunNode = builder.prismaNode('WorkflowNodeRun', {
+  nullable: true,
   id: { field: 'id' },
   description: 'The execution of one node of a workflow run (workflow_node_runs). Admin only.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('WorkflowNodeRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (n) => n.id.toString() }),
     nodeId: t.exposeString('nodeId', { description: 'The node id inside the workflow graph.' }),
@@ -171,10 +153,11 @@ export const WorkflowChildJobRef = builder.prismaObject('WorkflowChildJob', {
 });
 
 export const WorkflowWebhookNode = builder.prismaNode('WorkflowWebhook', {
+  nullable: true,
   id: { field: 'id' },
   select: WEBHOOK_COLUMNS,
   description: 'An inbound webhook that starts a workflow (workflow_webhooks). Admin only; its token is never returned.',
-  findUnique: (id, ctx) => ({ id: parseBigId(id), AND: [adminOnly(ctx.scope)] }),
+  findUnique: (id, ctx) => uniqueInScope('WorkflowWebhook', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
     databaseId: t.id({ resolve: (w) => w.id.toString() }),
     workflowGuid: t.exposeString('workflowGuid'),
@@ -256,7 +239,6 @@ const workflowRunOrder = defineOrder(
 );
 
 function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowRunWhereInput {
-  requireAdmin(ctx);
   const conditions: Prisma.WorkflowRunWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -283,10 +265,11 @@ builder.queryField('workflowRuns', (t) =>
     cursor: 'id',
     description: 'Workflow runs, newest first by default. Admin only.',
     filter: WorkflowRunWhere,
-    where: workflowRunsWhere,
+    where: ruled('WorkflowRun', workflowRunsWhere),
     order: workflowRunOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.workflowRun,
+    authScopes: { admin: true },
   }),
 );
 
@@ -302,7 +285,6 @@ const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
 const workflowWebhookOrder = defineOrder('WorkflowWebhook', { CREATED_AT: 'createdAt', LAST_USED_AT: 'lastUsedAt', ID: 'id' }, 'id');
 
 function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowWebhookWhereInput {
-  requireAdmin(ctx);
   return {
     id: bigIdWhere(where?.id),
     workflowGuid: stringWhere(where?.workflowGuid),
@@ -318,9 +300,10 @@ builder.queryField('workflowWebhooks', (t) =>
     cursor: 'id',
     description: 'Workflow webhooks, newest first by default. Admin only; tokens are never returned.',
     filter: WorkflowWebhookWhere,
-    where: workflowWebhooksWhere,
+    where: ruled('WorkflowWebhook', workflowWebhooksWhere),
     order: workflowWebhookOrder,
     defaultOrder: [{ createdAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.workflowWebhook,
+    authScopes: { admin: true },
   }),
 );
