@@ -3,11 +3,14 @@
  * src/server/schema.ts imports them all and builds the schema.
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { CONNECTION_EDGES_COMPLEXITY } from './complexity.js';
 import type { GatewayContext } from './context.js';
+import { inputLimits, MAX_CURSOR_LENGTH } from './input-limits.js';
 import { badInput, requireOperator } from './errors.js';
 
 const MAX_NODES = 100;
@@ -32,7 +35,7 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  plugins: [PrismaPlugin, RelayPlugin],
+  plugins: [PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   prisma: {
     // The client is per process, but reads go through the request context so tests can swap it.
@@ -45,6 +48,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Field costs: src/graphql/complexity.ts (the model is passed to toSchema in src/server/schema.ts).
+    edgesFieldOptions: { complexity: CONNECTION_EDGES_COMPLEXITY },
+    afterArgOptions: { extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) },
+    beforeArgOptions: { extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) },
     // node(id:) and nodes(ids:) are for signed-in operators; scope applies in each type's lookup.
     // A node outside the operator's scope and a node that does not exist look the same: null.
     nodeQueryOptions: {

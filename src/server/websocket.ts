@@ -13,6 +13,7 @@ import { createScope } from '../access/scope.js';
 import type { WebSocketAuth } from '../auth/websocket.js';
 import type { GatewayContext, GatewayServices } from '../graphql/context.js';
 import { armorValidationRules } from './plugins/security.js';
+import { withOperationLimits } from './plugins/operation-limits.js';
 import { Loaders } from '../access/loaders.js';
 import { gatewaySchema } from './schema.js';
 
@@ -27,6 +28,7 @@ export function attachWebSocket(server: Server, services: GatewayServices, auth:
     {
       schema: gatewaySchema(),
       validate: (schema, document) => validate(schema, document, [...specifiedRules, ...armorRules]),
+      ...withOperationLimits(services.config.security),
       onConnect: (ctx) => auth.onConnect(ctx),
       onSubscribe: (ctx, id, payload) => auth.onSubscribe(ctx, id, payload),
       onClose: (ctx, code, reason) => auth.onClose(ctx, code, reason),

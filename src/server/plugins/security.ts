@@ -1,6 +1,8 @@
 /**
  * Abuse resistance (OWASP GraphQL cheat sheet), one concern per plugin:
- * - graphql-armor: depth, alias, token, directive and cost limits; field suggestions blocked;
+ * - graphql-armor: depth, alias, token and directive limits per document; field suggestions blocked;
+ * - operation-limits.ts: cost (variables resolved) and aliases per HTTP request, input sizes;
+ * - cancel-on-disconnect.ts: database work stops when the client goes away;
  * - each refusal carries a code clients can branch on (QUERY_TOO_DEEP, TOO_MANY_ALIASES, ...);
  * - request body size limit and chunked uploads refused before parsing;
  * - CSRF prevention for browser requests (Yoga's plugin: simple requests need a custom header);
@@ -10,13 +12,14 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../../config/env.js';
+import { useCancelOnDisconnect } from './cancel-on-disconnect.js';
+import { useOperationLimits } from './operation-limits.js';
 
 /**
  * armor reports a refusal to its onReject handlers and then throws a plain "Syntax Error". The
@@ -68,14 +71,8 @@ function armorOptions(config: SecurityConfig, mode: 'throw' | 'report' = 'throw'
     maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES', mode) },
     maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS', mode) },
     maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES', mode) },
-    costLimit: {
-      maxCost: config.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-      ...refuseWith('QUERY_TOO_COMPLEX', mode),
-    },
+    // Cost needs the variables, which validation does not see: operation-limits.ts.
+    costLimit: { enabled: false },
   };
 }
 
@@ -89,7 +86,6 @@ export function armorValidationRules(config: SecurityConfig): ValidationRule[] {
     maxDepthRule(options.maxDepth),
     maxAliasesRule(options.maxAliases),
     maxDirectivesRule(options.maxDirectives),
-    costLimitRule(options.costLimit),
   ];
 }
 
@@ -98,6 +94,8 @@ export function securityPlugins(config: SecurityConfig): Plugin[] {
     useBodyLimit(config.maxBodyBytes),
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
     EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
+    useOperationLimits(config),
+    useCancelOnDisconnect(),
   ];
   if (!config.introspection) plugins.push(useDisableIntrospection());
   return plugins;
