@@ -61,6 +61,10 @@ describe('cost: variables resolved, nested defaults counted', () => {
     expect(variable.result.errors![0]!.extensions).toEqual(literal.result.errors![0]!.extensions);
     expect(literal.result.errors![0]!.extensions!.maxCost).toBe(g.db.config.security.maxCost);
 
+    const refused = await post({ query: `query($n: Int) { ${nested('$n')} }`, variables: { n: 100 } });
+    expect(refused.status).toBe(400);
+    expect(Object.keys((refused.json as GraphQLResponse).errors![0]!.extensions!).sort()).toEqual(['code', 'cost', 'maxCost']);
+
     const small = await run(`query($n: Int) { ${nested('$n')} }`, { n: 3 });
     expect(small.result.errors).toBeUndefined();
     expect(small.result.data.devices.edges).toHaveLength(3);

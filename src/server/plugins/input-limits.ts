@@ -83,10 +83,10 @@ export function runnableOperation(args: OperationArgs) {
  * The first argument value of the operation beyond its limits, or undefined. An argument that
  * cannot be read is left to execution, which refuses it.
  */
-export function inputLimitViolation(args: OperationArgs): GraphQLError | undefined {
-  const runnable = runnableOperation(args);
-  if (!runnable) return undefined;
-  const { operation, variables } = runnable;
+export function inputLimitViolation(
+  args: OperationArgs,
+  { operation, variables }: NonNullable<ReturnType<typeof runnableOperation>>,
+): GraphQLError | undefined {
   const typeInfo = new TypeInfo(args.schema);
   let violation: GraphQLError | undefined;
   const visitor = visitWithTypeInfo(typeInfo, {

@@ -96,8 +96,9 @@ function operationCost(args: ExecutionArgs): { cost: number } | { error: GraphQL
 /** The error refusing the operation, or undefined when it may run (its cost and aliases then spent). */
 export function operationRefusal(args: ExecutionArgs, config: SecurityConfig, spent: Spent): GraphQLError | undefined {
   // Execution refuses an operation it cannot run (unknown name, bad variables) before any SQL.
-  if (!runnableOperation(args)) return undefined;
-  const inputViolation = inputLimitViolation(args);
+  const runnable = runnableOperation(args);
+  if (!runnable) return undefined;
+  const inputViolation = inputLimitViolation(args, runnable);
   if (inputViolation) return inputViolation;
   const measured = operationCost(args);
   if ('error' in measured) return measured.error;
