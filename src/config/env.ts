@@ -167,7 +167,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       maxDepth: read.integer('GATEWAY_MAX_DEPTH', 12, 1, 100),
       maxAliases: read.integer('GATEWAY_MAX_ALIASES', 15, 0, 1000),
       maxTokens: read.integer('GATEWAY_MAX_TOKENS', 5000, 10, 1_000_000),
-      maxCost: read.integer('GATEWAY_MAX_COST', 50000, 10, 10_000_000),
+      maxCost: read.integer('GATEWAY_MAX_COST', 25_000, 10, 10_000_000),
       maxBatch: read.integer('GATEWAY_MAX_BATCH', 5, 0, 100),
       maxBodyBytes: read.integer('GATEWAY_MAX_BODY_BYTES', 1_048_576, 1024, 100 * 1_048_576),
       introspection: read.boolean('GATEWAY_INTROSPECTION', !production),

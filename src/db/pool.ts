@@ -6,6 +6,7 @@
  * Session settings travel as startup parameters, so a new connection costs no extra round trip
  * and no code path can forget them.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
 import { noteStatement } from './statements.js';
@@ -16,6 +17,49 @@ export class PoolExhaustedError extends Error {
     super(`Database pool exhausted: ${max} connections busy and ${waiting} requests already waiting. Retry shortly.`);
     this.name = 'PoolExhaustedError';
   }
+}
+
+/** Raised instead of starting a statement for a request whose client has gone away. */
+export class RequestAbandonedError extends Error {
+  readonly code = 'REQUEST_ABANDONED';
+  constructor() {
+    super('The client went away: no further database work is started for its request.');
+    this.name = 'RequestAbandonedError';
+  }
+}
+
+/** A connection checked out for a request, and the cancel of its statement once one is sent. */
+interface Checkout {
+  readonly pool: GatewayPool;
+  cancelling?: Promise<void>;
+}
+
+/** The database work of one request: the pooled connections it has checked out right now. */
+interface RequestWork {
+  readonly signal: AbortSignal;
+  readonly checkedOut: Map<pg.PoolClient, Checkout>;
+}
+
+const currentRequest = new AsyncLocalStorage<RequestWork>();
+
+/**
+ * Runs `work` as the database work of a request: when `signal` aborts (the client went away), the
+ * statements it has running are cancelled in PostgreSQL (pg_cancel_backend) and no further
+ * connection is checked out for it. Without this, a slow statement keeps a pooled session busy
+ * long after nobody waits for its answer.
+ */
+export function runForRequest<T>(signal: AbortSignal, work: () => T): T {
+  const request: RequestWork = { signal, checkedOut: new Map() };
+  signal.addEventListener(
+    'abort',
+    () => {
+      for (const [client, checkout] of request.checkedOut) {
+        checkout.cancelling ??= checkout.pool.cancelStatementOf(client);
+      }
+    },
+    { once: true },
+  );
+  return currentRequest.run(request, work);
 }
 
 /** Startup options that every pooled session runs with. */
@@ -54,16 +98,61 @@ export class GatewayPool extends pg.Pool {
   override connect(
     callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
   ): Promise<pg.PoolClient> | void {
-    const saturated = this.totalCount >= (this.options.max ?? 10) && this.idleCount === 0;
-    if (saturated && this.waitingCount >= this.maxWaiting) {
-      const error = new PoolExhaustedError(this.waitingCount, this.options.max ?? 10);
+    const request = currentRequest.getStore();
+    const refusal = request?.signal.aborted ? new RequestAbandonedError() : this.exhaustion();
+    if (refusal) {
       if (callback) {
-        callback(error, undefined, () => {});
+        callback(refusal, undefined, () => {});
         return;
       }
-      return Promise.reject(error);
+      return Promise.reject(refusal);
     }
-    return callback ? super.connect(callback) : super.connect();
+    if (!request) return callback ? super.connect(callback) : super.connect();
+    const checkedOut = super.connect().then((client) => this.checkOutFor(request, client));
+    if (!callback) return checkedOut;
+    checkedOut.then(
+      (client) => callback(undefined, client, (release) => client.release(release as Error | boolean | undefined)),
+      (error: Error) => callback(error, undefined, () => {}),
+    );
+  }
+
+  /** Cancels the statement a checked-out client is running, from a separate session (that one is busy). */
+  async cancelStatementOf(client: pg.PoolClient): Promise<void> {
+    const pid = (client as pg.PoolClient & { processID: number | null }).processID;
+    if (pid === null) return;
+    const canceller = new pg.Client(this.options);
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+    } catch (error) {
+      console.error(`[db] could not cancel the statement of backend ${pid}: ${(error as Error).message}`);
+    } finally {
+      await canceller.end().catch(() => {});
+    }
+  }
+
+  private exhaustion(): PoolExhaustedError | undefined {
+    const max = this.options.max ?? 10;
+    const saturated = this.totalCount >= max && this.idleCount === 0;
+    return saturated && this.waitingCount >= this.maxWaiting ? new PoolExhaustedError(this.waitingCount, max) : undefined;
+  }
+
+  /** Records a checkout as the request's until it is released (the client may have gone while it waited). */
+  private checkOutFor(request: RequestWork, client: pg.PoolClient): pg.PoolClient {
+    if (request.signal.aborted) {
+      client.release();
+      throw new RequestAbandonedError();
+    }
+    const checkout: Checkout = { pool: this };
+    const release = client.release;
+    request.checkedOut.set(client, checkout);
+    client.release = (err?: Error | boolean) => {
+      request.checkedOut.delete(client);
+      // Until its cancel has been delivered, the session must not start another request's statement.
+      if (checkout.cancelling) void checkout.cancelling.then(() => release.call(client, err));
+      else release.call(client, err);
+    };
+    return client;
   }
 }
 

@@ -3,13 +3,16 @@
  * src/server/schema.ts imports them all and builds the schema.
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import type PrismaTypes from '../generated/pothos-types.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { CONNECTION_EDGES_COMPLEXITY } from './complexity.js';
 import type { GatewayContext } from './context.js';
+import { inputLimits, MAX_CURSOR_LENGTH } from './input-limits.js';
 import { badInput, forbidden, requireOperator, unauthenticated } from './errors.js';
 import { isProduction } from '../config/env.js';
 
@@ -52,7 +55,7 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // scope-auth first, as its documentation asks: it wraps the resolvers the other plugins build.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({ operator: ctx.identity !== null, admin: ctx.identity?.isAdmin === true }),
@@ -70,6 +73,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    // Field costs: src/graphql/complexity.ts (the model is passed to toSchema in src/server/schema.ts).
+    edgesFieldOptions: { complexity: CONNECTION_EDGES_COMPLEXITY },
+    afterArgOptions: { extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) },
+    beforeArgOptions: { extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) },
     // node(id:) and nodes(ids:) are for signed-in operators; scope applies in each type's lookup.
     // A node outside the operator's scope and a node that does not exist look the same: null.
     nodeQueryOptions: {

@@ -53,4 +53,9 @@ export interface GatewayContext extends GatewayServices {
   scope: Scope;
   /** Per-request batching loaders (src/access/loaders.ts). */
   loaders: Loaders;
+  /**
+   * Fires when the caller is gone (HTTP client disconnected, WebSocket operation completed by the
+   * client or socket closed): the operation's running statements are cancelled (src/db/pool.ts).
+   */
+  signal?: AbortSignal;
 }

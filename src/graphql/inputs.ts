@@ -8,6 +8,7 @@ import { builder, type GatewaySchemaTypes } from './builder.js';
 import type { SortKey } from './cursors.js';
 import { badInput } from './errors.js';
 import { parseBigId, parseIntId } from './ids.js';
+import { MAX_INPUT_LIST_LENGTH, MAX_INPUT_STRING_LENGTH } from './input-limits.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -27,8 +28,11 @@ export const pageSize = {
 
 export const SortDirection = builder.enumType('SortDirection', { values: ['ASC', 'DESC'] as const });
 
+/** How long filter values may be (enforced for every input by src/server/plugins/input-limits.ts). */
+const FILTER_LIMITS = `Values of at most ${MAX_INPUT_STRING_LENGTH} characters, without NUL; \`in\` takes at most ${MAX_INPUT_LIST_LENGTH} values.`;
+
 export const StringFilter = builder.inputType('StringFilter', {
-  description: 'Text match. `contains` is case-insensitive.',
+  description: `Text match. \`contains\` is case-insensitive. ${FILTER_LIMITS}`,
   fields: (t) => ({
     equals: t.string(),
     in: t.stringList(),
@@ -37,6 +41,7 @@ export const StringFilter = builder.inputType('StringFilter', {
 });
 
 export const IdFilter = builder.inputType('IdFilter', {
+  description: FILTER_LIMITS,
   fields: (t) => ({
     equals: t.id(),
     in: t.idList(),

@@ -48,7 +48,7 @@ export function traceOfRequest(request: Request): RequestTrace {
  */
 export type TransportContext =
   | { request: Request; trace?: undefined }
-  | { trace: RequestTrace; identity: OperatorIdentity | null; request?: undefined };
+  | { trace: RequestTrace; identity: OperatorIdentity | null; signal: AbortSignal; request?: undefined };
 
 export function traceOf(transport: TransportContext): RequestTrace {
   return transport.trace ?? traceOfRequest(transport.request);
@@ -79,5 +79,6 @@ export async function buildContext(services: GatewayServices, log: Logger, trans
     identity,
     scope,
     loaders: new Loaders(services.prisma, scope),
+    signal: transport.request ? transport.request.signal : transport.signal,
   };
 }

@@ -1,6 +1,8 @@
 /** Builds the GraphQL schema from every domain file (one file per domain, see docs/architecture.md). */
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { builder } from '../graphql/builder.js';
+import { rowsCostModel } from '../graphql/complexity.js';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/inputs.js';
 import '../graphql/scalars.js';
 import '../domains/gateway-status/graphql.js';
 import '../domains/sites/graphql.js';
@@ -21,7 +23,7 @@ import '../domains/ansible/graphql.js';
 let built: GraphQLSchema | undefined;
 
 export function gatewaySchema(): GraphQLSchema {
-  built ??= builder.toSchema();
+  built ??= builder.toSchema({ complexity: { fieldComplexity: rowsCostModel({ defaultPageSize: DEFAULT_PAGE_SIZE, maxPageSize: MAX_PAGE_SIZE }) } });
   return built;
 }
 

@@ -41,10 +41,13 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     if (!map) inFlight.set(ctx, (map = new Map()));
     return map;
   };
+  // Per operation: aborted when it ends, so statements still running for it are cancelled.
+  const aborts = new WeakMap<RequestTrace, AbortController>();
   const finish = (ctx: object, id: string, ending: Ending) => {
     const trace = operations(ctx).get(id);
     if (!trace) return;
     operations(ctx).delete(id);
+    aborts.get(trace)?.abort();
     finishTrace(trace, observability, ending);
   };
   /** Masks errors the way Yoga does for HTTP, puts the request id on masked ones, records codes. */
@@ -57,7 +60,9 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
   const prepare = async (ctx: WsContext, id: string, trace: RequestTrace, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const refused = await countStatementsInto(trace.statements, () => auth.onSubscribe(ctx, id, payload));
     if (refused) return refused;
-    const initial: TransportContext & { params: SubscribePayload } = { trace, identity: auth.identityOf(ctx), params: payload };
+    const abort = new AbortController();
+    aborts.set(trace, abort);
+    const initial: TransportContext & { params: SubscribePayload } = { trace, identity: auth.identityOf(ctx), signal: abort.signal, params: payload };
     const enveloped = yoga.getEnveloped(initial);
     const document = enveloped.parse(payload.query);
     const errors = enveloped.validate(enveloped.schema, document);

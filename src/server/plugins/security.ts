@@ -1,6 +1,8 @@
 /**
  * Abuse resistance (OWASP GraphQL cheat sheet), one concern per plugin:
- * - graphql-armor: depth, alias, token, directive and cost limits; field suggestions blocked;
+ * - graphql-armor: depth, alias, token and directive limits per document; field suggestions blocked;
+ * - operation-limits.ts: cost (variables resolved) and aliases per HTTP request, input sizes;
+ * - cancel-on-disconnect.ts: database work stops when the client goes away;
  * - each refusal carries a code clients can branch on (QUERY_TOO_DEEP, TOO_MANY_ALIASES, ...);
  * - request body size limit and chunked uploads refused before parsing;
  * - CSRF prevention for browser requests (Yoga's plugin: simple requests need a custom header);
@@ -14,6 +16,8 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../../config/env.js';
+import { useCancelOnDisconnect } from './cancel-on-disconnect.js';
+import { useOperationLimits } from './operation-limits.js';
 
 /**
  * armor reports a refusal to its onReject handlers and then throws a plain "Syntax Error". The
@@ -62,14 +66,8 @@ function armorOptions(config: SecurityConfig) {
     maxAliases: { n: config.maxAliases, allowList: [], ...refuseWith('TOO_MANY_ALIASES') },
     maxTokens: { n: config.maxTokens, ...refuseWith('TOO_MANY_TOKENS') },
     maxDirectives: { n: 50, ...refuseWith('TOO_MANY_DIRECTIVES') },
-    costLimit: {
-      maxCost: config.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-      ...refuseWith('QUERY_TOO_COMPLEX'),
-    },
+    // Cost needs the variables, which validation does not see: operation-limits.ts.
+    costLimit: { enabled: false },
   };
 }
 
@@ -90,6 +88,8 @@ export function securityPlugins(config: SecurityConfig): Plugin[] {
     useBodyLimit(config.maxBodyBytes),
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
     EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
+    useOperationLimits(config),
+    useCancelOnDisconnect(),
   ];
   if (!config.introspection) plugins.push(useNoIntrospection());
   return plugins;

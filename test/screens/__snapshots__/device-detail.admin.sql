@@ -138,24 +138,11 @@ LEFT JOIN LATERAL (
   ) AS "t9" /* outer select */
 ) AS "Device_scheduledJobRunTargets" ON true
 WHERE "t0"."hostname" = $5
-ORDER BY "t0"."hostname" ASC, "t0"."guid" ASC
-LIMIT $6
-OFFSET $7;
--- values: $1 = "1", $2 = "open", $3 = "10", $4 = "10", $5 = "WS-ACME-0001", $6 = "2", $7 = "0"
+ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
+LIMIT $6;
+-- values: $1 = "1", $2 = "open", $3 = "10", $4 = "10", $5 = "WS-ACME-0001", $6 = "2"
 
 -- [2/6]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."enrollment_code" AS "enrollmentCode",
-  "t0"."auto_approve_until" AS "autoApproveUntil"
-FROM "engine"."sites" AS "t0"
-WHERE "t0"."id" IN ($1);
--- values: $1 = "1"
-
--- [3/6]
 SELECT
   "t0"."id",
   "t0"."device_guid" AS "deviceGuid",
@@ -170,7 +157,41 @@ WHERE LOWER("t0"."device_guid") IN (LOWER($1))
 ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
 -- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071"
 
+-- [3/6]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."created_at" AS "createdAt",
+  "t0"."enrollment_code" AS "enrollmentCode",
+  "t0"."auto_approve_until" AS "autoApproveUntil"
+FROM "engine"."sites" AS "t0"
+WHERE "t0"."id" IN ($1);
+-- values: $1 = "1"
+
 -- [4/6]
+SELECT
+  "t0"."id",
+  "t0"."job_id" AS "jobId",
+  "t0"."scheduled_ts" AS "scheduledTs",
+  "t0"."started_ts" AS "startedTs",
+  "t0"."finished_ts" AS "finishedTs",
+  "t0"."status",
+  "t0"."error",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."target_hostname" AS "targetHostname",
+  "t0"."skip_reason" AS "skipReason",
+  "t0"."shared_execution" AS "sharedExecution",
+  "t0"."component_index" AS "componentIndex",
+  "t0"."component_kind" AS "componentKind",
+  "t0"."component_name" AS "componentName",
+  "t0"."workflow_run_id" AS "workflowRunId"
+FROM "engine"."scheduled_job_runs" AS "t0"
+WHERE "t0"."id" IN ($1,$2,$3);
+-- values: $1 = "9", $2 = "5", $3 = "1"
+
+-- [5/6]
 SELECT
   "t0"."id",
   "t0"."name",
@@ -195,28 +216,6 @@ SELECT
 FROM "engine"."watchdogs" AS "t0"
 WHERE "t0"."id" IN ($1,$2);
 -- values: $1 = "2", $2 = "3"
-
--- [5/6]
-SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-WHERE "t0"."id" IN ($1,$2,$3);
--- values: $1 = "9", $2 = "5", $3 = "1"
 
 -- [6/6]
 SELECT

@@ -56,10 +56,9 @@ LEFT JOIN LATERAL (
   LIMIT $1
 ) AS "Device_deviceSite" ON true
 WHERE 1=1
-ORDER BY "t0"."hostname" ASC, "t0"."guid" ASC
-LIMIT $2
-OFFSET $3;
--- values: $1 = "1", $2 = "51", $3 = "0"
+ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
+LIMIT $2;
+-- values: $1 = "1", $2 = "51"
 
 -- [2/3]
 SELECT

@@ -57,10 +57,9 @@ LEFT JOIN LATERAL (
   LIMIT $1
 ) AS "Device_deviceSite" ON true
 WHERE ("j1"."site_id" IN ($2) AND ("j1"."device_hostname" IS NOT NULL))
-ORDER BY "t0"."hostname" ASC, "t0"."guid" ASC
-LIMIT $3
-OFFSET $4;
--- values: $1 = "1", $2 = 1, $3 = "51", $4 = "0"
+ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
+LIMIT $3;
+-- values: $1 = "1", $2 = 1, $3 = "51"
 
 -- [2/3]
 SELECT
@@ -84,5 +83,5 @@ SELECT
   "t0"."enrollment_code" AS "enrollmentCode",
   "t0"."auto_approve_until" AS "autoApproveUntil"
 FROM "engine"."sites" AS "t0"
-WHERE "t0"."id" IN ($1);
--- values: $1 = "1"
+WHERE ("t0"."id" IN ($1) AND "t0"."id" IN ($2));
+-- values: $1 = "1", $2 = "1"

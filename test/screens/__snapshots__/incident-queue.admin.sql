@@ -25,9 +25,8 @@ SELECT
 FROM "engine"."watchdog_incidents" AS "t0"
 WHERE LOWER("t0"."state") IN (LOWER($1))
 ORDER BY "t0"."opened_at" DESC, "t0"."id" DESC
-LIMIT $2
-OFFSET $3;
--- values: $1 = "open", $2 = "51", $3 = "0"
+LIMIT $2;
+-- values: $1 = "open", $2 = "51"
 
 -- [2/4]
 SELECT
@@ -42,32 +41,6 @@ FROM (
 -- values: $1 = "open", $2 = "0"
 
 -- [3/4]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."archived",
-  "t0"."enabled",
-  "t0"."severity",
-  "t0"."match_mode" AS "matchMode",
-  "t0"."site_mode" AS "siteMode",
-  "t0"."criteria_json" AS "criteriaJson",
-  "t0"."actions_json" AS "actionsJson",
-  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
-  "t0"."cooldown_seconds" AS "cooldownSeconds",
-  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
-  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
-  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
-  "t0"."last_edited_by" AS "lastEditedBy",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
-  "t0"."target_device_count" AS "targetDeviceCount"
-FROM "engine"."watchdogs" AS "t0"
-WHERE "t0"."id" IN ($1,$2,$3);
--- values: $1 = "1", $2 = "3", $3 = "2"
-
--- [4/4]
 SELECT
   "t0"."guid",
   "t0"."hostname",
@@ -123,3 +96,29 @@ LEFT JOIN LATERAL (
 ) AS "Device_deviceSite" ON true
 WHERE "t0"."hostname" IN ($2,$3,$4,$5,$6);
 -- values: $1 = "1", $2 = "SRV-ACME-0007", $3 = "LT-ACME-0001", $4 = "WS-ACME-0001", $5 = "SRV-GLOBEX-0001", $6 = "VM-ACME-0001"
+
+-- [4/4]
+SELECT
+  "t0"."id",
+  "t0"."name",
+  "t0"."description",
+  "t0"."archived",
+  "t0"."enabled",
+  "t0"."severity",
+  "t0"."match_mode" AS "matchMode",
+  "t0"."site_mode" AS "siteMode",
+  "t0"."criteria_json" AS "criteriaJson",
+  "t0"."actions_json" AS "actionsJson",
+  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+  "t0"."cooldown_seconds" AS "cooldownSeconds",
+  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
+  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
+  "t0"."last_edited_by" AS "lastEditedBy",
+  "t0"."created_at" AS "createdAt",
+  "t0"."updated_at" AS "updatedAt",
+  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
+  "t0"."target_device_count" AS "targetDeviceCount"
+FROM "engine"."watchdogs" AS "t0"
+WHERE "t0"."id" IN ($1,$2,$3);
+-- values: $1 = "1", $2 = "3", $3 = "2"

@@ -21,9 +21,8 @@ SELECT
 FROM "engine"."scheduled_jobs" AS "t0"
 WHERE 1=1
 ORDER BY "t0"."name" ASC, "t0"."id" ASC
-LIMIT $1
-OFFSET $2;
--- values: $1 = "21", $2 = "0"
+LIMIT $1;
+-- values: $1 = "21"
 
 -- [2/3]
 SELECT

@@ -3,12 +3,46 @@
 
 -- [1/5]
 SELECT
-  r.job_id::bigint AS id
-FROM engine.scheduled_job_runs r
-JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
-GROUP BY r.job_id
-HAVING bool_and(coalesce(t.site_id = ANY($1::int[]), false));
--- values: $1 = [1]
+  id::bigint AS id
+FROM (
+  WITH target_rows AS (
+    SELECT
+      src.id,
+      src.target,
+      CASE WHEN jsonb_typeof(src.target) = 'string' THEN src.target #>> '{}' WHEN src.target ->> 'kind' = 'device' THEN src.target ->> 'hostname' END AS hostname,
+      CASE WHEN src.target ->> 'filter_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'filter_id')::int END AS filter_id,
+      CASE WHEN src.target ->> 'site_id' ~ '^[0-9]{1,9}$' THEN (src.target ->> 'site_id')::int END AS site_id
+    FROM (
+      SELECT
+        j.id,
+        t.target
+      FROM engine.scheduled_jobs j
+      CROSS JOIN LATERAL jsonb_array_elements( CASE WHEN jsonb_typeof(CASE WHEN pg_input_is_valid(j.targets_json, 'jsonb') THEN j.targets_json::jsonb END) = 'array' THEN CASE WHEN pg_input_is_valid(j.targets_json, 'jsonb') THEN j.targets_json::jsonb END ELSE '[]'::jsonb END) AS t(target)
+    ) AS src
+  )
+  SELECT
+    id,
+    CASE WHEN hostname IS NOT NULL THEN EXISTS (
+    SELECT
+      1
+    FROM engine.device_sites ds
+    WHERE ds.device_hostname = target_rows.hostname AND ds.site_id = ANY($1::int[])
+  ) WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'filter' AND filter_id IS NOT NULL THEN EXISTS (
+    SELECT
+      1
+    FROM engine.device_filter_sites fs
+    WHERE fs.filter_id = target_rows.filter_id
+  ) AND NOT EXISTS (
+    SELECT
+      1
+    FROM engine.device_filter_sites fs
+    WHERE fs.filter_id = target_rows.filter_id AND NOT fs.site_id = ANY($2::int[])
+  ) WHEN jsonb_typeof(target) = 'object' AND target ->> 'kind' = 'onboarding_scope' THEN coalesce(target_rows.site_id = ANY($3::int[]), false) ELSE false END AS in_scope
+  FROM target_rows
+) AS resolved
+GROUP BY id
+HAVING bool_and(in_scope);
+-- values: $1 = [1], $2 = [1], $3 = [1]
 
 -- [2/5]
 SELECT
@@ -30,9 +64,8 @@ SELECT
 FROM "engine"."scheduled_jobs" AS "t0"
 WHERE "t0"."id" IN ($1)
 ORDER BY "t0"."name" ASC, "t0"."id" ASC
-LIMIT $2
-OFFSET $3;
--- values: $1 = "1", $2 = "21", $3 = "0"
+LIMIT $2;
+-- values: $1 = "1", $2 = "21"
 
 -- [3/5]
 SELECT
@@ -50,11 +83,18 @@ FROM (
 SELECT
   r.id::bigint AS id
 FROM engine.scheduled_job_runs r
-JOIN engine.scheduled_job_run_targets t ON t.run_id = r.id
-WHERE coalesce(r.target_hostname, '') = ''
-GROUP BY r.id
-HAVING bool_and(coalesce(t.site_id = ANY($1::int[]), false));
--- values: $1 = [1]
+WHERE coalesce(r.target_hostname, '') = '' AND CASE WHEN EXISTS (
+  SELECT
+    1
+  FROM engine.scheduled_job_run_targets t
+  WHERE t.run_id = r.id
+) THEN NOT EXISTS (
+  SELECT
+    1
+  FROM engine.scheduled_job_run_targets t
+  WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY($1::int[]), false)
+) ELSE r.job_id = ANY($2::bigint[]) END;
+-- values: $1 = [1], $2 = ["1"]
 
 -- [5/5]
 SELECT
@@ -77,6 +117,6 @@ SELECT
 FROM "engine"."scheduled_job_runs" AS "t0"
 LEFT JOIN "engine"."devices" AS "j1" ON ("j1"."hostname") = ("t0"."target_hostname")
 LEFT JOIN "engine"."device_sites" AS "j2" ON ("j2"."device_hostname") = ("j1"."hostname")
-WHERE ("t0"."job_id" IN ($1) AND (("j2"."site_id" IN ($2) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL)) OR 1=0))
+WHERE ("t0"."job_id" IN ($1) AND (("t0"."target_hostname" <> $2 AND ("j2"."site_id" IN ($3) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL))) OR 1=0))
 ORDER BY "t0"."scheduled_ts" DESC, "t0"."id" DESC;
--- values: $1 = 1, $2 = 1
+-- values: $1 = 1, $2 = "", $3 = 1
