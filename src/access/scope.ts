@@ -53,16 +53,22 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
   const siteIds = identity ? identity.siteIds : [];
   const sites = siteIds === null ? null : [...siteIds];
 
-  const idSet = (sql: Prisma.Sql) =>
+  // `sql` may itself need a read first (the stored JSON the rule parses): a function then.
+  const idSet = (sql: Prisma.Sql | (() => Promise<Prisma.Sql>)) =>
     once(async () => {
       if (sites === null) return null;
       if (sites.length === 0) return [];
-      const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(sql);
+      const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(typeof sql === 'function' ? await sql() : sql);
       return rows.map((r) => BigInt(r.id));
     });
 
   const siteArray = Prisma.sql`${sites ?? []}::int[]`;
-  const jobIds = idSet(visibleJobsSql(siteArray));
+  const jobIds = idSet(async () => {
+    const jobs = await prisma.$queryRaw<Array<{ id: bigint; targets_json: string | null }>>`
+      SELECT id::bigint AS id, targets_json FROM engine.scheduled_jobs`;
+    const targets = jobs.flatMap((job) => savedTargetList(job.targets_json).map((target) => ({ id: job.id, target })));
+    return visibleJobsSql(targetRows(targets), siteArray);
+  });
   // Runs without a target hostname: shared runs (with run targets) by all their targets; skipped
   // runs (no run targets) follow their job. Bounded by the hostname-less runs, not the history.
   const hostnamelessRuns = once(async () => {
@@ -95,7 +101,17 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
       };
     }),
     jobIds,
-    watchdogTargetIds: idSet(visibleWatchdogTargetsSql(siteArray)),
+    watchdogTargetIds: idSet(async () => {
+      const rows = await prisma.$queryRaw<Array<{ id: bigint; kind: string; target_json: string | null }>>`
+        SELECT id::bigint AS id, kind, target_json FROM engine.watchdog_targets`;
+      // The row's `kind` column stands in when the JSON object has none.
+      const targets = rows.map((row) => {
+        const target = parseStoredJson(row.target_json);
+        const withKind = target !== null && typeof target === 'object' && !Array.isArray(target) ? { kind: row.kind, ...target } : target;
+        return { id: row.id, target: withKind };
+      });
+      return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targetRows(targets), siteArray)}) AS resolved WHERE in_scope`;
+    }),
     watchdogIds: idSet(Prisma.sql`
       SELECT DISTINCT watchdog_id::bigint AS id FROM engine.watchdog_sites WHERE site_id = ANY(${siteArray})`),
     filterIds: idSet(Prisma.sql`
@@ -135,28 +151,43 @@ function resolvedTargetsSql(source: Prisma.Sql, siteArray: Prisma.Sql): Prisma.S
       FROM target_rows`;
 }
 
-/** Text that may not be JSON, as jsonb or NULL (never an error: Borealis rows may be malformed). */
-const jsonbOrNull = (column: Prisma.Sql) => Prisma.sql`CASE WHEN pg_input_is_valid(${column}, 'jsonb') THEN ${column}::jsonb END`;
+/**
+ * Stored JSON text as a value, or null when it is not JSON. Parsed here, not in SQL: PostgreSQL 15
+ * cannot test a text for JSON validity without failing the whole statement (`pg_input_is_valid`
+ * is 16+), and one malformed Borealis row must only hide itself, not fail the list.
+ */
+function parseStoredJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+/** The elements of a saved target list (`targets_json`); malformed or not a list: none (out of scope). */
+function savedTargetList(text: string | null): unknown[] {
+  const parsed = parseStoredJson(text);
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/**
+ * Parsed targets as an SQL row source (`id`, `target` jsonb) for resolvedTargetsSql. A target
+ * PostgreSQL's jsonb cannot hold (a \u0000 escape) becomes JSON null: unresolvable, so out of scope.
+ */
+function targetRows(targets: Array<{ id: bigint; target: unknown }>): Prisma.Sql {
+  const texts = targets.map(({ target }) => {
+    const text = JSON.stringify(target ?? null);
+    return text.includes('\\u0000') ? 'null' : text;
+  });
+  return Prisma.sql`SELECT * FROM unnest(${targets.map((t) => t.id)}::bigint[], ${texts}::jsonb[]) AS src(id, target)`;
+}
 
 /**
  * Jobs whose every saved target (`scheduled_jobs.targets_json`) resolves to the operator's sites.
  * Malformed JSON, an empty list or one unresolvable target: out of scope. Bounded by the jobs table.
  */
-function visibleJobsSql(siteArray: Prisma.Sql): Prisma.Sql {
-  const targets = Prisma.sql`
-    SELECT j.id, t.target FROM engine.scheduled_jobs j
-     CROSS JOIN LATERAL jsonb_array_elements(
-       CASE WHEN jsonb_typeof(${jsonbOrNull(Prisma.sql`j.targets_json`)}) = 'array' THEN ${jsonbOrNull(Prisma.sql`j.targets_json`)} ELSE '[]'::jsonb END) AS t(target)`;
+function visibleJobsSql(targets: Prisma.Sql, siteArray: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved GROUP BY id HAVING bool_and(in_scope)`;
 }
 
-/**
- * Watchdog target rows that resolve to the operator's sites (same target shapes as jobs; the row's
- * `kind` column stands in when the JSON has none). Bounded by the watchdog_targets table.
- */
-function visibleWatchdogTargetsSql(siteArray: Prisma.Sql): Prisma.Sql {
-  const targets = Prisma.sql`
-    SELECT w.id, CASE WHEN jsonb_typeof(j.target) = 'object' THEN jsonb_build_object('kind', w.kind) || j.target ELSE j.target END AS target
-      FROM engine.watchdog_targets w CROSS JOIN LATERAL (SELECT ${jsonbOrNull(Prisma.sql`w.target_json`)} AS target) AS j`;
-  return Prisma.sql`SELECT id::bigint AS id FROM (${resolvedTargetsSql(targets, siteArray)}) AS resolved WHERE in_scope`;
-}
