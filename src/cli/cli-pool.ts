@@ -16,7 +16,7 @@ export const EXIT_USAGE = 2;
 /** Wrong arguments or nothing to work on: the command must be run differently (exit 2). */
 export class UsageError extends Error {}
 
-/** The embedded cluster of `npm start`: <dataDir>/postgres (see src/db/embedded-location.ts for root). */
+/** The embedded cluster of `npm start`: <dataDir>/postgres. */
 export function embeddedClusterDir(config: GatewayConfig): string {
   return clusterDirOf(config.dataDir);
 }

