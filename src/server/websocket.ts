@@ -10,9 +10,9 @@
  */
 import type { Server } from 'node:http';
 import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
-import type { SubscribePayload } from 'graphql-ws';
+import { MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
 import { countStatementsInto } from '../db/statements.js';
 import type { RequestTrace } from '../graphql/context.js';
@@ -57,6 +57,26 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     return result;
   };
 
+  /**
+   * graphql-ws does not tell the server when a client completes a query still executing (it only
+   * drops the result), so the socket's `complete` messages are read here too: the operation's
+   * signal fires and its running statements are cancelled.
+   */
+  const abortWhenClientCompletes = (ctx: WsContext) => {
+    const socket = ctx.extra.socket as unknown as WebSocket;
+    socket.on('message', (data) => {
+      let message;
+      try {
+        message = parseMessage(String(data));
+      } catch {
+        return; // graphql-ws itself closes the socket on an invalid message
+      }
+      if (message.type !== MessageType.Complete) return;
+      const trace = operations(ctx).get(message.id);
+      if (trace) aborts.get(trace)?.abort();
+    });
+  };
+
   const prepare = async (ctx: WsContext, id: string, trace: RequestTrace, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const refused = await countStatementsInto(trace.statements, () => auth.onSubscribe(ctx, id, payload));
     if (refused) return refused;
@@ -90,7 +110,10 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       isProd: true,
       execute: run('execute'),
       subscribe: run('subscribe'),
-      onConnect: (ctx) => auth.onConnect(ctx),
+      onConnect(ctx) {
+        abortWhenClientCompletes(ctx);
+        return auth.onConnect(ctx);
+      },
       async onSubscribe(ctx, id, payload) {
         const trace = newTrace('websocket');
         operations(ctx).set(id, trace);

@@ -10,8 +10,6 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestAbandonedError, runForRequest } from '../../src/db/pool.js';
 import { MAX_CURSOR_LENGTH, MAX_INPUT_LIST_LENGTH, MAX_INPUT_STRING_LENGTH } from '../../src/graphql/input-limits.js';
-import { withOperationLimits } from '../../src/server/plugins/operation-limits.js';
-import { gatewaySchema } from '../../src/server/schema.js';
 import { createSeededGateway, type GraphQLResponse, type SeededGateway } from '../support/seeded.js';
 import { countStatements, type StatementCounter } from '../support/statements.js';
 
@@ -158,18 +156,6 @@ describe('input sizes and NUL bytes: BAD_USER_INPUT before any SQL', () => {
     const longCursor = await run(DEVICES, { after: 'c'.repeat(MAX_INPUT_STRING_LENGTH + 10) });
     expect(longCursor.result.errors?.[0]?.message ?? '').not.toMatch(/longer than/);
     await expectRefused(DEVICES, { after: 'c'.repeat(MAX_CURSOR_LENGTH + 1) }, /devices\(after\)` is longer than 1024/);
-  });
-});
-
-describe('graphql-ws operations', () => {
-  it('get the same cost and input checks through its execute', async () => {
-    const { execute } = withOperationLimits(g.db.config.security);
-    const ws = (query: string, variableValues: Record<string, unknown>) =>
-      execute({ schema: gatewaySchema(), document: parse(query), variableValues, contextValue: {} }) as Promise<GraphQLResponse> | GraphQLResponse;
-    const costly = await ws(`query($n: Int) { devices(first: $n) { edges { node { incidents(first: $n) { watchdog { incidents(first: $n) { title } } } } } } }`, { n: 100 });
-    expect(codeOf(costly)).toBe('QUERY_TOO_COMPLEX');
-    const nul = await ws(`query($h: String) { devices(where: { hostname: { equals: $h } }) { totalCount } }`, { h: '\u0000' });
-    expect(codeOf(nul)).toBe('BAD_USER_INPUT');
   });
 });
 

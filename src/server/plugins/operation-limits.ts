@@ -141,17 +141,3 @@ export function useOperationLimits(config: SecurityConfig): Plugin {
     },
   };
 }
-
-/**
- * The same limits for graphql-ws, which does not run Yoga's plugins yet: its execute/subscribe.
- * (Once WebSocket operations go through yoga.getEnveloped, useOperationLimits covers them.)
- */
-export function withOperationLimits(config: SecurityConfig) {
-  const limited =
-    (run: (args: ExecutionArgs) => ReturnType<typeof execute> | ReturnType<typeof subscribe>) =>
-    (args: ExecutionArgs) => {
-      const error = operationRefusal(args, config, { cost: 0, aliases: 0 });
-      return error ? { errors: [error] } : run(args);
-    };
-  return { execute: limited(execute), subscribe: limited(subscribe) };
-}
