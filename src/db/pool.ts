@@ -8,15 +8,8 @@
  */
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
+import { sessionSurvives } from './infrastructure-errors.js';
 import { noteStatement } from './statements.js';
-
-export class PoolExhaustedError extends Error {
-  readonly code = 'DB_POOL_EXHAUSTED';
-  constructor(waiting: number, max: number) {
-    super(`Database pool exhausted: ${max} connections busy and ${waiting} requests already waiting. Retry shortly.`);
-    this.name = 'PoolExhaustedError';
-  }
-}
 
 /** Startup options that every pooled session runs with. */
 export function sessionOptions(db: Pick<DatabaseConfig, 'idleInTransactionTimeoutMs' | 'statementTimeoutMs'>): string {
@@ -29,60 +22,60 @@ export function sessionOptions(db: Pick<DatabaseConfig, 'idleInTransactionTimeou
 }
 
 /**
- * A pg.Pool that refuses new work once too many requests are queued: under overload a quick
- * DB_POOL_EXHAUSTED is better for operators than requests that hang for the full timeout.
+ * The gateway's pg.Pool. How many requests may wait for its connections is decided per GraphQL
+ * operation, before any work (src/server/plugins/admission.ts), not per statement here.
  */
 export class GatewayPool extends pg.Pool {
-  constructor(
-    config: pg.PoolConfig,
-    private readonly maxWaiting: number,
-  ) {
+  constructor(config: pg.PoolConfig) {
     super(config);
     // Prisma's adapter and raw queries send every statement through pool.query: count them for
     // the request that runs them (src/db/statements.ts).
-    const send = pg.Pool.prototype.query as (...args: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
       noteStatement();
-      return send.apply(this, args);
+      return queryKeepingUsableSessions(this, args);
     }) as pg.Pool['query'];
-  }
-
-  override connect(): Promise<pg.PoolClient>;
-  override connect(
-    callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
-  ): void;
-  override connect(
-    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
-  ): Promise<pg.PoolClient> | void {
-    const saturated = this.totalCount >= (this.options.max ?? 10) && this.idleCount === 0;
-    if (saturated && this.waitingCount >= this.maxWaiting) {
-      const error = new PoolExhaustedError(this.waitingCount, this.options.max ?? 10);
-      if (callback) {
-        callback(error, undefined, () => {});
-        return;
-      }
-      return Promise.reject(error);
-    }
-    return callback ? super.connect(callback) : super.connect();
   }
 }
 
+/**
+ * pg.Pool#query, except that a statement's own failure (statement timeout, invalid input) returns
+ * the connection to the pool: pg-pool discards the connection on every error, so a burst of
+ * timeouts would otherwise open as many new backend sessions. Broken connections are discarded.
+ */
+function queryKeepingUsableSessions(pool: pg.Pool, args: unknown[]): unknown {
+  const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (error: Error | undefined, result?: unknown) => void) : undefined;
+  const run = async () => {
+    const client = await pool.connect();
+    try {
+      const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(sessionSurvives(error) ? undefined : (error as Error));
+      throw error;
+    }
+  };
+  const result = run();
+  if (!callback) return result;
+  result.then((value) => callback(undefined, value), (error: Error) => callback(error));
+  return undefined;
+}
+
 export function createPool(connectionString: string, db: DatabaseConfig): GatewayPool {
-  const pool = new GatewayPool(
-    {
-      connectionString,
-      max: db.poolSize + db.maxOverflow,
-      // Borealis keeps `pool_size` warm connections; connections beyond that are overflow and
-      // are closed soon after the burst.
-      min: 0,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: db.connectTimeoutSeconds * 1000,
-      application_name: db.applicationName,
-      options: sessionOptions(db),
-      keepAlive: true,
-    },
-    db.maxWaitingRequests,
-  );
+  const pool = new GatewayPool({
+    connectionString,
+    max: db.poolSize + db.maxOverflow,
+    // Borealis keeps `pool_size` warm connections; connections beyond that are overflow and
+    // are closed soon after the burst.
+    min: 0,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: db.connectTimeoutSeconds * 1000,
+    // Client-side bound on every statement: a frozen or partitioned database fails the request.
+    query_timeout: db.queryTimeoutMs || undefined,
+    application_name: db.applicationName,
+    options: sessionOptions(db),
+    keepAlive: true,
+  });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on('error', (error) => {
     console.error(`[db] idle connection error: ${error.message}`);
