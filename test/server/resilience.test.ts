@@ -31,7 +31,7 @@ interface Answer {
   status: number;
   retryAfter: string | null;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+  body: { data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; [other: string]: any };
   ms: number;
 }
 
@@ -44,7 +44,7 @@ async function gatewayOver(url: string, env: Record<string, string>): Promise<{ 
     await gateway.close();
     await pool.end();
   });
-  const answer = async (response: Promise<Response>, started: number): Promise<Answer> => {
+  const answer = async (response: Response | Promise<Response>, started: number): Promise<Answer> => {
     const res = await response;
     return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json(), ms: performance.now() - started };
   };
