@@ -9,6 +9,7 @@
  *
  *   npm run bench:faults -- [--seconds 8] [--devices 500]
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -26,6 +27,7 @@ import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { serverAddress, startTcpProxy } from '../test/support/tcp-proxy.js';
+import type { Outcome } from './load-clients.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -34,50 +36,16 @@ const arg = (name: string, fallback: number) => {
 const seconds = arg('seconds', 8);
 const devices = arg('devices', 500);
 
-const QUERY = JSON.stringify({ query: '{ devices(first: 10) { totalCount edges { node { hostname online site { name } } } } }' });
-
-interface Outcome {
-  at: number;
-  ms: number;
-  status: number;
-  code: string | null;
-  retryAfter: boolean;
-  partial: boolean;
-}
-
-async function request(url: string, started: number): Promise<Outcome> {
-  const t0 = performance.now();
-  try {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: QUERY });
-    const body = (await response.json()) as { data?: unknown; errors?: Array<{ extensions?: { code?: string } }> };
-    return {
-      at: t0 - started,
-      ms: performance.now() - t0,
-      status: response.status,
-      code: body.errors?.[0]?.extensions?.code ?? null,
-      retryAfter: response.headers.has('retry-after'),
-      partial: Boolean(body.errors?.length && body.data),
-    };
-  } catch {
-    return { at: t0 - started, ms: performance.now() - t0, status: 0, code: 'NETWORK', retryAfter: false, partial: false };
-  }
-}
-
-/** `clients` closed-loop clients for `durationMs`. */
-async function load(url: string, clients: number, durationMs: number, started = performance.now()): Promise<Outcome[]> {
-  const outcomes: Outcome[] = [];
-  const end = started + durationMs;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        const outcome = await request(url, started);
-        outcomes.push(outcome);
-        // A refused client honours a short back-off, as a well-behaved client would.
-        if (outcome.status !== 200) await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }),
-  );
-  return outcomes;
+/** Runs `clients` closed-loop clients in their own process, from `startAt` (epoch ms) for `durationMs`. */
+async function load(url: string, clients: number, durationMs: number, startAt = Date.now() + 1500): Promise<Outcome[]> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'load-clients.ts'), url, String(clients), String(durationMs), String(startAt)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`load generator exited with ${code}`);
+  return JSON.parse(output) as Outcome[];
 }
 
 const percentile = (values: number[], p: number) => {
@@ -97,7 +65,8 @@ async function main() {
   const pool = createPool(url, config.db);
   const admin = new pg.Pool({ connectionString: embedded.url, max: 2 });
   let idleInTransaction = 0;
-  const sampler = setInterval(() => {
+  let sampler: NodeJS.Timeout | undefined;
+  const sampleIdleInTransaction = () => setInterval(() => {
     admin
       .query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE state LIKE 'idle in transaction%' AND application_name = $1`, [config.db.applicationName])
       .then(({ rows }) => (idleInTransaction = Math.max(idleInTransaction, rows[0]!.n)))
@@ -111,6 +80,7 @@ async function main() {
     const operator = await loadOperator(prisma, 'admin', { authMethod: 'test', expiresAt: null });
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
     await refreshDrift(pool, readiness);
+    sampler = sampleIdleInTransaction();
     const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: async () => operator });
     const server = createServer(yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -155,25 +125,27 @@ async function main() {
 
     // Outage: the database goes away at 3 s and comes back at 8 s, under 1x load.
     console.log('\noutage timeline (1x load; database unreachable from 3.0 s to 8.0 s)');
-    const started = performance.now();
+    const started = Date.now() + 1500;
     const probes: Array<{ at: number; status: number; ms: number }> = [];
     const probing = (async () => {
-      while (performance.now() - started < 12_000) {
+      await new Promise((resolve) => setTimeout(resolve, started - Date.now()));
+      while (Date.now() - started < 12_000) {
         const t0 = performance.now();
+        const at = Date.now() - started;
         const status = await fetch(`${base}/readyz`).then((r) => r.status, () => 0);
-        probes.push({ at: t0 - started, status, ms: performance.now() - t0 });
+        probes.push({ at, status, ms: performance.now() - t0 });
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     })();
     let returnedAt = 0;
     const faults = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 3000));
+      await new Promise((resolve) => setTimeout(resolve, started - Date.now() + 3000));
       await proxy.stop();
       await new Promise((resolve) => setTimeout(resolve, 5000));
       await proxy.start();
-      returnedAt = performance.now() - started;
+      returnedAt = Date.now() - started;
     })();
-    const outcomes = await load(graphql, capacity, 12_000, started);
+    const outcomes = (await load(graphql, capacity, 12_000, started)).map((o) => ({ ...o, at: o.at - started }));
     await Promise.all([faults, probing]);
     console.log('  t (s)   ok  503  504  other  codes                       /readyz');
     for (let t = 0; t < 12_000; t += 500) {

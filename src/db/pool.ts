@@ -77,13 +77,31 @@ export function createPool(connectionString: string, db: DatabaseConfig): Gatewa
     keepAlive: true,
   });
   // An idle client that loses its server (restart, failover) must not crash the process.
-  pool.on('error', (error) => {
-    console.error(`[db] idle connection error: ${error.message}`);
-  });
+  pool.on('error', reportIdleConnectionError());
   // Nor one that breaks while checked out (e.g. the server stopped by Ctrl-C between two queries):
   // the work in flight fails with the error instead of an unhandled 'error' event.
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
   return pool;
+}
+
+/**
+ * One line per burst of idle-connection errors: when the database goes away, every idle
+ * connection reports the same loss at once.
+ */
+function reportIdleConnectionError(intervalMs = 10_000): (error: Error) => void {
+  let windowEnds = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now < windowEnds) {
+      suppressed += 1;
+      return;
+    }
+    const earlier = suppressed ? ` (${suppressed} more in the previous ${intervalMs / 1000} s)` : '';
+    console.error(`[db] idle connection error: ${error.message}${earlier}`);
+    windowEnds = now + intervalMs;
+    suppressed = 0;
+  };
 }

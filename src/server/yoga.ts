@@ -66,7 +66,7 @@ export function createGatewayYoga(
       useOperationTrace(),
       ...securityPlugins(services.config.security),
       // Admission first: a refused operation is refused before its context (auth read) is built.
-      useAdmission(new AdmissionGate(admissionLimits(services.config.db))),
+      useAdmission(new AdmissionGate(admissionLimits(services.config.db)), GRAPHQL_ENDPOINT),
       useExtendContext((initial) => buildContext(services, observability.log, initial as unknown as TransportContext)),
       useRoutes(services),
       ...(observability.metrics ? [useMetricsEndpoint(observability.metrics)] : []),

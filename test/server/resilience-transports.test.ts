@@ -83,8 +83,10 @@ describe('on every transport', () => {
     expect(busy.length).toBeLessThanOrEqual(5);
     for (const line of failed) {
       expect(line.err).toBeUndefined();
-      expect(line).toMatchObject({ requestId: expect.any(String), operationName: 'SiteCount', durationMs: expect.any(Number) });
+      expect(line).toMatchObject({ requestId: expect.any(String), status: expect.any(Number), durationMs: expect.any(Number), errors: [expect.any(String)] });
     }
+    // The admitted operation that timed out is logged with its name.
+    expect(failed.filter((line) => line.errors?.includes('STATEMENT_TIMEOUT'))).toEqual([expect.objectContaining({ operationName: 'SiteCount', status: 504 })]);
     expect(JSON.stringify(lines)).not.toContain('"stack"');
   }, 30_000);
 });

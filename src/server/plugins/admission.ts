@@ -42,6 +42,11 @@ export class AdmissionGate {
     return { running: this.running, waiting: this.waiting.length };
   }
 
+  /** Whether enter() would refuse right now (every slot taken and the queue full). */
+  get full(): boolean {
+    return this.running >= this.limits.concurrency && (this.waiting.length >= this.limits.queueSize || this.limits.maxWaitMs === 0);
+  }
+
   /** The slot's release function once admitted, or null when refused (queue full or waited too long). */
   enter(): Promise<Release | null> {
     if (this.running < this.limits.concurrency) {
@@ -78,6 +83,9 @@ export class AdmissionGate {
 /** Seconds a refused client should wait: long enough for the queue ahead of it to drain. */
 const BUSY_RETRY_AFTER_SECONDS = 1;
 
+const serverBusy = () =>
+  infrastructureError({ code: 'SERVER_BUSY', status: 503, retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS, message: 'The gateway is busy. Retry shortly.' });
+
 /** The slot each operation holds, by its trace, until its result is ready. */
 const slots = new WeakMap<RequestTrace, Release>();
 
@@ -95,21 +103,25 @@ function isSingleResult(result: unknown): result is ExecutionResult {
  * Must come before the context builder in the plugin list: its refusal happens before the
  * context (and its authentication read) is built.
  */
-export function useAdmission(gate: AdmissionGate): Plugin<GatewayContext> {
+export function useAdmission(gate: AdmissionGate, graphqlEndpoint: string): Plugin<GatewayContext> {
   return {
+    // HTTP fast path: when the gate is full, refuse before even parsing the body (under heavy
+    // overload, the refusals themselves must stay cheap). Same response as a refusal below;
+    // SSE clients take the normal path, which answers in their event-stream format.
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== graphqlEndpoint || !gate.full || (request.method !== 'POST' && request.method !== 'GET')) return;
+      if (request.headers.get('accept')?.includes('text/event-stream')) return;
+      const error = serverBusy();
+      traceOfRequest(request).errorCodes.push('SERVER_BUSY');
+      const headers = { 'content-type': 'application/json', 'Retry-After': String(BUSY_RETRY_AFTER_SECONDS) };
+      endResponse(new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'SERVER_BUSY' } }] }), { status: 503, headers }));
+    },
     async onContextBuilding({ context }) {
       const trace = traceOf(context as unknown as TransportContext);
       // Subscriptions live long and use the database only per event: they hold no slot.
       if (trace.operations.at(-1)?.type === 'subscription' || slots.has(trace)) return;
       const release = await gate.enter();
-      if (!release) {
-        throw infrastructureError({
-          code: 'SERVER_BUSY',
-          status: 503,
-          retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS,
-          message: 'The gateway is busy. Retry shortly.',
-        });
-      }
+      if (!release) throw serverBusy();
       slots.set(trace, release);
     },
     onExecute({ args }) {
