@@ -144,6 +144,31 @@ export function currentHost(): HostFacts {
   return { cpus: os.availableParallelism?.() ?? os.cpus().length, memoryBytes: os.totalmem() };
 }
 
+/** The pool and admission settings; defaults derived from the pool size and statement timeout. */
+function readDatabaseConfig(read: EnvReader, profile: PoolProfile): DatabaseConfig {
+  const poolSize = read.integer('BOREALIS_DB_POOL_SIZE', profile.poolSize, 1, 1000);
+  const maxOverflow = read.integer('BOREALIS_DB_MAX_OVERFLOW', profile.maxOverflow, 0, 1000);
+  const connectTimeoutSeconds = read.integer('BOREALIS_DB_CONNECT_TIMEOUT', 15, 1, 600);
+  const idleInTransactionTimeoutMs = read.integer('BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS', 60000, 0, 86_400_000);
+  const maxWaitingRequests = read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000);
+  const statementTimeoutMs = read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000);
+  return {
+    profile,
+    poolSize,
+    maxOverflow,
+    connectTimeoutSeconds,
+    idleInTransactionTimeoutMs,
+    maxWaitingRequests,
+    maxConcurrentRequests: read.integer('GATEWAY_MAX_CONCURRENT_REQUESTS', poolSize + maxOverflow, 1, 100_000),
+    admissionWaitMs: read.integer('GATEWAY_ADMISSION_WAIT_MS', 2000, 0, 600_000),
+    statementTimeoutMs,
+    // A few seconds beyond the server's own statement timeout, so the server's coded error wins
+    // whenever the database is answering at all.
+    queryTimeoutMs: read.integer('GATEWAY_DB_QUERY_TIMEOUT_MS', statementTimeoutMs > 0 ? statementTimeoutMs + 5000 : 0, 0, 86_400_000),
+    applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
+  };
+}
+
 /** NODE_ENV=production: stricter defaults (no GraphiQL, no introspection, secrets required). */
 export function isProduction(env: Env = process.env): boolean {
   return env.NODE_ENV === 'production';
@@ -153,9 +178,6 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
   const read = new EnvReader(env);
   const profile = selectPoolProfile(host);
   const production = isProduction(env);
-  const poolSize = read.integer('BOREALIS_DB_POOL_SIZE', profile.poolSize, 1, 1000);
-  const maxOverflow = read.integer('BOREALIS_DB_MAX_OVERFLOW', profile.maxOverflow, 0, 1000);
-  const statementTimeoutMs = read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000);
   const config: GatewayConfig = {
     databaseUrl: read.url('DATABASE_URL'),
     host: read.string('HOST') ?? '127.0.0.1',
@@ -164,21 +186,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     embeddedPgPort: read.integer('GATEWAY_EMBEDDED_PG_PORT', 0, 0, 65535),
     graphiql: read.boolean('GATEWAY_GRAPHIQL', !production),
     driftMode: read.oneOf('GATEWAY_DRIFT_MODE', ['warn', 'refuse'] as const, 'warn'),
-    db: {
-      profile,
-      poolSize,
-      maxOverflow,
-      connectTimeoutSeconds: read.integer('BOREALIS_DB_CONNECT_TIMEOUT', 15, 1, 600),
-      idleInTransactionTimeoutMs: read.integer('BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS', 60000, 0, 86_400_000),
-      maxWaitingRequests: read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000),
-      maxConcurrentRequests: read.integer('GATEWAY_MAX_CONCURRENT_REQUESTS', poolSize + maxOverflow, 1, 100_000),
-      admissionWaitMs: read.integer('GATEWAY_ADMISSION_WAIT_MS', 2000, 0, 600_000),
-      statementTimeoutMs,
-      // A few seconds beyond the server's own statement timeout, so the server's coded error wins
-      // whenever the database is answering at all.
-      queryTimeoutMs: read.integer('GATEWAY_DB_QUERY_TIMEOUT_MS', statementTimeoutMs > 0 ? statementTimeoutMs + 5000 : 0, 0, 86_400_000),
-      applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
-    },
+    db: readDatabaseConfig(read, profile),
     security: {
       maxDepth: read.integer('GATEWAY_MAX_DEPTH', 12, 1, 100),
       maxAliases: read.integer('GATEWAY_MAX_ALIASES', 15, 0, 1000),
