@@ -99,7 +99,8 @@ describe('admission per request', () => {
     expect(codeOf(refused)).toBe('SERVER_BUSY');
     expect(refused.body.data ?? null).toBeNull();
     expect(refused.body.errors).toHaveLength(1);
-    expect(refused.ms).toBeLessThan(50);
+    // At once, not after the 10 s queue wait (the bench measures the real latency; the test machine is shared).
+    expect(refused.ms).toBeLessThan(250);
     await unlock();
     for (const admitted of await Promise.all([running, queued])) {
       expect(admitted.status).toBe(200);
@@ -193,8 +194,17 @@ describe('through a TCP proxy', () => {
   it('a stopped database is 503 DB_UNAVAILABLE with Retry-After, and the gateway recovers when it returns', async () => {
     const { ask, get } = await gatewayOver(proxied(), { BOREALIS_DB_CONNECT_TIMEOUT: '1' });
     expect((await ask()).body.data.sites.totalCount).toBe(1);
+    // One request is in flight (waiting on a lock) when the database goes away.
+    const unlock = await lockSites();
+    const inFlight = ask();
+    await new Promise((resolve) => setTimeout(resolve, 200));
     await proxy.stop();
     try {
+      const lost = await inFlight;
+      expect(lost.status).toBe(503);
+      expect(codeOf(lost)).toBe('DB_UNAVAILABLE');
+      expect(lost.body.data).toBeNull();
+      await unlock();
       const answer = await ask();
       expect(answer.status).toBe(503);
       expect(codeOf(answer)).toBe('DB_UNAVAILABLE');
@@ -210,7 +220,7 @@ describe('through a TCP proxy', () => {
     }
     const back = performance.now();
     expect((await ask()).body.data.sites.totalCount).toBe(1);
-    expect(performance.now() - back).toBeLessThan(1000);
+    expect(performance.now() - back).toBeLessThan(2000);
     expect((await get('/readyz')).status).toBe(200);
   });
 });
