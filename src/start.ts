@@ -4,16 +4,16 @@
  * check, then GraphQL over HTTP and WebSocket. Loaded lazily by main.ts, so configuration mistakes
  * and a busy port are reported before this module graph (schema, Prisma) is even loaded.
  */
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createGatewayYoga } from './server/yoga.js';
 import { createObservability } from './server/observability.js';
 import { mintBorealisSession } from './auth/borealis-session.js';
 import type { AuthConfig } from './config/auth.js';
 import { createWebSocketAuth } from './auth/websocket.js';
 import { createRequestAuthenticator } from './auth/yoga-plugin.js';
-import { attachWebSocket } from './server/websocket.js';
+import { attachWebSocket, type GatewayWebSocket } from './server/websocket.js';
 import { applyBaseline } from './db/baseline.js';
-import { checkConnection } from './db/connection-errors.js';
+import { checkConnection, DatabaseConnectionError } from './db/connection-errors.js';
 import { formatDriftReport } from './db/drift.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { ConfigError } from './config/env.js';
@@ -70,8 +70,9 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
 
   const pool = createPool(database.url, config.db);
   hooks.onCleanup(() => pool.end());
-  await checkConnection(pool, database.url);
   if (embedded) {
+    // The demo database is ours: it must be up, with its baseline and seed, before serving.
+    await checkConnection(pool, database.url);
     const { createdTables } = await applyBaseline(pool);
     if (createdTables.length) console.log(`Baseline applied: ${createdTables.length} Borealis tables created.`);
     await ensureDemoData(pool);
@@ -79,7 +80,28 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
 
   const prisma = createPrismaClient(pool);
   hooks.onCleanup(() => prisma.$disconnect());
+  // Not ready (drift unknown) until the database has answered and the drift check has run.
   const readiness: ReadinessState = { drift: null, driftMode: config.driftMode, checkedAt: null };
+  const demoToken = embedded ? demoAdminToken(auth) : undefined;
+  const observability = createObservability(config, pool);
+  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
+  const yoga = createGatewayYoga(services, observability);
+  const server = createServer(yoga);
+  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  // One cleanup, run first at stop: drain HTTP, close WebSockets (1001), within the deadline.
+  hooks.onCleanup(() => drainServer(server, websocket, config.shutdownTimeoutMs));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
+  console.log(`Pool profile ${config.db.profile.name}: max ${config.db.poolSize + config.db.maxOverflow} connections.`);
+
+  // DATABASE_URL: the database may come after the gateway (orchestrated start-up, restarts):
+  // /healthz answers and /readyz says 503 meanwhile.
+  if (!embedded && !(await waitForDatabase(pool, database.url))) return;
   const drift = await refreshDrift(pool, readiness);
   console.log(formatDriftReport(drift));
   if (!drift.ok && config.driftMode === 'refuse') {
@@ -87,24 +109,58 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
     await hooks.shutdown(1);
     return;
   }
-
-  const demoToken = embedded ? demoAdminToken(auth) : undefined;
-  const observability = createObservability(config, pool);
-  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
-  const yoga = createGatewayYoga(services, observability);
-  const server = createServer(yoga);
-  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
-  hooks.onCleanup(() => websocket.close());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, resolve);
-  });
-  hooks.onCleanup(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
-  console.log(`Pool profile ${config.db.profile.name}: max ${config.db.poolSize + config.db.maxOverflow} connections.`);
   printHowToAuthenticate(auth, demoToken);
+}
+
+/** Delay before connection attempt n+1 (1, 2, 4, 8, 16 then 30 s). */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(1000 * 2 ** (attempt - 1), 30_000);
+}
+
+/**
+ * Tries the database until it answers, one line per failed attempt (host and database named by
+ * src/db/connection-errors.ts, never the password, no stack). False when the pool was closed
+ * meanwhile (the gateway is stopping).
+ */
+async function waitForDatabase(pool: GatewayPool, url: string): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await checkConnection(pool, url);
+      if (attempt > 1) console.log('PostgreSQL is reachable now.');
+      return true;
+    } catch (error) {
+      if ((pool as unknown as { ending: boolean }).ending) return false;
+      if (!(error instanceof DatabaseConnectionError)) throw error;
+      const delay = retryDelayMs(attempt);
+      console.error(`${error.message} Not ready; attempt ${attempt}, retrying in ${delay / 1000} s.`);
+      await new Promise((resolve) => setTimeout(resolve, delay).unref());
+      if ((pool as unknown as { ending: boolean }).ending) return false;
+    }
+  }
+}
+
+/**
+ * Graceful stop: refuse new connections, let in-flight requests finish within `deadlineMs`,
+ * close WebSockets with 1001 (going away), then cut whatever is left.
+ */
+async function drainServer(server: Server, websocket: GatewayWebSocket, deadlineMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections that are idle now would otherwise hold the server open.
+  server.closeIdleConnections();
+  await websocket.close();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<'deadline'>((resolve) => (timer = setTimeout(() => resolve('deadline'), deadlineMs)));
+  const idleSweep = setInterval(() => server.closeIdleConnections(), 100);
+  try {
+    if ((await Promise.race([closed, deadline])) === 'deadline') {
+      console.error(`Requests still running after GATEWAY_SHUTDOWN_TIMEOUT_MS=${deadlineMs}: closing their connections.`);
+      server.closeAllConnections();
+      await closed;
+    }
+  } finally {
+    clearTimeout(timer);
+    clearInterval(idleSweep);
+  }
 }
 
 /** With development secrets: an admin session token for the demo (printed and in GraphiQL). */

@@ -23,6 +23,8 @@ export interface GatewayConfig {
   log: LogConfig;
   /** Serve Prometheus metrics on /metrics. */
   metrics: boolean;
+  /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before connections are cut. */
+  shutdownTimeoutMs: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -51,9 +53,15 @@ export interface DatabaseConfig {
   /** Seconds to establish a connection or wait for a pooled one. */
   connectTimeoutSeconds: number;
   idleInTransactionTimeoutMs: number;
-  /** Requests waiting for a connection beyond this many fail fast with DB_POOL_EXHAUSTED. */
+  /** GraphQL operations queued for admission beyond this many are refused at once (SERVER_BUSY). */
   maxWaitingRequests: number;
+  /** GraphQL operations running at once (src/server/plugins/admission.ts); defaults to the pool's size. */
+  maxConcurrentRequests: number;
+  /** How long a queued operation waits for admission before it is refused (SERVER_BUSY). */
+  admissionWaitMs: number;
   statementTimeoutMs: number;
+  /** Client-side bound on one statement (pg query_timeout): a frozen database cannot hold a request longer. */
+  queryTimeoutMs: number;
   applicationName: string;
 }
 
@@ -136,6 +144,31 @@ export function currentHost(): HostFacts {
   return { cpus: os.availableParallelism?.() ?? os.cpus().length, memoryBytes: os.totalmem() };
 }
 
+/** The pool and admission settings; defaults derived from the pool size and statement timeout. */
+function readDatabaseConfig(read: EnvReader, profile: PoolProfile): DatabaseConfig {
+  const poolSize = read.integer('BOREALIS_DB_POOL_SIZE', profile.poolSize, 1, 1000);
+  const maxOverflow = read.integer('BOREALIS_DB_MAX_OVERFLOW', profile.maxOverflow, 0, 1000);
+  const connectTimeoutSeconds = read.integer('BOREALIS_DB_CONNECT_TIMEOUT', 15, 1, 600);
+  const idleInTransactionTimeoutMs = read.integer('BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS', 60000, 0, 86_400_000);
+  const maxWaitingRequests = read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000);
+  const statementTimeoutMs = read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000);
+  return {
+    profile,
+    poolSize,
+    maxOverflow,
+    connectTimeoutSeconds,
+    idleInTransactionTimeoutMs,
+    maxWaitingRequests,
+    maxConcurrentRequests: read.integer('GATEWAY_MAX_CONCURRENT_REQUESTS', poolSize + maxOverflow, 1, 100_000),
+    admissionWaitMs: read.integer('GATEWAY_ADMISSION_WAIT_MS', 2000, 0, 600_000),
+    statementTimeoutMs,
+    // A few seconds beyond the server's own statement timeout, so the server's coded error wins
+    // whenever the database is answering at all.
+    queryTimeoutMs: read.integer('GATEWAY_DB_QUERY_TIMEOUT_MS', statementTimeoutMs > 0 ? statementTimeoutMs + 5000 : 0, 0, 86_400_000),
+    applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
+  };
+}
+
 /** NODE_ENV=production: stricter defaults (no GraphiQL, no introspection, secrets required). */
 export function isProduction(env: Env = process.env): boolean {
   return env.NODE_ENV === 'production';
@@ -153,16 +186,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     embeddedPgPort: read.integer('GATEWAY_EMBEDDED_PG_PORT', 0, 0, 65535),
     graphiql: read.boolean('GATEWAY_GRAPHIQL', !production),
     driftMode: read.oneOf('GATEWAY_DRIFT_MODE', ['warn', 'refuse'] as const, 'warn'),
-    db: {
-      profile,
-      poolSize: read.integer('BOREALIS_DB_POOL_SIZE', profile.poolSize, 1, 1000),
-      maxOverflow: read.integer('BOREALIS_DB_MAX_OVERFLOW', profile.maxOverflow, 0, 1000),
-      connectTimeoutSeconds: read.integer('BOREALIS_DB_CONNECT_TIMEOUT', 15, 1, 600),
-      idleInTransactionTimeoutMs: read.integer('BOREALIS_DB_IDLE_IN_TXN_TIMEOUT_MS', 60000, 0, 86_400_000),
-      maxWaitingRequests: read.integer('GATEWAY_DB_MAX_WAITING', 100, 0, 100_000),
-      statementTimeoutMs: read.integer('GATEWAY_DB_STATEMENT_TIMEOUT_MS', 30000, 0, 86_400_000),
-      applicationName: read.string('GATEWAY_APPLICATION_NAME') ?? 'borealis-graphql-gateway',
-    },
+    db: readDatabaseConfig(read, profile),
     security: {
       maxDepth: read.integer('GATEWAY_MAX_DEPTH', 12, 1, 100),
       maxAliases: read.integer('GATEWAY_MAX_ALIASES', 15, 0, 1000),
@@ -174,6 +198,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     },
     log: { level: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'), json: production },
     metrics: read.boolean('GATEWAY_METRICS', true),
+    shutdownTimeoutMs: read.integer('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600_000),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

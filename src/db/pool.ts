@@ -9,15 +9,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
+import { sessionSurvives } from './infrastructure-errors.js';
 import { noteStatement } from './statements.js';
-
-export class PoolExhaustedError extends Error {
-  readonly code = 'DB_POOL_EXHAUSTED';
-  constructor(waiting: number, max: number) {
-    super(`Database pool exhausted: ${max} connections busy and ${waiting} requests already waiting. Retry shortly.`);
-    this.name = 'PoolExhaustedError';
-  }
-}
 
 /** Raised instead of starting a statement for a request whose client has gone away. */
 export class RequestAbandonedError extends Error {
@@ -73,21 +66,17 @@ export function sessionOptions(db: Pick<DatabaseConfig, 'idleInTransactionTimeou
 }
 
 /**
- * A pg.Pool that refuses new work once too many requests are queued: under overload a quick
- * DB_POOL_EXHAUSTED is better for operators than requests that hang for the full timeout.
+ * The gateway's pg.Pool. How many requests may wait for its connections is decided per GraphQL
+ * operation, before any work (src/server/plugins/admission.ts), not per statement here.
  */
 export class GatewayPool extends pg.Pool {
-  constructor(
-    config: pg.PoolConfig,
-    private readonly maxWaiting: number,
-  ) {
+  constructor(config: pg.PoolConfig) {
     super(config);
     // Prisma's adapter and raw queries send every statement through pool.query: count them for
     // the request that runs them (src/db/statements.ts).
-    const send = pg.Pool.prototype.query as (...args: unknown[]) => unknown;
     this.query = ((...args: unknown[]) => {
       noteStatement();
-      return send.apply(this, args);
+      return queryKeepingUsableSessions(this, args);
     }) as pg.Pool['query'];
   }
 
@@ -99,7 +88,7 @@ export class GatewayPool extends pg.Pool {
     callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
   ): Promise<pg.PoolClient> | void {
     const request = currentRequest.getStore();
-    const refusal = request?.signal.aborted ? new RequestAbandonedError() : this.exhaustion();
+    const refusal = request?.signal.aborted ? new RequestAbandonedError() : undefined;
     if (refusal) {
       if (callback) {
         callback(refusal, undefined, () => {});
@@ -131,12 +120,6 @@ export class GatewayPool extends pg.Pool {
     }
   }
 
-  private exhaustion(): PoolExhaustedError | undefined {
-    const max = this.options.max ?? 10;
-    const saturated = this.totalCount >= max && this.idleCount === 0;
-    return saturated && this.waitingCount >= this.maxWaiting ? new PoolExhaustedError(this.waitingCount, max) : undefined;
-  }
-
   /** Records a checkout as the request's until it is released (the client may have gone while it waited). */
   private checkOutFor(request: RequestWork, client: pg.PoolClient): pg.PoolClient {
     if (request.signal.aborted) {
@@ -156,30 +139,71 @@ export class GatewayPool extends pg.Pool {
   }
 }
 
+/**
+ * pg.Pool#query, except that a statement's own failure (statement timeout, invalid input) returns
+ * the connection to the pool: pg-pool discards the connection on every error, so a burst of
+ * timeouts would otherwise open as many new backend sessions. Broken connections are discarded.
+ */
+function queryKeepingUsableSessions(pool: pg.Pool, args: unknown[]): unknown {
+  const callback = typeof args[args.length - 1] === 'function' ? (args.pop() as (error: Error | undefined, result?: unknown) => void) : undefined;
+  const run = async () => {
+    const client = await pool.connect();
+    try {
+      const result = await (client.query as (...a: unknown[]) => Promise<unknown>)(...args);
+      client.release();
+      return result;
+    } catch (error) {
+      client.release(sessionSurvives(error) ? undefined : (error as Error));
+      throw error;
+    }
+  };
+  const result = run();
+  if (!callback) return result;
+  result.then((value) => callback(undefined, value), (error: Error) => callback(error));
+  return undefined;
+}
+
 export function createPool(connectionString: string, db: DatabaseConfig): GatewayPool {
-  const pool = new GatewayPool(
-    {
-      connectionString,
-      max: db.poolSize + db.maxOverflow,
-      // Borealis keeps `pool_size` warm connections; connections beyond that are overflow and
-      // are closed soon after the burst.
-      min: 0,
-      idleTimeoutMillis: 30_000,
-      connectionTimeoutMillis: db.connectTimeoutSeconds * 1000,
-      application_name: db.applicationName,
-      options: sessionOptions(db),
-      keepAlive: true,
-    },
-    db.maxWaitingRequests,
-  );
-  // An idle client that loses its server (restart, failover) must not crash the process.
-  pool.on('error', (error) => {
-    console.error(`[db] idle connection error: ${error.message}`);
+  const pool = new GatewayPool({
+    connectionString,
+    max: db.poolSize + db.maxOverflow,
+    // Borealis keeps `pool_size` warm connections; connections beyond that are overflow and
+    // are closed soon after the burst.
+    min: 0,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: db.connectTimeoutSeconds * 1000,
+    // Client-side bound on every statement: a frozen or partitioned database fails the request.
+    query_timeout: db.queryTimeoutMs || undefined,
+    application_name: db.applicationName,
+    options: sessionOptions(db),
+    keepAlive: true,
   });
+  // An idle client that loses its server (restart, failover) must not crash the process.
+  pool.on('error', reportIdleConnectionError());
   // Nor one that breaks while checked out (e.g. the server stopped by Ctrl-C between two queries):
   // the work in flight fails with the error instead of an unhandled 'error' event.
   pool.on('connect', (client) => {
     client.on('error', () => {});
   });
   return pool;
+}
+
+/**
+ * One line per burst of idle-connection errors: when the database goes away, every idle
+ * connection reports the same loss at once.
+ */
+function reportIdleConnectionError(intervalMs = 10_000): (error: Error) => void {
+  let windowEnds = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now < windowEnds) {
+      suppressed += 1;
+      return;
+    }
+    const earlier = suppressed ? ` (${suppressed} more in the previous ${intervalMs / 1000} s)` : '';
+    console.error(`[db] idle connection error: ${error.message}${earlier}`);
+    windowEnds = now + intervalMs;
+    suppressed = 0;
+  };
 }

@@ -17,17 +17,58 @@ import { countStatementsInto } from '../db/statements.js';
 import type { GatewayContext, RequestTrace } from '../graphql/context.js';
 import { traceOf, traceOfRequest, type TransportContext } from './context.js';
 import { GatewayMetrics } from './metrics.js';
-import { noteErrors } from './plugins/mask-errors.js';
+import { INFRASTRUCTURE_CODES, noteErrors } from './plugins/mask-errors.js';
 
 export interface Observability {
   log: Logger;
   /** null when GATEWAY_METRICS is off. */
   metrics: GatewayMetrics | null;
+  /** Bounds the lines of requests that failed for the same infrastructure reason. */
+  repeats: RepeatLimiter;
 }
 
 /** `destination` replaces stdout for the logs (tests). */
 export function createObservability(config: GatewayConfig, pool: pg.Pool, destination?: DestinationStream): Observability {
-  return { log: createLogger(config.log, destination), metrics: config.metrics ? new GatewayMetrics(pool) : null };
+  const log = createLogger(config.log, destination);
+  return { log, metrics: config.metrics ? new GatewayMetrics(pool) : null, repeats: new RepeatLimiter(log) };
+}
+
+/**
+ * Under overload or an outage every request fails the same way: the first few lines of each code
+ * per interval are written, the rest are counted and summed up in one line when the interval
+ * ends (the metrics still count every request).
+ */
+export class RepeatLimiter {
+  private readonly windows = new Map<string, { logged: number; suppressed: number; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly log: Logger,
+    readonly perInterval = 5,
+    readonly intervalMs = 10_000,
+  ) {}
+
+  /** Whether a line for `code` may be written now. */
+  admit(code: string): boolean {
+    let window = this.windows.get(code);
+    if (!window) {
+      const timer = setTimeout(() => this.flush(code), this.intervalMs);
+      timer.unref();
+      window = { logged: 0, suppressed: 0, timer };
+      this.windows.set(code, window);
+    }
+    if (window.logged < this.perInterval) {
+      window.logged += 1;
+      return true;
+    }
+    window.suppressed += 1;
+    return false;
+  }
+
+  private flush(code: string): void {
+    const window = this.windows.get(code);
+    this.windows.delete(code);
+    if (window?.suppressed) this.log.warn({ code, suppressed: window.suppressed, intervalMs: this.intervalMs }, 'repeated request failures not logged one by one');
+  }
 }
 
 /** How the request ended: an HTTP status, or a WebSocket operation's outcome. */
@@ -50,8 +91,12 @@ export function finishTrace(trace: RequestTrace, observability: Observability, e
     ...(trace.errorCodes.length ? { errors: trace.errorCodes } : {}),
   };
   const [internal, ...others] = trace.internalErrors;
+  const infrastructure = trace.errorCodes.find((code) => INFRASTRUCTURE_CODES.has(code));
   if (internal) {
     observability.log.error({ ...line, err: internal, ...(others.length ? { otherInternalErrors: others.map((e) => e.message) } : {}) }, 'request failed');
+  } else if (infrastructure) {
+    // No stack: the code says what happened; repetitions are summed up.
+    if (observability.repeats.admit(infrastructure)) observability.log.warn(line, 'request failed');
   } else {
     observability.log.info(line, 'request');
   }

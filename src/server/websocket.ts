@@ -9,7 +9,7 @@
  * and gets its own request id, context (scope, loaders), access line and metrics.
  */
 import type { Server } from 'node:http';
-import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -18,6 +18,7 @@ import { countStatementsInto } from '../db/statements.js';
 import type { RequestTrace } from '../graphql/context.js';
 import { newTrace, type TransportContext } from './context.js';
 import { finishTrace, type Ending } from './observability.js';
+import { releaseAdmission } from './plugins/admission.js';
 import { maskError, noteErrors } from './plugins/mask-errors.js';
 import type { GatewayYoga } from './yoga.js';
 
@@ -26,6 +27,13 @@ export interface GatewayWebSocket {
 }
 
 type Enveloped = ReturnType<GatewayYoga['getEnveloped']>;
+
+/** The error without `extensions.http` (status and Retry-After are for HTTP responses). */
+function withoutHttp(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+}
 
 export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSocketAuth): GatewayWebSocket {
   const { services, observability } = yoga.gateway;
@@ -48,11 +56,12 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     if (!trace) return;
     operations(ctx).delete(id);
     aborts.get(trace)?.abort();
+    releaseAdmission(trace);
     finishTrace(trace, observability, ending);
   };
   /** Masks errors the way Yoga does for HTTP, puts the request id on masked ones, records codes. */
   const masked = (trace: RequestTrace, errors: readonly unknown[]): GraphQLError[] => {
-    const result = errors.map((error) => maskError(error) as GraphQLError);
+    const result = errors.map((error) => withoutHttp(maskError(error) as GraphQLError));
     noteErrors(trace, result);
     return result;
   };
@@ -132,7 +141,10 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       },
       onNext(ctx, id, _payload, _args, result) {
         const trace = operations(ctx).get(id);
-        if (trace) noteErrors(trace, (result as ExecutionResult).errors);
+        const errors = (result as ExecutionResult).errors;
+        if (trace) noteErrors(trace, errors);
+        // Same codes as HTTP; the HTTP status and headers mean nothing on a socket.
+        return errors?.some((error) => error.extensions?.http) ? { ...result, errors: errors.map(withoutHttp) } : undefined;
       },
       onError(ctx, id, _payload, errors) {
         // Errors returned by onSubscribe were masked there (their trace is finished). Otherwise a

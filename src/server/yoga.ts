@@ -4,13 +4,14 @@
  * testable with `yoga.fetch`; graphql-ws (websocket.ts) runs its operations through the same
  * Yoga instance's envelop, so both transports share one pipeline.
  */
-import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, useExtendContext, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { GatewayContext, GatewayServices } from '../graphql/context.js';
 import { readinessReport } from '../db/readiness.js';
 import { gatewaySchema } from './schema.js';
 import { buildContext, type TransportContext } from './context.js';
 import { useMetricsEndpoint } from './metrics.js';
 import { createObservability, useAccessLog, useOperationTrace, yogaLogger, type Observability } from './observability.js';
+import { AdmissionGate, admissionLimits, useAdmission } from './plugins/admission.js';
 import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
@@ -60,11 +61,13 @@ export function createGatewayYoga(
     renderGraphiQL,
     landingPage: false,
     healthCheckEndpoint: '/healthz',
-    context: (initial) => buildContext(services, observability.log, initial as unknown as TransportContext),
     plugins: [
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
       ...securityPlugins(services.config.security),
+      // Admission first: a refused operation is refused before its context (auth read) is built.
+      useAdmission(new AdmissionGate(admissionLimits(services.config.db)), GRAPHQL_ENDPOINT),
+      useExtendContext((initial) => buildContext(services, observability.log, initial as unknown as TransportContext)),
       useRoutes(services),
       ...(observability.metrics ? [useMetricsEndpoint(observability.metrics)] : []),
     ],

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { createPool } from '../../src/db/pool.js';
 import { loadConfig } from '../../src/config/env.js';
+import { classifyInfrastructureError } from '../../src/db/infrastructure-errors.js';
 
 let db: TestDatabase;
 beforeAll(async () => {
@@ -52,22 +53,32 @@ describe('pooled sessions', () => {
   });
 });
 
+describe('failed statements', () => {
+  it('return a still-usable session to the pool (invalid input), discard a broken one (terminated)', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, BOREALIS_DB_POOL_SIZE: '1', BOREALIS_DB_MAX_OVERFLOW: '0' });
+    const pool = createPool(db.url, config.db);
+    const pid = async () => (await pool.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+    const first = await pid();
+    await expect(pool.query('SELECT 1/0')).rejects.toMatchObject({ code: '22012' });
+    await expect(pool.query(`SELECT 'x'::int`)).rejects.toMatchObject({ code: '22P02' });
+    expect(await pid()).toBe(first);
+    await expect(pool.query('SELECT pg_terminate_backend(pg_backend_pid())')).rejects.toThrow();
+    expect(await pid()).not.toBe(first);
+    await pool.end();
+  });
+});
+
 describe('pool exhaustion', () => {
-  it('fails fast with DB_POOL_EXHAUSTED instead of hanging', async () => {
-    const config = loadConfig({
-      DATABASE_URL: db.url,
-      BOREALIS_DB_POOL_SIZE: '1',
-      BOREALIS_DB_MAX_OVERFLOW: '0',
-      GATEWAY_DB_MAX_WAITING: '1',
-    });
+  it('a statement waits for a connection at most BOREALIS_DB_CONNECT_TIMEOUT, then fails with a classified error', async () => {
+    const config = loadConfig({ DATABASE_URL: db.url, BOREALIS_DB_POOL_SIZE: '1', BOREALIS_DB_MAX_OVERFLOW: '0', BOREALIS_DB_CONNECT_TIMEOUT: '1' });
     const pool = createPool(db.url, config.db);
     const held = await pool.connect();
-    const queued = pool.query('SELECT 1 AS queued'); // waits for the held connection
     const started = Date.now();
-    await expect(pool.query('SELECT 1')).rejects.toMatchObject({ code: 'DB_POOL_EXHAUSTED' });
-    expect(Date.now() - started).toBeLessThan(1000);
+    const failure = await pool.query('SELECT 1').catch((error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(classifyInfrastructureError(failure)).toMatchObject({ code: 'DB_POOL_EXHAUSTED', status: 503 });
     held.release();
-    expect((await queued).rows[0].queued).toBe(1); // the queued request was not lost
+    expect((await pool.query('SELECT 1 AS n')).rows[0].n).toBe(1);
     await pool.end();
   });
 });

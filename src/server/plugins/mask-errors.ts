@@ -5,6 +5,7 @@
  * is logged under the same id. No stack trace, SQL or Prisma message leaves the process.
  */
 import { GraphQLError } from 'graphql';
+import { classifyInfrastructureError, type InfrastructureFailure } from '../../db/infrastructure-errors.js';
 import type { RequestTrace } from '../../graphql/context.js';
 
 const INTERNAL = 'INTERNAL_SERVER_ERROR';
@@ -26,12 +27,39 @@ export function maskError(error: unknown): Error {
     if (original.name === 'PothosValidationError') return withCode(error, 'BAD_USER_INPUT');
   }
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
+  const failure = classifyInfrastructureError(original);
+  if (failure) return infrastructureError(failure, error instanceof GraphQLError ? error.path : undefined);
   return new GraphQLError('Internal server error.', {
     path: error instanceof GraphQLError ? error.path : undefined,
     originalError: original instanceof Error ? original : new Error(String(original)),
     extensions: { code: INTERNAL },
   });
 }
+
+/**
+ * A coded error for a database or capacity failure: its HTTP status and Retry-After travel in
+ * `extensions.http`, which Yoga turns into the response's status and headers (and leaves out of
+ * the body); the WebSocket transport drops it (src/server/websocket.ts).
+ */
+export function infrastructureError(failure: Omit<InfrastructureFailure, 'code'> & { code: string }, path?: readonly (string | number)[]): GraphQLError {
+  return new GraphQLError(failure.message, {
+    path,
+    extensions: { code: failure.code, http: { status: failure.status, headers: { 'Retry-After': String(failure.retryAfterSeconds) } } },
+  });
+}
+
+/** The first database or capacity failure among a result's errors, already as the client's error. */
+export function firstInfrastructureError(errors: readonly GraphQLError[]): GraphQLError | null {
+  for (const error of errors) {
+    const code = error.extensions?.code;
+    if (typeof code === 'string' && INFRASTRUCTURE_CODES.has(code)) return error;
+    const failure = classifyInfrastructureError(error.originalError);
+    if (failure) return infrastructureError(failure);
+  }
+  return null;
+}
+
+export const INFRASTRUCTURE_CODES: ReadonlySet<string> = new Set(['SERVER_BUSY', 'DB_UNAVAILABLE', 'STATEMENT_TIMEOUT', 'QUERY_CANCELLED', 'DB_POOL_EXHAUSTED']);
 
 function withCode(error: GraphQLError, code: string, extensions: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(error.message, {
