@@ -84,6 +84,7 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
   const readiness: ReadinessState = { drift: null, driftMode: config.driftMode, checkedAt: null };
   const demoToken = embedded ? demoAdminToken(auth) : undefined;
   const observability = createObservability(config, pool);
+  if (observability.tracing) hooks.onCleanup(() => observability.tracing!.shutdown());
   const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
   const yoga = createGatewayYoga(services, observability);
   const server = createServer(yoga);

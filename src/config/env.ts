@@ -23,8 +23,17 @@ export interface GatewayConfig {
   log: LogConfig;
   /** Serve Prometheus metrics on /metrics. */
   metrics: boolean;
+  tracing: TracingConfig;
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before connections are cut. */
   shutdownTimeoutMs: number;
+}
+
+/** Optional OpenTelemetry tracing of GraphQL operations (off unless GATEWAY_OTEL_TRACING=true). */
+export interface TracingConfig {
+  enabled: boolean;
+  /** OTLP/HTTP traces endpoint, e.g. http://collector:4318/v1/traces. */
+  endpoint: string;
+  serviceName: string;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -121,6 +130,17 @@ export class EnvReader {
     return raw as T;
   }
 
+  /** An http(s) URL (OpenTelemetry collector endpoints). */
+  httpUrl(name: string): string | undefined {
+    const raw = this.string(name);
+    if (raw === undefined) return undefined;
+    if (!URL.canParse(raw) || !['http:', 'https:'].includes(new URL(raw).protocol)) {
+      this.problems.push(`${name} must be an http:// or https:// URL (got "${raw}")`);
+      return undefined;
+    }
+    return raw;
+  }
+
   url(name: string): string | undefined {
     const raw = this.string(name);
     if (raw === undefined) return undefined;
@@ -198,6 +218,12 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     },
     log: { level: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'), json: production },
     metrics: read.boolean('GATEWAY_METRICS', true),
+    tracing: {
+      enabled: read.boolean('GATEWAY_OTEL_TRACING', false),
+      // The OpenTelemetry SDK's own variable names, so a collector set-up works unchanged.
+      endpoint: read.httpUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT') ?? `${(read.httpUrl('OTEL_EXPORTER_OTLP_ENDPOINT') ?? 'http://127.0.0.1:4318').replace(/\/+$/, '')}/v1/traces`,
+      serviceName: read.string('OTEL_SERVICE_NAME') ?? 'borealis-graphql-gateway',
+    },
     shutdownTimeoutMs: read.integer('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600_000),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

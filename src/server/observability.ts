@@ -6,6 +6,8 @@
  *   request's line (level error);
  * - the same trace feeds the Prometheus metrics (src/server/metrics.ts).
  */
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { createTracing, type Tracing } from './plugins/tracing.js';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { getOperationAST, type ExecutionResult, type GraphQLError } from 'graphql';
@@ -25,12 +27,19 @@ export interface Observability {
   metrics: GatewayMetrics | null;
   /** Bounds the lines of requests that failed for the same infrastructure reason. */
   repeats: RepeatLimiter;
+  /** null unless GATEWAY_OTEL_TRACING is on. */
+  tracing: Tracing | null;
 }
 
-/** `destination` replaces stdout for the logs (tests). */
-export function createObservability(config: GatewayConfig, pool: pg.Pool, destination?: DestinationStream): Observability {
+/** `destination` replaces stdout for the logs, `spans` the OTLP exporter of the traces (tests). */
+export function createObservability(config: GatewayConfig, pool: pg.Pool, destination?: DestinationStream, spans?: SpanProcessor): Observability {
   const log = createLogger(config.log, destination);
-  return { log, metrics: config.metrics ? new GatewayMetrics(pool) : null, repeats: new RepeatLimiter(log) };
+  return {
+    log,
+    metrics: config.metrics ? new GatewayMetrics(pool) : null,
+    repeats: new RepeatLimiter(log),
+    tracing: config.tracing.enabled ? createTracing(config.tracing, spans) : null,
+  };
 }
 
 /**

@@ -64,6 +64,7 @@ export function createGatewayYoga(
     plugins: [
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
+      ...(observability.tracing ? [observability.tracing.plugin] : []),
       ...securityPlugins(services.config.security),
       // Admission first: a refused operation is refused before its context (auth read) is built.
       useAdmission(new AdmissionGate(admissionLimits(services.config.db)), GRAPHQL_ENDPOINT),

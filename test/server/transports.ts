@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DestinationStream } from 'pino';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
@@ -49,14 +50,14 @@ export interface TransportGateway {
   close(): Promise<void>;
 }
 
-export async function startTransportGateway(options: { env?: Record<string, string>; logs?: DestinationStream } = {}): Promise<TransportGateway> {
+export async function startTransportGateway(options: { env?: Record<string, string>; logs?: DestinationStream; spans?: SpanProcessor } = {}): Promise<TransportGateway> {
   const db = await createTestDatabase({ env: options.env });
   await seedDemoData(db.pool, { devices: 40 });
   const prisma: Db = createPrismaClient(db.pool);
   const auth = testAuthConfig();
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
   await refreshDrift(db.pool, readiness);
-  const observability = createObservability(db.config, db.pool, options.logs);
+  const observability = createObservability(db.config, db.pool, options.logs, options.spans);
   const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }) };
   const yoga = createGatewayYoga(services, observability);
   const server: Server = createServer(yoga);
