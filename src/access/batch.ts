@@ -6,7 +6,9 @@
  * is shaped.
  */
 import DataLoader from 'dataloader';
-import { delegateOf, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { getDatamodel } from '../generated/pothos-types.js';
+import { delegateOf, ruleSql, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
 import type { LoaderFactory } from './loaders.js';
 
 /** Keys are compared by their string form: bigint ids, int4 foreign keys and text all work. */
@@ -111,4 +113,73 @@ export function perFilter<F, T>(make: (filter: F) => LoaderFactory<T>): (filter:
     if (!factory) factories.set(key, (factory = make(filter)));
     return factory;
   };
+}
+
+/** A raw row (snake_case columns) with the model's field names, checked against the datamodel. */
+function modelRowMapper(model: ModelName): (raw: Record<string, unknown>) => Record<string, unknown> {
+  const fields = new Set(getDatamodel().datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar').map((f) => f.name));
+  const names = new Map<string, string>();
+  const fieldOf = (column: string) => {
+    let name = names.get(column);
+    if (name === undefined) {
+      name = column.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      // A column whose field is not its camelCase name would be silently lost: fail loudly instead.
+      if (!fields.has(name)) throw new Error(`${model}: column ${column} has no field ${name}; list its mapping in batch.ts.`);
+      names.set(column, name);
+    }
+    return name;
+  };
+  return (raw) => Object.fromEntries(Object.entries(raw).map(([column, value]) => [fieldOf(column), value]));
+}
+
+export interface FirstPerParentOptions {
+  /** The table, schema-qualified: Prisma.sql`engine.scheduled_job_runs`. */
+  table: Prisma.Sql;
+  /** The SQL array type of the parent keys: `int` (int4 foreign keys) or `text`. */
+  keyType: 'int' | 'text';
+  /** The condition tying a row (alias `row`) to one parent key (`key`), e.g. row.job_id = key. */
+  match: (row: Prisma.Sql, key: Prisma.Sql) => Prisma.Sql;
+  /** Extra conditions on the row (a status filter, ...). */
+  where?: (row: Prisma.Sql) => Prisma.Sql;
+  /** The ordering inside each parent, ending with a unique column: Prisma.sql`row.id DESC`. */
+  orderBy: (row: Prisma.Sql) => Prisma.Sql;
+  /** Rows per parent (checked by the caller, e.g. boundedFirst). */
+  first: number;
+}
+
+const ROW = Prisma.raw('"row"');
+
+/**
+ * The first `first` rows of `model` for each parent key, in ONE statement: a LATERAL subquery per
+ * key, with the model's rule in SQL (rules.ts `ruleSql`), ordered and limited in SQL, so a nested
+ * page reads the rows it returns, not the history (an index on (parent key, order) serves it).
+ * Rows come back with Prisma's field names, grouped by the key as given.
+ */
+export function firstPerParent<M extends ModelName, K extends string | number | bigint>(
+  model: M,
+  options: FirstPerParentOptions,
+): LoaderFactory<DataLoader<K, ModelRow<M>[]>> {
+  const toRow = modelRowMapper(model);
+  const keyArrayType = Prisma.raw(options.keyType === 'int' ? 'int[]' : 'text[]');
+  const key = Prisma.raw('parent.key');
+  return (prisma, scope) =>
+    manyLoader<K, ModelRow<M> & { __parent: unknown }>(
+      async (keys) => {
+        const values = [...new Set(keys.map((k) => (options.keyType === 'int' ? Number(k) : String(k))))];
+        const conditions = [options.match(ROW, key), await ruleSql(model, scope, ROW), ...(options.where ? [options.where(ROW)] : [])];
+        const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+          SELECT parent.key AS "__parent", page.*
+            FROM unnest(${values}::${keyArrayType}) WITH ORDINALITY AS parent(key, position)
+            CROSS JOIN LATERAL (
+              SELECT ${ROW}.* FROM ${options.table} AS ${ROW}
+               WHERE ${Prisma.join(conditions, ' AND ')}
+               ORDER BY ${options.orderBy(ROW)}
+               LIMIT ${options.first}
+            ) AS page
+           ORDER BY parent.position`);
+        return rows.map(({ __parent, ...raw }) => ({ ...toRow(raw), __parent }) as ModelRow<M> & { __parent: unknown });
+      },
+      (row) => row.__parent,
+      (k) => (options.keyType === 'int' ? Number(k) : String(k)),
+    );
 }

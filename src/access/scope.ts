@@ -39,6 +39,8 @@ export interface Scope {
    * The last two are an id list bounded by the hostname-less runs.
    */
   runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
+  /** `runs()` as an SQL condition on the run aliased `run`, for statements Prisma cannot express. */
+  runsSql(run: Prisma.Sql): Promise<Prisma.Sql>;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
@@ -100,6 +102,14 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
         ],
       };
     }),
+    // The same two branches as `runs()`, in SQL: keep them side by side.
+    runsSql: async (run) => {
+      if (sites === null) return Prisma.sql`TRUE`;
+      return Prisma.sql`((${run}.target_hostname <> '' AND EXISTS (
+          SELECT 1 FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+           WHERE d.hostname = ${run}.target_hostname AND ds.site_id = ANY(${siteArray})))
+        OR ${run}.id = ANY(${await hostnamelessRuns()}::bigint[]))`;
+    },
     jobIds,
     watchdogTargetIds: idSet(async () => {
       const rows = await prisma.$queryRaw<Array<{ id: bigint; kind: string; target_json: string | null }>>`

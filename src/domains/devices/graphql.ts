@@ -7,7 +7,7 @@
 import type DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { manyLoader } from '../../access/batch.js';
+import { manyLoader, oneLoader } from '../../access/batch.js';
 import type { LoaderFactory } from '../../access/loaders.js';
 import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { ONLINE_WINDOW_SECONDS } from './filters.js';
@@ -19,11 +19,11 @@ import { defineOrder, StringFilter, statusWhere, TimeRange } from '../../graphql
 import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { canonicalGuid, decodeBase64Text, epochToDate, isoTextToDate } from '../../graphql/values.js';
+import { canonicalGuid, decodeBase64Text, epochToDate, guidSpellings, isoTextToDate } from '../../graphql/values.js';
 
 export { ONLINE_WINDOW_SECONDS };
 
-/** All rows of each device GUID, matched case-insensitively (Borealis compares UPPER(guid)). */
+/** All rows of each device GUID in any of its stored spellings (guidSpellings: index-friendly). */
 function byDeviceGuid<R>(
   fetch: (prisma: Db, guids: string[]) => Promise<R[]>,
   guidOf: (row: R) => string,
@@ -38,14 +38,14 @@ function byDeviceGuid<R>(
 
 const keysOfDevice = byDeviceGuid(
   (prisma, guids) =>
-    prisma.deviceKey.findMany({ where: { guid: { in: guids, mode: 'insensitive' } }, orderBy: [{ addedAt: 'desc' }, { id: 'asc' }] }),
+    prisma.deviceKey.findMany({ where: { guid: { in: guidSpellings(guids) } }, orderBy: [{ addedAt: 'desc' }, { id: 'asc' }] }),
   (key) => key.guid,
 );
 
 const metadataOfDevice = byDeviceGuid(
   (prisma, guids) =>
     prisma.deviceMetadataField.findMany({
-      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
+      where: { deviceGuid: { in: guidSpellings(guids) } },
       include: { metadataFieldDefinition: { select: { description: true } } },
       orderBy: { fieldNumber: 'asc' },
     }),
@@ -55,7 +55,7 @@ const metadataOfDevice = byDeviceGuid(
 const softwareOfDevice = byDeviceGuid(
   (prisma, guids) =>
     prisma.deviceSoftwareInventory.findMany({
-      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
+      where: { deviceGuid: { in: guidSpellings(guids) } },
       orderBy: [{ nameNormalized: 'asc' }, { id: 'asc' }],
     }),
   (row) => row.deviceGuid,
@@ -100,6 +100,21 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
 });
 
 const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
+const INVENTORY_SELECT = { guid: true, agentRoleHealth: true, ...Object.fromEntries(INVENTORY_COLUMNS.map((column) => [column, true])) } as {
+  guid: true;
+  agentRoleHealth: true;
+} & { [C in (typeof INVENTORY_COLUMNS)[number]]: true };
+type InventoryRow = Prisma.DeviceGetPayload<{ select: typeof INVENTORY_SELECT }>;
+
+/**
+ * The large inventory columns of devices already in scope (the client omits them from every other
+ * read, db/prisma.ts LARGE_COLUMN_OMIT): read only when `inventory` is selected, one statement per level.
+ */
+const inventoryOfDevice: LoaderFactory<DataLoader<string, InventoryRow | null>> = (prisma) =>
+  oneLoader(
+    (guids) => prisma.device.findMany({ where: { guid: { in: [...new Set(guids)] } }, select: INVENTORY_SELECT }),
+    (row) => row.guid,
+  );
 
 export const DeviceNode = builder.prismaNode('Device', {
   nullable: true,
@@ -140,8 +155,9 @@ export const DeviceNode = builder.prismaNode('Device', {
     }),
     inventory: t.field({
       type: DeviceInventory,
+      nullable: true,
       description: 'The last inventory the agent reported (JSON documents Borealis stores as text).',
-      resolve: (d) => d,
+      resolve: (d, _args, ctx) => ctx.loaders.use(inventoryOfDevice).load(d.guid),
     }),
     site: t.field({
       type: SiteNode,
@@ -185,7 +201,7 @@ export const DeviceNode = builder.prismaNode('Device', {
   }),
 });
 
-const DeviceInventory = builder.objectRef<Prisma.DeviceGetPayload<object>>('DeviceInventory').implement({
+const DeviceInventory = builder.objectRef<InventoryRow>('DeviceInventory').implement({
   description: 'Inventory JSON documents. A value Borealis stored malformed is null with a STORED_VALUE_MALFORMED error.',
   fields: (t) => ({
     ...Object.fromEntries(

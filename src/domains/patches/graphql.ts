@@ -39,7 +39,7 @@ import {
 } from '../../graphql/inputs.js';
 import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { canonicalGuid, epochToDate, flagToBoolean } from '../../graphql/values.js';
+import { epochToDate, flagToBoolean, guidSpellings } from '../../graphql/values.js';
 
 export const PatchInventorySourceEnum = valueSet('PatchInventorySource', 'device_patch_inventory.source', [
   'wua_pending', 'wua_history', 'quick_fix_engineering',
@@ -426,7 +426,7 @@ function patchDeviceStatesWhere(
 ): Prisma.PatchPolicyDeviceStateWhereInput {
   return {
     hostname: stringWhere(where?.hostname),
-    deviceGuid: where?.deviceGuids ? { in: [...where.deviceGuids], mode: 'insensitive' } : undefined,
+    deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,
     effectivePolicyId: intIdWhere(where?.effectivePolicyId, 'effectivePolicyId'),
     enforcementStatus: stringWhere(where?.enforcementStatus),
     enforcementMode: stringWhere(where?.enforcementMode),
@@ -523,7 +523,7 @@ const devicePatchOrder = defineOrder(
 function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DevicePatchInventoryWhereInput {
   return {
     id: bigIdWhere(where?.id),
-    deviceGuid: where?.deviceGuids ? { in: where.deviceGuids.map(canonicalGuid), mode: 'insensitive' } : undefined,
+    deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,
     patchKey: stringWhere(where?.patchKey),
     kb: stringWhere(where?.kb),
     title: stringWhere(where?.title),

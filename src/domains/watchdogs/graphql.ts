@@ -9,7 +9,7 @@ import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
-import { firstRows, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
+import { boundedFirst, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -155,7 +155,7 @@ builder.prismaObjectFields(WatchdogNode, (t) => ({
       type: [IncidentNode],
       description: 'Incidents of this watchdog in the operator\'s sites, newest first.',
       args: { state: t.arg({ type: [IncidentStateEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-      resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(incidentsOfWatchdog(args.state)).load(w.id)),
+      resolve: (w, args, ctx) => ctx.loaders.use(incidentsOfWatchdog({ states: args.state, first: boundedFirst(args.first) })).load(w.id),
     }),
 }));
 

@@ -9,15 +9,6 @@ SELECT
   "t0"."created_at" AS "createdAt",
   "t0"."last_enrollment_at" AS "lastEnrollmentAt",
   "t0"."agent_hash" AS "agentHash",
-  "t0"."agent_role_health" AS "agentRoleHealth",
-  "t0"."memory",
-  "t0"."network",
-  "t0"."software",
-  "t0"."services",
-  "t0"."storage",
-  "t0"."cpu",
-  "t0"."sessions",
-  "t0"."processes",
   "t0"."device_type" AS "deviceType",
   "t0"."domain",
   "t0"."external_ip" AS "externalIp",
@@ -153,9 +144,9 @@ SELECT
   "t0"."captured_at" AS "capturedAt",
   "t0"."metadata_json" AS "metadataJson"
 FROM "engine"."device_software_inventory" AS "t0"
-WHERE LOWER("t0"."device_guid") IN (LOWER($1))
+WHERE "t0"."device_guid" IN ($1,$2)
 ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
--- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071"
+-- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071", $2 = "c2154f32-566d-48e2-a8a0-870174766071"
 
 -- [3/6]
 SELECT

@@ -103,25 +103,23 @@ WHERE coalesce(r.target_hostname, '') = '' AND CASE WHEN EXISTS (
 
 -- [6/6]
 SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-LEFT JOIN "engine"."devices" AS "j1" ON ("j1"."hostname") = ("t0"."target_hostname")
-LEFT JOIN "engine"."device_sites" AS "j2" ON ("j2"."device_hostname") = ("j1"."hostname")
-WHERE ("t0"."job_id" IN ($1) AND (("t0"."target_hostname" <> $2 AND ("j2"."site_id" IN ($3) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL))) OR 1=0))
-ORDER BY "t0"."scheduled_ts" DESC, "t0"."id" DESC;
--- values: $1 = 1, $2 = "", $3 = 1
+  parent.key AS "__parent",
+  page.*
+FROM unnest($1::int[])
+WITH ORDINALITY AS parent(key, position)
+CROSS JOIN LATERAL (
+  SELECT
+    "row".*
+  FROM engine.scheduled_job_runs AS "row"
+  WHERE "row".job_id = parent.key AND (("row".target_hostname <> '' AND EXISTS (
+    SELECT
+      1
+    FROM engine.devices d
+    JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+    WHERE d.hostname = "row".target_hostname AND ds.site_id = ANY($2::int[])
+  )) OR "row".id = ANY($3::bigint[])) AND TRUE
+  ORDER BY "row".scheduled_ts DESC, "row".id DESC
+  LIMIT $4
+) AS page
+ORDER BY parent.position;
+-- values: $1 = [1], $2 = [1], $3 = [], $4 = 5
