@@ -9,7 +9,7 @@ import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.js';
 import { getDatamodel } from '../generated/pothos-types.js';
 import { delegateOf, ruleSql, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
-import type { LoaderFactory } from './loaders.js';
+import type { LoaderFactory, Loaders } from './loaders.js';
 
 /** Keys are compared by their string form: bigint ids, int4 foreign keys and text all work. */
 const cacheKeyFn = (key: unknown) => String(key);
@@ -112,6 +112,22 @@ export function perFilter<F, T>(make: (filter: F) => LoaderFactory<T>): (filter:
     let factory = factories.get(key);
     if (!factory) factories.set(key, (factory = make(filter)));
     return factory;
+  };
+}
+
+/**
+ * Like perFilter, for filter values without a small bound (a cursor): the factories live with the
+ * request's loaders, so nothing accumulates across requests. `keyOf` names equal filters.
+ */
+export function perRequestFilter<F, T>(make: (filter: F) => LoaderFactory<T>, keyOf: (filter: F) => string): (loaders: Loaders, filter: F) => T {
+  const byRequest = new WeakMap<Loaders, Map<string, LoaderFactory<T>>>();
+  return (loaders, filter) => {
+    let factories = byRequest.get(loaders);
+    if (!factories) byRequest.set(loaders, (factories = new Map()));
+    const key = keyOf(filter);
+    let factory = factories.get(key);
+    if (!factory) factories.set(key, (factory = make(filter)));
+    return loaders.use(factory);
   };
 }
 

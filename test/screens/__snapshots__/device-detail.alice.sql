@@ -138,32 +138,34 @@ LIMIT $9;
 
 -- [2/10]
 SELECT
-  "t0"."id",
-  "t0"."device_guid" AS "deviceGuid",
-  "t0"."name",
-  "t0"."name_normalized" AS "nameNormalized",
-  "t0"."version",
-  "t0"."source",
-  "t0"."captured_at" AS "capturedAt",
-  "t0"."metadata_json" AS "metadataJson"
-FROM "engine"."device_software_inventory" AS "t0"
-WHERE "t0"."device_guid" IN ($1,$2)
-ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
--- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071", $2 = "c2154f32-566d-48e2-a8a0-870174766071"
-
--- [3/10]
-SELECT
   DISTINCT watchdog_id::bigint AS id
 FROM engine.watchdog_sites
 WHERE site_id = ANY($1::int[]);
 -- values: $1 = [1]
 
--- [4/10]
+-- [3/10]
 SELECT
   id::bigint AS id,
   targets_json
 FROM engine.scheduled_jobs;
 -- values: none
+
+-- [4/10]
+SELECT
+  parent.key AS "__parent",
+  page.*
+FROM unnest($1::text[])
+WITH ORDINALITY AS parent(key, position)
+CROSS JOIN LATERAL (
+  SELECT
+    "row".*
+  FROM engine.device_software_inventory AS "row"
+  WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
+  ORDER BY "row".name_normalized ASC, "row".id ASC
+  LIMIT $2
+) AS page
+ORDER BY parent.position;
+-- values: $1 = ["C2154F32-566D-48E2-A8A0-870174766071"], $2 = 100
 
 -- [5/10]
 SELECT
