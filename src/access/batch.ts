@@ -199,3 +199,23 @@ export function firstPerParent<M extends ModelName, K extends string | number | 
       (k) => (options.keyType === 'int' ? Number(k) : String(k)),
     );
 }
+
+/**
+ * The first `first` children of each parent by an int4 key column, in SQL (firstPerParent): one
+ * loader factory per page size. `orderBy` lists columns with their direction, ending unique.
+ */
+export function firstChildrenBy<M extends ModelName>(
+  model: M,
+  options: { table: string; column: string; orderBy: ReadonlyArray<readonly [string, 'ASC' | 'DESC']> },
+): (first: number) => LoaderFactory<DataLoader<number | bigint, ModelRow<M>[]>> {
+  const column = Prisma.raw(`"${options.column}"`);
+  return perFilter((first: number) =>
+    firstPerParent<M, number | bigint>(model, {
+      table: Prisma.raw(options.table),
+      keyType: 'int',
+      match: (row, key) => Prisma.sql`${row}.${column} = ${key}`,
+      orderBy: (row) => Prisma.join(options.orderBy.map(([name, direction]) => Prisma.sql`${row}.${Prisma.raw(`"${name}" ${direction}`)}`), ', '),
+      first,
+    }),
+  );
+}

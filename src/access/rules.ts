@@ -37,6 +37,7 @@ const TRUE_SQL = Prisma.sql`TRUE`;
  */
 const adminOnly = <M extends ModelName>(key = 'id'): Rule<M> => ({
   where: (scope) => (scope.isAdmin ? {} : ({ [key]: { in: [] } } as ModelWhere<M>)),
+  sql: (scope) => (scope.isAdmin ? TRUE_SQL : Prisma.sql`FALSE`),
   describe: 'admin-only',
 });
 const bySiteId = <M extends ModelName>(): Rule<M> => ({
@@ -105,6 +106,13 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
       if (scope.isAdmin) return {};
       const jobs = ((await scope.jobIds()) ?? []).map(Number);
       return { AND: [await siteLane<'JobSchedulerWorkItem'>().where(scope), { OR: [{ jobId: null }, { jobId: { in: jobs } }] }] };
+    },
+    // The same conditions as `where`, in SQL.
+    sql: async (scope, row) => {
+      if (scope.isAdmin) return TRUE_SQL;
+      const jobs = ((await scope.jobIds()) ?? []).map(Number);
+      return Prisma.sql`(${row}.site_id = ANY(${[...(scope.siteIds ?? [])]}::int[]) AND ${row}.site_id > 0
+        AND (${row}.job_id IS NULL OR ${row}.job_id = ANY(${jobs}::int[])))`;
     },
     describe: 'by its own site_id (site 0 is admin-only); a work item of a job also needs the job in scope',
   },

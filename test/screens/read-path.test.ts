@@ -1,7 +1,7 @@
 /**
  * The read path of issue 9 beyond the snapshots: what a statement reads (no large column a field
  * did not ask for), statements and rows fetched that do not grow with history, installed-software
- * paging, the device(guid:/hostname:) root field, and the rules' SQL form agreeing with their
+ * paging, the device(guid:) and deviceByHostname(hostname:) roots, and the rules' SQL form agreeing with their
  * Prisma form (the per-parent pages use the SQL form).
  */
 import { readFileSync } from 'node:fs';
@@ -172,10 +172,11 @@ describe('installed software', () => {
   });
 });
 
-describe('device(guid:, hostname:)', () => {
-  const DEVICE = `query($guid: String, $hostname: String) { device(guid: $guid, hostname: $hostname) { guid hostname site { name } } }`;
+describe('device(guid:) and deviceByHostname(hostname:)', () => {
+  const BY_GUID = `query($guid: String!) { device(guid: $guid) { guid hostname site { name } } }`;
+  const BY_HOSTNAME = `query($hostname: String!) { deviceByHostname(hostname: $hostname) { guid hostname site { name } } }`;
 
-  it('finds a device by GUID in any case spelling or by hostname, scoped; exactly one argument', async () => {
+  it('find a device by GUID in any case spelling or by hostname, scoped: null outside the sites or when absent', async () => {
     const { rows } = await g.db.pool.query<{ guid: string; hostname: string; site_id: number | null }>(
       `SELECT d.guid, d.hostname, ds.site_id FROM engine.devices d LEFT JOIN engine.device_sites ds ON ds.device_hostname = d.hostname ORDER BY d.hostname`,
     );
@@ -184,25 +185,25 @@ describe('device(guid:, hostname:)', () => {
     const other = rows.find((row) => row.site_id === null || !aliceSites.has(row.site_id))!;
 
     for (const spelling of [mine.guid, mine.guid.toLowerCase(), mine.guid.toUpperCase(), ` ${mine.guid.toLowerCase()} `]) {
-      const found = await g.as('alice', DEVICE, { guid: spelling });
+      const found = await g.as('alice', BY_GUID, { guid: spelling });
       expect(found.errors).toBeUndefined();
       expect(found.data.device).toMatchObject({ guid: mine.guid, hostname: mine.hostname });
     }
-    expect((await g.as('alice', DEVICE, { hostname: mine.hostname })).data.device.guid).toBe(mine.guid);
+    expect((await g.as('alice', BY_HOSTNAME, { hostname: mine.hostname })).data.deviceByHostname.guid).toBe(mine.guid);
 
     // Outside alice's sites looks the same as absent: null, no error.
-    for (const variables of [{ guid: other.guid }, { hostname: other.hostname }, { guid: '00000000-0000-0000-0000-000000000000' }, { hostname: 'NO-SUCH-HOST' }]) {
-      const result = await g.as('alice', DEVICE, variables);
+    for (const guid of [other.guid, '00000000-0000-0000-0000-000000000000']) {
+      const result = await g.as('alice', BY_GUID, { guid });
       expect(result.errors).toBeUndefined();
       expect(result.data.device).toBeNull();
     }
-    expect((await g.as('admin', DEVICE, { guid: other.guid.toLowerCase() })).data.device.hostname).toBe(other.hostname);
-
-    for (const variables of [{}, { guid: mine.guid, hostname: mine.hostname }]) {
-      const result = await g.as('alice', DEVICE, variables);
-      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (const hostname of [other.hostname, 'NO-SUCH-HOST', mine.hostname.toLowerCase() === mine.hostname ? 'X' : mine.hostname.toLowerCase()]) {
+      const result = await g.as('alice', BY_HOSTNAME, { hostname });
+      expect(result.errors).toBeUndefined();
+      expect(result.data.deviceByHostname).toBeNull();
     }
-    expect((await g.as(null, DEVICE, { guid: mine.guid })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await g.as('admin', BY_GUID, { guid: other.guid.toLowerCase() })).data.device.hostname).toBe(other.hostname);
+    expect((await g.as(null, BY_GUID, { guid: mine.guid })).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 

@@ -17,7 +17,7 @@ import { ONLINE_WINDOW_SECONDS } from './filters.js';
 import { listDevicesWhere } from './service.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection, sqlKeysetPredicates } from '../../graphql/connections.js';
-import { badInput, requireOperator } from '../../graphql/errors.js';
+import { requireOperator } from '../../graphql/errors.js';
 import { defineOrder, MAX_PAGE_SIZE, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
 import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
@@ -274,13 +274,24 @@ builder.queryField('device', (t) =>
   t.field({
     type: DeviceNode,
     nullable: true,
-    description:
-      'One device by `guid` (any case spelling) or by exact `hostname` (give exactly one): null when it does not exist or is outside the operator\'s sites.',
-    args: { guid: t.arg.string(), hostname: t.arg.string() },
+    description: 'The device with this GUID, in any case spelling: null when it does not exist or is outside the operator\'s sites.',
+    args: { guid: t.arg.string({ required: true }) },
     resolve: (_root, args, ctx) => {
       requireOperator(ctx);
-      if ((args.guid == null) === (args.hostname == null)) throw badInput('device(...) takes exactly one of `guid` and `hostname`.');
-      return args.guid != null ? ctx.loaders.use(deviceByGuid).load(args.guid) : ctx.loaders.use(deviceByHostname).load(args.hostname!);
+      return ctx.loaders.use(deviceByGuid).load(args.guid);
+    },
+  }),
+);
+
+builder.queryField('deviceByHostname', (t) =>
+  t.field({
+    type: DeviceNode,
+    nullable: true,
+    description: 'The device with exactly this hostname: null when it does not exist or is outside the operator\'s sites.',
+    args: { hostname: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      requireOperator(ctx);
+      return ctx.loaders.use(deviceByHostname).load(args.hostname);
     },
   }),
 );

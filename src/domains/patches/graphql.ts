@@ -14,14 +14,14 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { byId, childrenBy } from '../../access/batch.js';
+import { byId, childrenBy, firstChildrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
-import { firstRows, valueSet } from '../../graphql/enums.js';
+import { boundedFirst, valueSet } from '../../graphql/enums.js';
 import { DeviceFilterNode, filterById } from '../filters/graphql.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -54,9 +54,21 @@ const sitesOfPolicy = childrenBy('PatchPolicySite', 'policyId', { orderBy: [{ si
 const targetsOfPolicy = childrenBy('PatchPolicyTarget', 'policyId', { orderBy: { id: 'asc' } });
 const exclusionsOfPolicy = childrenBy('PatchPolicyExclusion', 'policyId', { orderBy: { id: 'asc' } });
 const rulesOfPolicy = childrenBy('PatchPolicyRule', 'policyId', { orderBy: { id: 'asc' } });
-const runsOfPolicy = childrenBy('PatchPolicyRun', 'policyId', { orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] });
-const auditOfPolicy = childrenBy('PatchPolicyAudit', 'policyId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-const deviceStatesOfPolicy = childrenBy('PatchPolicyDeviceState', 'effectivePolicyId', { orderBy: [{ hostname: 'asc' }, { id: 'asc' }] });
+const runsOfPolicy = firstChildrenBy('PatchPolicyRun', {
+  table: 'engine.patch_policy_runs',
+  column: 'policy_id',
+  orderBy: [['scheduled_ts', 'DESC'], ['id', 'DESC']],
+});
+const auditOfPolicy = firstChildrenBy('PatchPolicyAudit', {
+  table: 'engine.patch_policy_audit',
+  column: 'policy_id',
+  orderBy: [['created_at', 'DESC'], ['id', 'DESC']],
+});
+const deviceStatesOfPolicy = firstChildrenBy('PatchPolicyDeviceState', {
+  table: 'engine.patch_policy_device_state',
+  column: 'effective_policy_id',
+  orderBy: [['hostname', 'ASC'], ['id', 'ASC']],
+});
 
 const filterOf = (filterId: number | null, ctx: GatewayContext) => (filterId === null ? null : ctx.loaders.use(filterById).load(filterId));
 const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, ctx: GatewayContext) => {
@@ -266,19 +278,19 @@ builder.prismaObjectFields(PatchPolicyNode, (t) => ({
     type: [PatchPolicyRunNode],
     description: 'Install occurrences of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(runsOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
   audit: t.field({
     type: [PatchPolicyAuditNode],
     description: 'Audit trail of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(auditOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(auditOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
   deviceStates: t.field({
     type: [PatchDeviceStateNode],
     description: 'Devices whose effective policy this is, by hostname.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(deviceStatesOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(deviceStatesOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
 }));
 
