@@ -8,6 +8,7 @@
 import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.js';
 import { getDatamodel } from '../generated/pothos-types.js';
+import { READ_OMIT } from '../db/prisma.js';
 import { delegateOf, ruleSql, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
 import type { LoaderFactory, Loaders } from './loaders.js';
 
@@ -131,6 +132,17 @@ export function perRequestFilter<F, T>(make: (filter: F) => LoaderFactory<T>, ke
   };
 }
 
+/**
+ * The columns raw SQL reads for `model`: every scalar field the client reads (READ_OMIT's secret and
+ * large columns left out, as Prisma leaves them out), by its snake_case column name.
+ */
+function readColumns(model: ModelName): Prisma.Sql[] {
+  const omitted = READ_OMIT[model.charAt(0).toLowerCase() + model.slice(1)] ?? {};
+  return getDatamodel()
+    .datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar' && !omitted[f.name])
+    .map((f) => Prisma.raw(`"${f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`));
+}
+
 /** A raw row (snake_case columns) with the model's field names, checked against the datamodel. */
 function modelRowMapper(model: ModelName): (raw: Record<string, unknown>) => Record<string, unknown> {
   const fields = new Set(getDatamodel().datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar').map((f) => f.name));
@@ -169,13 +181,15 @@ const ROW = Prisma.raw('"row"');
  * The first `first` rows of `model` for each parent key, in ONE statement: a LATERAL subquery per
  * key, with the model's rule in SQL (rules.ts `ruleSql`), ordered and limited in SQL, so a nested
  * page reads the rows it returns, not the history (an index on (parent key, order) serves it).
- * Rows come back with Prisma's field names, grouped by the key as given.
+ * Rows come back with Prisma's field names (the columns the client would read), grouped by the
+ * key as given.
  */
 export function firstPerParent<M extends ModelName, K extends string | number | bigint>(
   model: M,
   options: FirstPerParentOptions,
 ): LoaderFactory<DataLoader<K, ModelRow<M>[]>> {
   const toRow = modelRowMapper(model);
+  const columns = Prisma.join(readColumns(model).map((column) => Prisma.sql`${ROW}.${column}`), ', ');
   const keyArrayType = Prisma.raw(options.keyType === 'int' ? 'int[]' : 'text[]');
   const key = Prisma.raw('parent.key');
   return (prisma, scope) =>
@@ -187,7 +201,7 @@ export function firstPerParent<M extends ModelName, K extends string | number | 
           SELECT parent.key AS "__parent", page.*
             FROM unnest(${values}::${keyArrayType}) WITH ORDINALITY AS parent(key, position)
             CROSS JOIN LATERAL (
-              SELECT ${ROW}.* FROM ${options.table} AS ${ROW}
+              SELECT ${columns} FROM ${options.table} AS ${ROW}
                WHERE ${Prisma.join(conditions, ' AND ')}
                ORDER BY ${options.orderBy(ROW)}
                LIMIT ${options.first}
@@ -218,4 +232,24 @@ export function firstChildrenBy<M extends ModelName>(
       first,
     }),
   );
+}
+
+/**
+ * Text columns the client omits (db/prisma.ts LARGE_COLUMN_OMIT) of rows already loaded, by a unique
+ * key, with the model's rule: the one field that shows them asks, one statement per level.
+ */
+export function omittedColumnsBy<M extends ModelName, S extends Record<string, true>>(
+  model: M,
+  key: keyof ModelRow<M> & string,
+  select: S,
+): LoaderFactory<DataLoader<string | bigint, Record<keyof S, string | null> | null>> {
+  return (prisma, scope) =>
+    oneLoader(
+      async (keys) =>
+        (await delegateOf(prisma, model).findMany({
+          where: await scopedWhere(model, scope, { [key]: { in: [...new Set(keys)] } } as ModelWhere<M>),
+          select: { ...select, [key]: true },
+        })) as Array<Record<string, unknown>>,
+      (row) => row[key],
+    ) as unknown as DataLoader<string | bigint, Record<keyof S, string | null> | null>;
 }

@@ -67,6 +67,34 @@ describe('columns', () => {
   });
 });
 
+describe('incident documents', () => {
+  const DOCUMENTS = ['sample_json', 'rule_summary_json', 'action_summary_json'];
+
+  it('the incident queue reads no incident document; `sample` and the summaries read them in one statement', async () => {
+    const queue = await captureOperation(g, 'alice', screen('incident-queue'), { first: 50 });
+    expect(queue.statements.some((statement) => statement.text.includes('watchdog_incidents'))).toBe(true);
+    for (const statement of queue.statements) for (const column of DOCUMENTS) expect(statement.text).not.toContain(column);
+
+    const query = `{ incidents(first: 20) { edges { node { databaseId sample ruleSummary actionSummary } } } }`;
+    const captured = await captureOperation(g, 'alice', query, {});
+    expect(captured.result.errors).toBeUndefined();
+    expect(captured.statements.filter((statement) => statement.text.includes('sample_json'))).toHaveLength(1);
+    const nodes = captured.result.data.incidents.edges.map((edge: { node: Record<string, unknown> }) => edge.node);
+    expect(nodes.length).toBeGreaterThan(0);
+    const { rows } = await g.db.pool.query<{ id: string; sample_json: string | null; rule_summary_json: string | null }>(
+      `SELECT id::text AS id, sample_json, rule_summary_json FROM engine.watchdog_incidents WHERE id = ANY($1::bigint[])`,
+      [nodes.map((node: { databaseId: string }) => node.databaseId)],
+    );
+    const stored = new Map(rows.map((row) => [row.id, row]));
+    for (const node of nodes) {
+      const row = stored.get(node.databaseId)!;
+      expect(node.sample).toEqual(row.sample_json === null ? null : JSON.parse(row.sample_json));
+      expect(node.ruleSummary).toEqual(row.rule_summary_json === null ? null : JSON.parse(row.rule_summary_json));
+    }
+    expect(nodes.some((node: { sample: unknown }) => node.sample !== null)).toBe(true);
+  });
+});
+
 /** Copies row `id` of `table` `times` times, each copy twenty years and some hours older than the original (older than any page row). */
 async function addHistory(table: string, id: bigint | number, timeColumn: string, times: number, overrides: Record<string, string> = {}) {
   const { rows } = await g.db.pool.query<{ column_name: string }>(

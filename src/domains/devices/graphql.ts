@@ -7,7 +7,7 @@
 import type DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { firstPerParent, manyLoader, oneLoader, perRequestFilter } from '../../access/batch.js';
+import { firstPerParent, manyLoader, omittedColumnsBy, perRequestFilter } from '../../access/batch.js';
 import { deviceByGuid, deviceByHostname } from './loaders.js';
 import { decodeCursor, encodeCursor, keysetPredicate, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
 import { inputLimits, MAX_CURSOR_LENGTH } from '../../graphql/input-limits.js';
@@ -125,21 +125,12 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
 });
 
 const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
-const INVENTORY_SELECT = { guid: true, agentRoleHealth: true, ...Object.fromEntries(INVENTORY_COLUMNS.map((column) => [column, true])) } as {
-  guid: true;
-  agentRoleHealth: true;
-} & { [C in (typeof INVENTORY_COLUMNS)[number]]: true };
-type InventoryRow = Prisma.DeviceGetPayload<{ select: typeof INVENTORY_SELECT }>;
-
-/**
- * The large inventory columns of devices already in scope (the client omits them from every other
- * read, db/prisma.ts LARGE_COLUMN_OMIT): read only when `inventory` is selected, one statement per level.
- */
-const inventoryOfDevice: LoaderFactory<DataLoader<string, InventoryRow | null>> = (prisma) =>
-  oneLoader(
-    (guids) => prisma.device.findMany({ where: { guid: { in: [...new Set(guids)] } }, select: INVENTORY_SELECT }),
-    (row) => row.guid,
-  );
+/** The inventory documents are large: the client omits them (db/prisma.ts), `inventory` reads them. */
+const inventoryOfDevice = omittedColumnsBy('Device', 'guid', {
+  agentRoleHealth: true,
+  ...(Object.fromEntries(INVENTORY_COLUMNS.map((column) => [column, true])) as { [C in (typeof INVENTORY_COLUMNS)[number]]: true }),
+});
+type InventoryRow = Record<(typeof INVENTORY_COLUMNS)[number] | 'agentRoleHealth', string | null>;
 
 export const DeviceNode = builder.prismaNode('Device', {
   nullable: true,

@@ -3,12 +3,14 @@
  * (one statement per relation per query level), and each applies the rule of the model it reads:
  * an incident of the user's site names its watchdog only when that watchdog is in scope too.
  */
-import { byId, childrenBy, firstPerParent, perFilter } from '../../access/batch.js';
+import { byId, childrenBy, firstPerParent, omittedColumnsBy, perFilter } from '../../access/batch.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { statusSql } from '../../graphql/inputs.js';
 
 export const watchdogById = byId('Watchdog');
 export const incidentById = byId('WatchdogIncident');
+/** An incident's JSON documents (omitted from every other read): its sample, rule and action summaries. */
+export const incidentDocuments = omittedColumnsBy('WatchdogIncident', 'id', { sampleJson: true, ruleSummaryJson: true, actionSummaryJson: true });
 
 export const sitesOfWatchdog = childrenBy('WatchdogSite', 'watchdogId', { orderBy: { siteId: 'asc' } });
 export const targetsOfWatchdog = childrenBy('WatchdogTarget', 'watchdogId', { orderBy: { id: 'asc' } });

@@ -66,9 +66,6 @@ LEFT JOIN LATERAL (
           'state', "t3"."state",
           'title', "t3"."title",
           'message', "t3"."message",
-          'sampleJson', "t3"."sample_json",
-          'ruleSummaryJson', "t3"."rule_summary_json",
-          'actionSummaryJson', "t3"."action_summary_json",
           'openedAt', "t3"."opened_at",
           'updatedAt', "t3"."updated_at",
           'resolvedAt', "t3"."resolved_at",
@@ -141,7 +138,14 @@ FROM unnest($1::text[])
 WITH ORDINALITY AS parent(key, position)
 CROSS JOIN LATERAL (
   SELECT
-    "row".*
+    "row"."id",
+    "row"."device_guid",
+    "row"."name",
+    "row"."name_normalized",
+    "row"."version",
+    "row"."source",
+    "row"."captured_at",
+    "row"."metadata_json"
   FROM engine.device_software_inventory AS "row"
   WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
   ORDER BY "row".name_normalized ASC, "row".id ASC

@@ -67,9 +67,6 @@ LEFT JOIN LATERAL (
           'state', "t4"."state",
           'title', "t4"."title",
           'message', "t4"."message",
-          'sampleJson', "t4"."sample_json",
-          'ruleSummaryJson', "t4"."rule_summary_json",
-          'actionSummaryJson', "t4"."action_summary_json",
           'openedAt', "t4"."opened_at",
           'updatedAt', "t4"."updated_at",
           'resolvedAt', "t4"."resolved_at",
@@ -158,7 +155,14 @@ FROM unnest($1::text[])
 WITH ORDINALITY AS parent(key, position)
 CROSS JOIN LATERAL (
   SELECT
-    "row".*
+    "row"."id",
+    "row"."device_guid",
+    "row"."name",
+    "row"."name_normalized",
+    "row"."version",
+    "row"."source",
+    "row"."captured_at",
+    "row"."metadata_json"
   FROM engine.device_software_inventory AS "row"
   WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
   ORDER BY "row".name_normalized ASC, "row".id ASC

@@ -44,7 +44,22 @@ FROM unnest($1::int[])
 WITH ORDINALITY AS parent(key, position)
 CROSS JOIN LATERAL (
   SELECT
-    "row".*
+    "row"."id",
+    "row"."job_id",
+    "row"."scheduled_ts",
+    "row"."started_ts",
+    "row"."finished_ts",
+    "row"."status",
+    "row"."error",
+    "row"."created_at",
+    "row"."updated_at",
+    "row"."target_hostname",
+    "row"."skip_reason",
+    "row"."shared_execution",
+    "row"."component_index",
+    "row"."component_kind",
+    "row"."component_name",
+    "row"."workflow_run_id"
   FROM engine.scheduled_job_runs AS "row"
   WHERE "row".job_id = parent.key AND TRUE AND TRUE
   ORDER BY "row".scheduled_ts DESC, "row".id DESC
