@@ -176,6 +176,8 @@ export interface FirstPerParentOptions {
 }
 
 const ROW = Prisma.raw('"row"');
+/** The outer alias of the per-parent rows: the sort is repeated on it (a sort is not stable). */
+const PAGE = Prisma.raw('page');
 
 /**
  * The first `first` rows of `model` for each parent key, in ONE statement: a LATERAL subquery per
@@ -206,7 +208,7 @@ export function firstPerParent<M extends ModelName, K extends string | number | 
                ORDER BY ${options.orderBy(ROW)}
                LIMIT ${options.first}
             ) AS page
-           ORDER BY parent.position`);
+           ORDER BY parent.position, ${options.orderBy(PAGE)}`);
         return rows.map(({ __parent, ...raw }) => ({ ...toRow(raw), __parent }) as ModelRow<M> & { __parent: unknown });
       },
       (row) => row.__parent,

@@ -157,6 +157,42 @@ describe('history', () => {
   });
 });
 
+describe('per-parent pages', () => {
+  it("each watchdog's and job's first rows are the SQL order's first rows in the operator's scope", async () => {
+    const query = `{ watchdogs(first: 50) { edges { node { databaseId incidents(first: 3) { databaseId } } } }
+                     scheduledJobs(first: 50) { edges { node { databaseId runs(first: 4) { databaseId } } } } }`;
+    for (const who of ['admin', 'alice'] as const) {
+      const result = await g.as(who, query);
+      expect(result.errors).toBeUndefined();
+      const sites = g.identities[who].siteIds;
+      const watchdogs = result.data.watchdogs.edges.map((edge: { node: { databaseId: string; incidents: Array<{ databaseId: string }> } }) => edge.node);
+      expect(watchdogs.length).toBeGreaterThan(0);
+      let nonEmpty = 0;
+      for (const watchdog of watchdogs) {
+        const { rows } = await g.db.pool.query<{ id: string }>(
+          `SELECT id::text AS id FROM engine.watchdog_incidents WHERE watchdog_id = $1 AND ($2::int[] IS NULL OR site_id = ANY($2::int[]))
+            ORDER BY opened_at DESC, id DESC LIMIT 3`,
+          [Number(watchdog.databaseId), sites],
+        );
+        expect(watchdog.incidents.map((incident: { databaseId: string }) => incident.databaseId), `${who} watchdog ${watchdog.databaseId}`).toEqual(rows.map((row) => row.id));
+        if (rows.length > 1) nonEmpty += 1;
+      }
+      expect(nonEmpty).toBeGreaterThan(0);
+      // Runs: every run a job shows is one the runs list shows to the same operator, newest first.
+      const jobs = result.data.scheduledJobs.edges.map((edge: { node: { databaseId: string; runs: Array<{ databaseId: string }> } }) => edge.node);
+      expect(jobs.some((job: { runs: unknown[] }) => job.runs.length > 1), `${who} sees a job with runs`).toBe(true);
+      for (const job of jobs) {
+        const listed = await g.as(who, `query($job: ID!) { scheduledJobRuns(first: 4, where: { jobId: { equals: $job } }) { edges { node { databaseId } } } }`, {
+          job: job.databaseId,
+        });
+        expect(listed.errors).toBeUndefined();
+        const ids = listed.data.scheduledJobRuns.edges.map((edge: { node: { databaseId: string } }) => edge.node.databaseId);
+        expect(job.runs.map((run: { databaseId: string }) => run.databaseId), `${who} job ${job.databaseId}`).toEqual(ids);
+      }
+    }
+  });
+});
+
 describe('installed software', () => {
   const GUID = 'C2154F32-566D-48E2-A8A0-870174766071';
   const SOFTWARE = `query($guid: String!, $first: Int, $after: String) {

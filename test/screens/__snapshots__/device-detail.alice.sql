@@ -168,7 +168,7 @@ CROSS JOIN LATERAL (
   ORDER BY "row".name_normalized ASC, "row".id ASC
   LIMIT $2
 ) AS page
-ORDER BY parent.position;
+ORDER BY parent.position, page.name_normalized ASC, page.id ASC;
 -- values: $1 = ["C2154F32-566D-48E2-A8A0-870174766071"], $2 = 100
 
 -- [5/10]

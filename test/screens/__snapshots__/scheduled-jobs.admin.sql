@@ -65,5 +65,5 @@ CROSS JOIN LATERAL (
   ORDER BY "row".scheduled_ts DESC, "row".id DESC
   LIMIT $2
 ) AS page
-ORDER BY parent.position;
+ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC;
 -- values: $1 = [6, 4, 2, 3, 5, 1], $2 = 5

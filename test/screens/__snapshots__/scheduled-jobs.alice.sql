@@ -129,5 +129,5 @@ CROSS JOIN LATERAL (
   ORDER BY "row".scheduled_ts DESC, "row".id DESC
   LIMIT $5
 ) AS page
-ORDER BY parent.position;
+ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC;
 -- values: $1 = [1], $2 = [1], $3 = [1], $4 = ["1"], $5 = 5
