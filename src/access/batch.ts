@@ -1,9 +1,10 @@
 /**
  * The two batching shapes the read API needs, on top of DataLoader: "one row per key" and "all rows
  * of a key", and the loader factories most relations use on top of them: rows by id and child rows
- * by an int4 key column. Each batch is one `WHERE key IN (...)` statement, issued when the
- * resolvers of one level of the query have all asked; the connection is released before any row
- * is shaped.
+ * by an int4 key column, the first `first` children of each parent (a LATERAL statement with the
+ * rule's SQL form), and the large columns the client omits. Each batch is one statement, issued
+ * when the resolvers of one level of the query have all asked; the connection is released before
+ * any row is shaped.
  */
 import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.js';
