@@ -1,13 +1,17 @@
 /**
  * The two batching shapes the read API needs, on top of DataLoader: "one row per key" and "all rows
  * of a key", and the loader factories most relations use on top of them: rows by id and child rows
- * by an int4 key column. Each batch is one `WHERE key IN (...)` statement, issued when the
- * resolvers of one level of the query have all asked; the connection is released before any row
- * is shaped.
+ * by an int4 key column, the first `first` children of each parent (a LATERAL statement with the
+ * rule's SQL form), and the large columns the client omits. Each batch is one statement, issued
+ * when the resolvers of one level of the query have all asked; the connection is released before
+ * any row is shaped.
  */
 import DataLoader from 'dataloader';
-import { delegateOf, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
-import type { LoaderFactory } from './loaders.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { getDatamodel } from '../generated/pothos-types.js';
+import { READ_OMIT } from '../db/prisma.js';
+import { delegateOf, ruleSql, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
+import type { LoaderFactory, Loaders } from './loaders.js';
 
 /** Keys are compared by their string form: bigint ids, int4 foreign keys and text all work. */
 const cacheKeyFn = (key: unknown) => String(key);
@@ -111,4 +115,144 @@ export function perFilter<F, T>(make: (filter: F) => LoaderFactory<T>): (filter:
     if (!factory) factories.set(key, (factory = make(filter)));
     return factory;
   };
+}
+
+/**
+ * Like perFilter, for filter values without a small bound (a cursor): the factories live with the
+ * request's loaders, so nothing accumulates across requests. `keyOf` names equal filters.
+ */
+export function perRequestFilter<F, T>(make: (filter: F) => LoaderFactory<T>, keyOf: (filter: F) => string): (loaders: Loaders, filter: F) => T {
+  const byRequest = new WeakMap<Loaders, Map<string, LoaderFactory<T>>>();
+  return (loaders, filter) => {
+    let factories = byRequest.get(loaders);
+    if (!factories) byRequest.set(loaders, (factories = new Map()));
+    const key = keyOf(filter);
+    let factory = factories.get(key);
+    if (!factory) factories.set(key, (factory = make(filter)));
+    return loaders.use(factory);
+  };
+}
+
+/**
+ * The columns raw SQL reads for `model`: every scalar field the client reads (READ_OMIT's secret and
+ * large columns left out, as Prisma leaves them out), by its snake_case column name.
+ */
+function readColumns(model: ModelName): Prisma.Sql[] {
+  const omitted = READ_OMIT[model.charAt(0).toLowerCase() + model.slice(1)] ?? {};
+  return getDatamodel()
+    .datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar' && !omitted[f.name])
+    .map((f) => Prisma.raw(`"${f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`));
+}
+
+/** A raw row (snake_case columns) with the model's field names, checked against the datamodel. */
+function modelRowMapper(model: ModelName): (raw: Record<string, unknown>) => Record<string, unknown> {
+  const fields = new Set(getDatamodel().datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar').map((f) => f.name));
+  const names = new Map<string, string>();
+  const fieldOf = (column: string) => {
+    let name = names.get(column);
+    if (name === undefined) {
+      name = column.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
+      // A column whose field is not its camelCase name would be silently lost: fail loudly instead.
+      if (!fields.has(name)) throw new Error(`${model}: column ${column} has no field ${name}; list its mapping in batch.ts.`);
+      names.set(column, name);
+    }
+    return name;
+  };
+  return (raw) => Object.fromEntries(Object.entries(raw).map(([column, value]) => [fieldOf(column), value]));
+}
+
+export interface FirstPerParentOptions {
+  /** The table, schema-qualified: Prisma.sql`engine.scheduled_job_runs`. */
+  table: Prisma.Sql;
+  /** The SQL array type of the parent keys: `int` (int4 foreign keys) or `text`. */
+  keyType: 'int' | 'text';
+  /** The condition tying a row (alias `row`) to one parent key (`key`), e.g. row.job_id = key. */
+  match: (row: Prisma.Sql, key: Prisma.Sql) => Prisma.Sql;
+  /** Extra conditions on the row (a status filter, ...). */
+  where?: (row: Prisma.Sql) => Prisma.Sql;
+  /** The ordering inside each parent, ending with a unique column: Prisma.sql`row.id DESC`. */
+  orderBy: (row: Prisma.Sql) => Prisma.Sql;
+  /** Rows per parent (checked by the caller, e.g. boundedFirst). */
+  first: number;
+}
+
+const ROW = Prisma.raw('"row"');
+/** The outer alias of the per-parent rows: the sort is repeated on it (a sort is not stable). */
+const PAGE = Prisma.raw('page');
+
+/**
+ * The first `first` rows of `model` for each parent key, in ONE statement: a LATERAL subquery per
+ * key, with the model's rule in SQL (rules.ts `ruleSql`), ordered and limited in SQL, so a nested
+ * page reads the rows it returns, not the history (an index on (parent key, order) serves it).
+ * Rows come back with Prisma's field names (the columns the client would read), grouped by the
+ * key as given.
+ */
+export function firstPerParent<M extends ModelName, K extends string | number | bigint>(
+  model: M,
+  options: FirstPerParentOptions,
+): LoaderFactory<DataLoader<K, ModelRow<M>[]>> {
+  const toRow = modelRowMapper(model);
+  const columns = Prisma.join(readColumns(model).map((column) => Prisma.sql`${ROW}.${column}`), ', ');
+  const keyArrayType = Prisma.raw(options.keyType === 'int' ? 'int[]' : 'text[]');
+  const key = Prisma.raw('parent.key');
+  return (prisma, scope) =>
+    manyLoader<K, ModelRow<M> & { __parent: unknown }>(
+      async (keys) => {
+        const values = [...new Set(keys.map((k) => (options.keyType === 'int' ? Number(k) : String(k))))];
+        const conditions = [options.match(ROW, key), await ruleSql(model, scope, ROW), ...(options.where ? [options.where(ROW)] : [])];
+        const rows = await prisma.$queryRaw<Array<Record<string, unknown>>>(Prisma.sql`
+          SELECT parent.key AS "__parent", page.*
+            FROM unnest(${values}::${keyArrayType}) WITH ORDINALITY AS parent(key, position)
+            CROSS JOIN LATERAL (
+              SELECT ${columns} FROM ${options.table} AS ${ROW}
+               WHERE ${Prisma.join(conditions, ' AND ')}
+               ORDER BY ${options.orderBy(ROW)}
+               LIMIT ${options.first}
+            ) AS page
+           ORDER BY parent.position, ${options.orderBy(PAGE)}`);
+        return rows.map(({ __parent, ...raw }) => ({ ...toRow(raw), __parent }) as ModelRow<M> & { __parent: unknown });
+      },
+      (row) => row.__parent,
+      (k) => (options.keyType === 'int' ? Number(k) : String(k)),
+    );
+}
+
+/**
+ * The first `first` children of each parent by an int4 key column, in SQL (firstPerParent): one
+ * loader factory per page size. `orderBy` lists columns with their direction, ending unique.
+ */
+export function firstChildrenBy<M extends ModelName>(
+  model: M,
+  options: { table: string; column: string; orderBy: ReadonlyArray<readonly [string, 'ASC' | 'DESC']> },
+): (first: number) => LoaderFactory<DataLoader<number | bigint, ModelRow<M>[]>> {
+  const column = Prisma.raw(`"${options.column}"`);
+  return perFilter((first: number) =>
+    firstPerParent<M, number | bigint>(model, {
+      table: Prisma.raw(options.table),
+      keyType: 'int',
+      match: (row, key) => Prisma.sql`${row}.${column} = ${key}`,
+      orderBy: (row) => Prisma.join(options.orderBy.map(([name, direction]) => Prisma.sql`${row}.${Prisma.raw(`"${name}" ${direction}`)}`), ', '),
+      first,
+    }),
+  );
+}
+
+/**
+ * Text columns the client omits (db/prisma.ts LARGE_COLUMN_OMIT) of rows already loaded, by a unique
+ * key, with the model's rule: the one field that shows them asks, one statement per level.
+ */
+export function omittedColumnsBy<M extends ModelName, S extends Record<string, true>>(
+  model: M,
+  key: keyof ModelRow<M> & string,
+  select: S,
+): LoaderFactory<DataLoader<string | bigint, Record<keyof S, string | null> | null>> {
+  return (prisma, scope) =>
+    oneLoader(
+      async (keys) =>
+        (await delegateOf(prisma, model).findMany({
+          where: await scopedWhere(model, scope, { [key]: { in: [...new Set(keys)] } } as ModelWhere<M>),
+          select: { ...select, [key]: true },
+        })) as Array<Record<string, unknown>>,
+      (row) => row[key],
+    ) as unknown as DataLoader<string | bigint, Record<keyof S, string | null> | null>;
 }

@@ -9,6 +9,7 @@
  * reaches. The primitives (site sets, the id sets Prisma cannot express as a join) are in scope.ts.
  */
 import type PrismaTypes from '../generated/pothos-types.js';
+import { Prisma } from '../generated/prisma/client.js';
 import type { Db } from '../db/prisma.js';
 import type { Scope } from './scope.js';
 
@@ -21,7 +22,14 @@ interface Rule<M extends ModelName> {
   where(scope: Scope): ModelWhere<M> | Promise<ModelWhere<M>>;
   /** Why, in one line (docs/read-api.md states the same). */
   describe: string;
+  /**
+   * The same rule as an SQL condition on the row aliased `row`, for the few statements Prisma's
+   * client cannot express (per-parent limits, ruleSql). Only the models such statements read have one.
+   */
+  sql?(scope: Scope, row: Prisma.Sql): Prisma.Sql | Promise<Prisma.Sql>;
 }
+
+const TRUE_SQL = Prisma.sql`TRUE`;
 
 /**
  * Admin-only rows: an empty `in` on a key column, which Prisma renders as FALSE at any depth.
@@ -29,17 +37,19 @@ interface Rule<M extends ModelName> {
  */
 const adminOnly = <M extends ModelName>(key = 'id'): Rule<M> => ({
   where: (scope) => (scope.isAdmin ? {} : ({ [key]: { in: [] } } as ModelWhere<M>)),
+  sql: (scope) => (scope.isAdmin ? TRUE_SQL : Prisma.sql`FALSE`),
   describe: 'admin-only',
 });
 const bySiteId = <M extends ModelName>(): Rule<M> => ({
   where: (scope) => scope.bySiteId() as ModelWhere<M>,
+  sql: (scope, row) => (scope.siteIds === null ? TRUE_SQL : Prisma.sql`${row}.site_id = ANY(${[...scope.siteIds]}::int[])`),
   describe: 'by its own site_id',
 });
 const byDevice = <M extends ModelName>(): Rule<M> => ({
   where: (scope) => scope.byDevice() as ModelWhere<M>,
   describe: "by its device's site (device_sites)",
 });
-const everyOperator = <M extends ModelName>(describe: string): Rule<M> => ({ where: () => ({}), describe });
+const everyOperator = <M extends ModelName>(describe: string): Rule<M> => ({ where: () => ({}), sql: () => TRUE_SQL, describe });
 /** Work items and workers: by site_id; site 0 (global/service lanes) is admin-only. */
 const siteLane = <M extends ModelName>(): Rule<M> => ({
   where: (scope) => (scope.isAdmin ? {} : ({ AND: [scope.bySiteId(), { siteId: { gt: 0 } }] } as ModelWhere<M>)),
@@ -79,7 +89,11 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
   DeviceListView: everyOperator('global content'),
   MetadataFieldDefinition: everyOperator('global content'),
   ScheduledJob: byIdSet((scope) => scope.jobIds(), 'every saved target resolves to the sites'),
-  ScheduledJobRun: { where: (scope) => scope.runs(), describe: 'per-device by device; shared by all targets; skipped by job' },
+  ScheduledJobRun: {
+    where: (scope) => scope.runs(),
+    sql: (scope, row) => scope.runsSql(row),
+    describe: 'per-device by device; shared by all targets; skipped by job',
+  },
   ScheduledJobRunTarget: bySiteId(),
   ScheduledJobRunActivity: throughParent('ScheduledJobRun'),
   ScheduledJobOnboardingTarget: bySiteId(),
@@ -92,6 +106,13 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
       if (scope.isAdmin) return {};
       const jobs = ((await scope.jobIds()) ?? []).map(Number);
       return { AND: [await siteLane<'JobSchedulerWorkItem'>().where(scope), { OR: [{ jobId: null }, { jobId: { in: jobs } }] }] };
+    },
+    // The same conditions as `where`, in SQL.
+    sql: async (scope, row) => {
+      if (scope.isAdmin) return TRUE_SQL;
+      const jobs = ((await scope.jobIds()) ?? []).map(Number);
+      return Prisma.sql`(${row}.site_id = ANY(${[...(scope.siteIds ?? [])]}::int[]) AND ${row}.site_id > 0
+        AND (${row}.job_id IS NULL OR ${row}.job_id = ANY(${jobs}::int[])))`;
     },
     describe: 'by its own site_id (site 0 is admin-only); a work item of a job also needs the job in scope',
   },
@@ -136,6 +157,13 @@ export function ruleOf<M extends ModelName>(model: M): Rule<M> {
 export async function scopedWhere<M extends ModelName>(model: M, scope: Scope, where: ModelWhere<M> = {} as ModelWhere<M>): Promise<ModelWhere<M>> {
   const rule = await ruleOf(model).where(scope);
   return { AND: [where, rule] } as ModelWhere<M>;
+}
+
+/** The rule of `model` as an SQL condition on the row aliased `row` (see Rule.sql). */
+export async function ruleSql(model: ModelName, scope: Scope, row: Prisma.Sql): Promise<Prisma.Sql> {
+  const rule = ruleOf(model);
+  if (!rule.sql) throw new Error(`The rule of ${model} has no SQL form (src/access/rules.ts).`);
+  return rule.sql(scope, row);
 }
 
 /** The minimal delegate shape the generic readers need (`prisma.watchdog`, ...). */

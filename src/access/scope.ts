@@ -39,6 +39,8 @@ export interface Scope {
    * The last two are an id list bounded by the hostname-less runs.
    */
   runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
+  /** `runs()` as an SQL condition on the run aliased `run`, for statements Prisma cannot express. */
+  runsSql(run: Prisma.Sql): Promise<Prisma.Sql>;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
@@ -70,17 +72,20 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
     return visibleJobsSql(targetRows(targets), siteArray);
   });
   // Runs without a target hostname: shared runs (with run targets) by all their targets; skipped
-  // runs (no run targets) follow their job. Bounded by the hostname-less runs, not the history.
+  // runs (no run targets) follow their job. One condition, used as an id set (Prisma) and inline (SQL).
+  const hostnamelessRunSql = (run: Prisma.Sql, visibleJobs: bigint[]) => Prisma.sql`
+    coalesce(${run}.target_hostname, '') = ''
+    AND CASE WHEN EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t WHERE t.run_id = ${run}.id)
+             THEN NOT EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t
+                               WHERE t.run_id = ${run}.id AND NOT coalesce(t.site_id = ANY(${siteArray}), false))
+             ELSE ${run}.job_id = ANY(${visibleJobs}::bigint[]) END`;
+  // Bounded by the hostname-less runs, not the history.
   const hostnamelessRuns = once(async () => {
     if (sites === null || sites.length === 0) return [];
     const visibleJobs = (await jobIds()) ?? [];
-    const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(Prisma.sql`
-      SELECT r.id::bigint AS id FROM engine.scheduled_job_runs r
-       WHERE coalesce(r.target_hostname, '') = ''
-         AND CASE WHEN EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t WHERE t.run_id = r.id)
-                  THEN NOT EXISTS (SELECT 1 FROM engine.scheduled_job_run_targets t
-                                    WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY(${siteArray}), false))
-                  ELSE r.job_id = ANY(${visibleJobs}::bigint[]) END`);
+    const rows = await prisma.$queryRaw<Array<{ id: bigint }>>(
+      Prisma.sql`SELECT r.id::bigint AS id FROM engine.scheduled_job_runs r WHERE ${hostnamelessRunSql(Prisma.raw('r'), visibleJobs)}`,
+    );
     return rows.map((r) => BigInt(r.id));
   });
   return {
@@ -100,6 +105,14 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
         ],
       };
     }),
+    // The same two branches as `runs()`, in SQL, with the hostname-less branch inline (no id set).
+    runsSql: async (run) => {
+      if (sites === null) return Prisma.sql`TRUE`;
+      return Prisma.sql`((${run}.target_hostname <> '' AND EXISTS (
+          SELECT 1 FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+           WHERE d.hostname = ${run}.target_hostname AND ds.site_id = ANY(${siteArray})))
+        OR (${hostnamelessRunSql(run, (await jobIds()) ?? [])}))`;
+    },
     jobIds,
     watchdogTargetIds: idSet(async () => {
       const rows = await prisma.$queryRaw<Array<{ id: bigint; kind: string; target_json: string | null }>>`

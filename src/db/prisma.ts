@@ -4,7 +4,8 @@
  *
  * The read client omits secret columns globally, so they are not even fetched into the gateway's
  * memory: no resolver can expose what was never selected. (Columns whose mere presence a field
- * reports, such as credentials' `*_encrypted` "is set" flags, stay readable.)
+ * reports, such as credentials' `*_encrypted` "is set" flags, stay readable.) Large columns are
+ * omitted the same way, so a page never reads what it does not show (LARGE_COLUMN_OMIT).
  */
 import { PrismaPg } from '@prisma/adapter-pg';
 import type pg from 'pg';
@@ -25,10 +26,39 @@ export const SECRET_OMIT = {
   siteAgentInstallLink: { linkNonce: true },
 } as const;
 
+/**
+ * Large text columns (tens of KB per row on a real installation) that no list, relation or node
+ * reads with its rows: the one field that shows them selects them explicitly, in its own batched
+ * statement, only when an operation asks for it (`Device.inventory`, an incident's `sample`, ...).
+ */
+export const LARGE_COLUMN_OMIT = {
+  device: {
+    memory: true,
+    network: true,
+    software: true,
+    services: true,
+    storage: true,
+    cpu: true,
+    sessions: true,
+    processes: true,
+    agentRoleHealth: true,
+  },
+  watchdogIncident: { sampleJson: true, ruleSummaryJson: true, actionSummaryJson: true },
+} as const;
+
+/** The client's global omit: secrets and large columns, by model delegate name (`device`, ...). */
+export const READ_OMIT: Readonly<Record<string, Readonly<Record<string, true>>>> = (() => {
+  const omit: Record<string, Record<string, true>> = {};
+  for (const source of [SECRET_OMIT, LARGE_COLUMN_OMIT] as Array<Record<string, Record<string, true>>>) {
+    for (const [model, columns] of Object.entries(source)) omit[model] = { ...omit[model], ...columns };
+  }
+  return omit;
+})();
+
 export type Db = PrismaClient;
 
 export function createPrismaClient(pool: pg.Pool): Db {
   // Typed as the plain client so Pothos's model types line up; at run time the omitted columns
   // are absent, and a field that tried to expose one would resolve to nothing.
-  return new PrismaClient({ adapter: new PrismaPg(pool), omit: SECRET_OMIT }) as unknown as PrismaClient;
+  return new PrismaClient({ adapter: new PrismaPg(pool), omit: READ_OMIT }) as unknown as PrismaClient;
 }

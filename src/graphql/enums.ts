@@ -38,9 +38,3 @@ export function boundedFirst(first: number | null | undefined, fallback = 20): n
   if (value < 0 || value > MAX_PAGE_SIZE) throw badInput(`\`first\` must be between 0 and ${MAX_PAGE_SIZE} (got ${value}).`);
   return value;
 }
-
-/** The first `first` rows of a nested list; `first` is checked (boundedFirst) before anything loads. */
-export async function firstRows<T>(first: number | null | undefined, load: () => PromiseLike<T[]>): Promise<T[]> {
-  const limit = boundedFirst(first);
-  return (await load()).slice(0, limit);
-}

@@ -9,6 +9,7 @@ import type { SortKey } from './cursors.js';
 import { badInput } from './errors.js';
 import { parseBigId, parseIntId } from './ids.js';
 import { MAX_INPUT_LIST_LENGTH, MAX_INPUT_STRING_LENGTH } from './input-limits.js';
+import { Prisma } from '../generated/prisma/client.js';
 
 export const DEFAULT_PAGE_SIZE = 25;
 export const MAX_PAGE_SIZE = 100;
@@ -77,6 +78,12 @@ export function stringWhere(filter: StringFilterValue) {
 export function statusWhere(values: readonly string[] | null | undefined) {
   if (!values) return undefined;
   return { in: [...values], mode: 'insensitive' as const };
+}
+
+/** `statusWhere` as SQL on `row.column`, for the statements Prisma's client cannot express. */
+export function statusSql(row: Prisma.Sql, column: string, values: readonly string[] | null | undefined): Prisma.Sql {
+  if (!values) return Prisma.sql`TRUE`;
+  return Prisma.sql`lower(${row}.${Prisma.raw(`"${column}"`)}) = ANY(${values.map((value) => value.toLowerCase())}::text[])`;
 }
 
 /** A Boolean filter over a 0/1 flag column: Borealis reads any non-zero value as true. */

@@ -69,3 +69,18 @@ export function decodeBase64Text(value: string | null | undefined): string | nul
 export function canonicalGuid(guid: string): string {
   return guid.trim().toUpperCase();
 }
+
+/**
+ * The spellings a GUID is stored in: Borealis writes canonical upper case, some of its writers
+ * (and older rows) lower case. Matching `col IN (spellings)` uses the column's b-tree index,
+ * which `LOWER(col)` / `mode: 'insensitive'` cannot.
+ */
+export function guidSpellings(guids: Iterable<string>): string[] {
+  const spellings = new Set<string>();
+  for (const guid of guids) {
+    const canonical = canonicalGuid(guid);
+    spellings.add(canonical);
+    spellings.add(canonical.toLowerCase());
+  }
+  return [...spellings];
+}

@@ -8,6 +8,8 @@ import type pg from 'pg';
 export interface RecordedStatement {
   text: string;
   values: readonly unknown[];
+  /** Rows the statement returned, once it settled (rows fetched per request). */
+  rows?: number;
 }
 
 export interface StatementRecorder {
@@ -44,8 +46,18 @@ export function recordStatements(pool: pg.Pool, options: { serialize?: boolean }
   const recorded: RecordedStatement[] = [];
   let previous: Promise<unknown> = Promise.resolve();
   target.query = (...args: unknown[]) => {
-    recorded.push(statementOf(args));
-    const run = () => original.apply(pool, args);
+    const statement = statementOf(args);
+    recorded.push(statement);
+    const run = () => {
+      const result = original.apply(pool, args);
+      if (result instanceof Promise) {
+        void result.then(
+          (settled: { rows?: unknown[] }) => (statement.rows = settled?.rows?.length ?? 0),
+          () => undefined,
+        );
+      }
+      return result;
+    };
     // Callback-style calls are internal to pg and never used by the gateway; they pass through.
     if (!options.serialize || typeof args[args.length - 1] === 'function') return run();
     const result = previous.then(run);

@@ -6,24 +6,27 @@
  */
 import type DataLoader from 'dataloader';
 import type { Db } from '../../db/prisma.js';
-import type { Prisma } from '../../generated/prisma/client.js';
-import { manyLoader } from '../../access/batch.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { firstPerParent, manyLoader, omittedColumnsBy, perRequestFilter } from '../../access/batch.js';
+import { deviceByGuid, deviceByHostname } from './loaders.js';
+import { decodeCursor, encodeCursor, keysetPredicate, type KeyValue, type TypedSortKey } from '../../graphql/cursors.js';
+import { inputLimits, MAX_CURSOR_LENGTH } from '../../graphql/input-limits.js';
 import type { LoaderFactory } from '../../access/loaders.js';
 import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { ONLINE_WINDOW_SECONDS } from './filters.js';
 import { listDevicesWhere } from './service.js';
 import { builder } from '../../graphql/builder.js';
-import { listConnection } from '../../graphql/connections.js';
+import { listConnection, sqlKeysetPredicates } from '../../graphql/connections.js';
 import { requireOperator } from '../../graphql/errors.js';
-import { defineOrder, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
+import { defineOrder, MAX_PAGE_SIZE, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
 import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { canonicalGuid, decodeBase64Text, epochToDate, isoTextToDate } from '../../graphql/values.js';
+import { canonicalGuid, decodeBase64Text, epochToDate, guidSpellings, isoTextToDate } from '../../graphql/values.js';
 
 export { ONLINE_WINDOW_SECONDS };
 
-/** All rows of each device GUID, matched case-insensitively (Borealis compares UPPER(guid)). */
+/** All rows of each device GUID in any of its stored spellings (guidSpellings: index-friendly). */
 function byDeviceGuid<R>(
   fetch: (prisma: Db, guids: string[]) => Promise<R[]>,
   guidOf: (row: R) => string,
@@ -38,27 +41,45 @@ function byDeviceGuid<R>(
 
 const keysOfDevice = byDeviceGuid(
   (prisma, guids) =>
-    prisma.deviceKey.findMany({ where: { guid: { in: guids, mode: 'insensitive' } }, orderBy: [{ addedAt: 'desc' }, { id: 'asc' }] }),
+    prisma.deviceKey.findMany({ where: { guid: { in: guidSpellings(guids) } }, orderBy: [{ addedAt: 'desc' }, { id: 'asc' }] }),
   (key) => key.guid,
 );
 
 const metadataOfDevice = byDeviceGuid(
   (prisma, guids) =>
     prisma.deviceMetadataField.findMany({
-      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
+      where: { deviceGuid: { in: guidSpellings(guids) } },
       include: { metadataFieldDefinition: { select: { description: true } } },
       orderBy: { fieldNumber: 'asc' },
     }),
   (field) => field.deviceGuid,
 );
 
-const softwareOfDevice = byDeviceGuid(
-  (prisma, guids) =>
-    prisma.deviceSoftwareInventory.findMany({
-      where: { deviceGuid: { in: guids, mode: 'insensitive' } },
-      orderBy: [{ nameNormalized: 'asc' }, { id: 'asc' }],
-    }),
-  (row) => row.deviceGuid,
+/** Installed software pages: by normalized name, then id (the cursor's keys). */
+const SOFTWARE_LIST = 'Device.installedSoftware';
+const SOFTWARE_KEYS: readonly TypedSortKey[] = [
+  { field: 'nameNormalized', direction: 'asc', type: 'String', nullable: false },
+  { field: 'id', direction: 'asc', type: 'BigInt', nullable: false },
+];
+const SOFTWARE_COLUMNS: Record<string, Prisma.Sql> = { nameNormalized: Prisma.sql`"row".name_normalized`, id: Prisma.sql`"row".id` };
+const softwareCursorWhere = sqlKeysetPredicates((key) => SOFTWARE_COLUMNS[key.field]!);
+
+/**
+ * One page of each device's installed software, limited per device in SQL; the GUID is matched in
+ * its stored spellings, so (device_guid, name_normalized, ...) index serves it. One loader per page
+ * size and `after`, shared by every device of the level.
+ */
+const softwareOfDevice = perRequestFilter(
+  ({ first, after }: { first: number; after: KeyValue[] | null; cursor: string | null }) =>
+  firstPerParent<'DeviceSoftwareInventory', string>('DeviceSoftwareInventory', {
+    table: Prisma.sql`engine.device_software_inventory`,
+    keyType: 'text',
+    match: (row, guid) => Prisma.sql`${row}.device_guid = ANY(ARRAY[${guid}, lower(${guid})])`,
+    ...(after ? { where: () => keysetPredicate(SOFTWARE_KEYS, after, 'after', softwareCursorWhere) } : {}),
+    orderBy: (row) => Prisma.sql`${row}.name_normalized ASC, ${row}.id ASC`,
+    first,
+  }),
+  ({ first, cursor }) => `${first}:${cursor ?? ''}`,
 );
 
 const DeviceKey = builder.prismaObject('DeviceKey', {
@@ -96,10 +117,20 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
     version: t.exposeString('version', { nullable: true }),
     source: t.exposeString('source', { nullable: true }),
     capturedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.capturedAt) }),
+    cursor: t.string({
+      description: 'Pass as `installedSoftware(after:)` to read the rows after this one.',
+      resolve: (row) => encodeCursor(SOFTWARE_LIST, SOFTWARE_KEYS, [row.nameNormalized, row.id]),
+    }),
   }),
 });
 
 const INVENTORY_COLUMNS = ['memory', 'network', 'software', 'services', 'storage', 'cpu', 'sessions', 'processes'] as const;
+/** The inventory documents are large: the client omits them (db/prisma.ts), `inventory` reads them. */
+const inventoryOfDevice = omittedColumnsBy('Device', 'guid', {
+  agentRoleHealth: true,
+  ...(Object.fromEntries(INVENTORY_COLUMNS.map((column) => [column, true])) as { [C in (typeof INVENTORY_COLUMNS)[number]]: true }),
+});
+type InventoryRow = Record<(typeof INVENTORY_COLUMNS)[number] | 'agentRoleHealth', string | null>;
 
 export const DeviceNode = builder.prismaNode('Device', {
   nullable: true,
@@ -140,8 +171,9 @@ export const DeviceNode = builder.prismaNode('Device', {
     }),
     inventory: t.field({
       type: DeviceInventory,
+      nullable: true,
       description: 'The last inventory the agent reported (JSON documents Borealis stores as text).',
-      resolve: (d) => d,
+      resolve: (d, _args, ctx) => ctx.loaders.use(inventoryOfDevice).load(d.guid),
     }),
     site: t.field({
       type: SiteNode,
@@ -153,8 +185,20 @@ export const DeviceNode = builder.prismaNode('Device', {
     metadataFields: t.field({ type: [DeviceMetadataValue], resolve: (d, _args, ctx) => ctx.loaders.use(metadataOfDevice).load(d.guid) }),
     installedSoftware: t.field({
       type: [DeviceSoftware],
-      description: 'Normalized installed software (device_software_inventory); the raw report is `inventory.software`.',
-      resolve: (d, _args, ctx) => ctx.loaders.use(softwareOfDevice).load(d.guid),
+      description:
+        `Normalized installed software (device_software_inventory) by name, a page at a time: at most \`first\` rows (up to ${MAX_PAGE_SIZE}), after the row whose \`cursor\` is \`after\`. The raw report is \`inventory.software\`.`,
+      args: {
+        first: t.arg.int({ defaultValue: MAX_PAGE_SIZE }),
+        after: t.arg.string({ extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) }),
+      },
+      resolve: (d, args, ctx) => {
+        const page = {
+          first: boundedFirst(args.first, MAX_PAGE_SIZE),
+          after: args.after == null ? null : decodeCursor(args.after, 'after', SOFTWARE_LIST, SOFTWARE_KEYS),
+          cursor: args.after ?? null,
+        };
+        return softwareOfDevice(ctx.loaders, page).load(canonicalGuid(d.guid));
+      },
     }),
     watchdogStates: t.relation('watchdogDeviceState', {
       description: 'Per-watchdog evaluation state of this device.',
@@ -185,7 +229,7 @@ export const DeviceNode = builder.prismaNode('Device', {
   }),
 });
 
-const DeviceInventory = builder.objectRef<Prisma.DeviceGetPayload<object>>('DeviceInventory').implement({
+const DeviceInventory = builder.objectRef<InventoryRow>('DeviceInventory').implement({
   description: 'Inventory JSON documents. A value Borealis stored malformed is null with a STORED_VALUE_MALFORMED error.',
   fields: (t) => ({
     ...Object.fromEntries(
@@ -215,6 +259,32 @@ const deviceOrder = defineOrder(
   'Device',
   { HOSTNAME: 'hostname', LAST_SEEN: 'lastSeen', CREATED_AT: 'createdAt', OPERATING_SYSTEM: 'operatingSystem' },
   'guid',
+);
+
+builder.queryField('device', (t) =>
+  t.field({
+    type: DeviceNode,
+    nullable: true,
+    description: 'The device with this GUID, in any case spelling: null when it does not exist or is outside the operator\'s sites.',
+    args: { guid: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      requireOperator(ctx);
+      return ctx.loaders.use(deviceByGuid).load(args.guid);
+    },
+  }),
+);
+
+builder.queryField('deviceByHostname', (t) =>
+  t.field({
+    type: DeviceNode,
+    nullable: true,
+    description: 'The device with exactly this hostname: null when it does not exist or is outside the operator\'s sites.',
+    args: { hostname: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => {
+      requireOperator(ctx);
+      return ctx.loaders.use(deviceByHostname).load(args.hostname);
+    },
+  }),
 );
 
 builder.queryField('devices', (t) =>

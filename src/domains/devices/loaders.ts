@@ -7,7 +7,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { oneLoader } from '../../access/batch.js';
 import { relationWhere } from '../../access/rules.js';
 import type { LoaderFactory } from '../../access/loaders.js';
-import { canonicalGuid } from '../../graphql/values.js';
+import { canonicalGuid, guidSpellings } from '../../graphql/values.js';
 
 export type DeviceRow = Prisma.DeviceGetPayload<{ include: { deviceSite: { select: { siteId: true } } } }>;
 
@@ -26,7 +26,7 @@ export const deviceByGuid: LoaderFactory<DataLoader<string, DeviceRow | null>> =
   oneLoader(
     (guids) =>
       prisma.device.findMany({
-        where: { AND: [{ guid: { in: [...new Set(guids.map(canonicalGuid))], mode: 'insensitive' } }, relationWhere('Device', scope)] },
+        where: { AND: [{ guid: { in: guidSpellings(guids) } }, relationWhere('Device', scope)] },
         include: { deviceSite: { select: { siteId: true } } },
       }),
     (device) => device.guid,

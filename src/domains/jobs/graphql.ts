@@ -9,7 +9,7 @@ import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
-import { ActivityStatusEnum, firstRows, RunStatusEnum } from '../../graphql/enums.js';
+import { ActivityStatusEnum, boundedFirst, RunStatusEnum } from '../../graphql/enums.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -171,7 +171,7 @@ builder.prismaObjectFields(JobNode, (t) => ({
     type: [RunNode],
     description: 'Runs of this job in the operator\'s scope, newest first.',
     args: { status: t.arg({ type: [RunStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (job, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfJob(args.status)).load(job.id)),
+    resolve: (job, args, ctx) => ctx.loaders.use(runsOfJob({ statuses: args.status, first: boundedFirst(args.first) })).load(job.id),
   }),
 }));
 

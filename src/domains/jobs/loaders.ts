@@ -4,8 +4,9 @@
  * device / targets / job, activity by its device, targets by their site. Run targets, work items,
  * Ansible recaps and workflows point at them with int4 ids.
  */
-import { byId, childrenBy, perFilter } from '../../access/batch.js';
-import { statusWhere } from '../../graphql/inputs.js';
+import { byId, childrenBy, firstPerParent, perFilter } from '../../access/batch.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { statusSql } from '../../graphql/inputs.js';
 
 export const jobById = byId('ScheduledJob');
 export const runById = byId('ScheduledJobRun');
@@ -15,7 +16,17 @@ export const targetsOfRun = childrenBy('ScheduledJobRunTarget', 'runId', { order
 export const activityLinksOfRun = childrenBy('ScheduledJobRunActivity', 'runId', { orderBy: { id: 'asc' } });
 export const onboardingTargetsOfRun = childrenBy('ScheduledJobOnboardingTarget', 'runId', { orderBy: { id: 'asc' } });
 export const eventsOfOnboardingTarget = childrenBy('ScheduledJobOnboardingTargetEvent', 'targetRowId', { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-/** Runs of each job, newest first, limited to runs in scope; one loader per status filter. */
-export const runsOfJob = perFilter((statuses: readonly string[] | null | undefined) =>
-  childrenBy('ScheduledJobRun', 'jobId', { where: { status: statusWhere(statuses) }, orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] }),
+/**
+ * The newest `first` runs of each job in scope (limited per job in SQL); one loader per status
+ * filter and page size, so a nested page batches across every job that asks the same.
+ */
+export const runsOfJob = perFilter(({ statuses, first }: { statuses: readonly string[] | null | undefined; first: number }) =>
+  firstPerParent<'ScheduledJobRun', bigint>('ScheduledJobRun', {
+    table: Prisma.sql`engine.scheduled_job_runs`,
+    keyType: 'int',
+    match: (row, job) => Prisma.sql`${row}.job_id = ${job}`,
+    where: (row) => statusSql(row, 'status', statuses),
+    orderBy: (row) => Prisma.sql`${row}.scheduled_ts DESC, ${row}.id DESC`,
+    first,
+  }),
 );

@@ -14,14 +14,14 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { byId, childrenBy } from '../../access/batch.js';
+import { byId, childrenBy, firstChildrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
 import { deviceByGuid, deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
-import { firstRows, valueSet } from '../../graphql/enums.js';
+import { boundedFirst, valueSet } from '../../graphql/enums.js';
 import { DeviceFilterNode, filterById } from '../filters/graphql.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -39,7 +39,7 @@ import {
 } from '../../graphql/inputs.js';
 import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { canonicalGuid, epochToDate, flagToBoolean } from '../../graphql/values.js';
+import { epochToDate, flagToBoolean, guidSpellings } from '../../graphql/values.js';
 
 export const PatchInventorySourceEnum = valueSet('PatchInventorySource', 'device_patch_inventory.source', [
   'wua_pending', 'wua_history', 'quick_fix_engineering',
@@ -54,9 +54,21 @@ const sitesOfPolicy = childrenBy('PatchPolicySite', 'policyId', { orderBy: [{ si
 const targetsOfPolicy = childrenBy('PatchPolicyTarget', 'policyId', { orderBy: { id: 'asc' } });
 const exclusionsOfPolicy = childrenBy('PatchPolicyExclusion', 'policyId', { orderBy: { id: 'asc' } });
 const rulesOfPolicy = childrenBy('PatchPolicyRule', 'policyId', { orderBy: { id: 'asc' } });
-const runsOfPolicy = childrenBy('PatchPolicyRun', 'policyId', { orderBy: [{ scheduledTs: 'desc' }, { id: 'desc' }] });
-const auditOfPolicy = childrenBy('PatchPolicyAudit', 'policyId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
-const deviceStatesOfPolicy = childrenBy('PatchPolicyDeviceState', 'effectivePolicyId', { orderBy: [{ hostname: 'asc' }, { id: 'asc' }] });
+const runsOfPolicy = firstChildrenBy('PatchPolicyRun', {
+  table: 'engine.patch_policy_runs',
+  column: 'policy_id',
+  orderBy: [['scheduled_ts', 'DESC'], ['id', 'DESC']],
+});
+const auditOfPolicy = firstChildrenBy('PatchPolicyAudit', {
+  table: 'engine.patch_policy_audit',
+  column: 'policy_id',
+  orderBy: [['created_at', 'DESC'], ['id', 'DESC']],
+});
+const deviceStatesOfPolicy = firstChildrenBy('PatchPolicyDeviceState', {
+  table: 'engine.patch_policy_device_state',
+  column: 'effective_policy_id',
+  orderBy: [['hostname', 'ASC'], ['id', 'ASC']],
+});
 
 const filterOf = (filterId: number | null, ctx: GatewayContext) => (filterId === null ? null : ctx.loaders.use(filterById).load(filterId));
 const deviceOf = (row: { deviceGuid: string | null; hostname: string | null }, ctx: GatewayContext) => {
@@ -266,19 +278,19 @@ builder.prismaObjectFields(PatchPolicyNode, (t) => ({
     type: [PatchPolicyRunNode],
     description: 'Install occurrences of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(runsOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
   audit: t.field({
     type: [PatchPolicyAuditNode],
     description: 'Audit trail of the policy, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(auditOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(auditOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
   deviceStates: t.field({
     type: [PatchDeviceStateNode],
     description: 'Devices whose effective policy this is, by hostname.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (p, args, ctx) => firstRows(args.first, () => ctx.loaders.use(deviceStatesOfPolicy).load(p.id)),
+    resolve: (p, args, ctx) => ctx.loaders.use(deviceStatesOfPolicy(boundedFirst(args.first))).load(p.id),
   }),
 }));
 
@@ -426,7 +438,7 @@ function patchDeviceStatesWhere(
 ): Prisma.PatchPolicyDeviceStateWhereInput {
   return {
     hostname: stringWhere(where?.hostname),
-    deviceGuid: where?.deviceGuids ? { in: [...where.deviceGuids], mode: 'insensitive' } : undefined,
+    deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,
     effectivePolicyId: intIdWhere(where?.effectivePolicyId, 'effectivePolicyId'),
     enforcementStatus: stringWhere(where?.enforcementStatus),
     enforcementMode: stringWhere(where?.enforcementMode),
@@ -523,7 +535,7 @@ const devicePatchOrder = defineOrder(
 function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DevicePatchInventoryWhereInput {
   return {
     id: bigIdWhere(where?.id),
-    deviceGuid: where?.deviceGuids ? { in: where.deviceGuids.map(canonicalGuid), mode: 'insensitive' } : undefined,
+    deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,
     patchKey: stringWhere(where?.patchKey),
     kb: stringWhere(where?.kb),
     title: stringWhere(where?.title),

@@ -15,14 +15,15 @@
  */
 import type DataLoader from 'dataloader';
 import type { GatewayContext } from '../../graphql/context.js';
-import type { JobSchedulerWorkItem, JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../../generated/prisma/client.js';
-import { manyLoader, oneLoader, perFilter } from '../../access/batch.js';
+import type { JobSchedulerWorker, JobSchedulerWorkerRoute, Prisma } from '../../generated/prisma/client.js';
+import { firstPerParent, oneLoader, perFilter } from '../../access/batch.js';
+import { Prisma as PrismaSql } from '../../generated/prisma/client.js';
 import type { LoaderFactory } from '../../access/loaders.js';
-import { relationWhere, scopedWhere, uniqueInScope } from '../../access/rules.js';
+import { relationWhere, uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { firstRows, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
+import { boundedFirst, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { jobById, runById } from '../jobs/loaders.js';
@@ -33,6 +34,7 @@ import {
   IdFilter,
   intIdWhere,
   siteIdsWhere,
+  statusSql,
   statusWhere,
   StringFilter,
   stringWhere,
@@ -59,18 +61,19 @@ const workerByGuid: LoaderFactory<DataLoader<string, JobSchedulerWorker | null>>
 const routeByWorker: LoaderFactory<DataLoader<string, JobSchedulerWorkerRoute | null>> = (prisma, scope) =>
   oneLoader((guids) => prisma.jobSchedulerWorkerRoute.findMany({ where: { workerGuid: { in: [...new Set(guids)] }, AND: [relationWhere('JobSchedulerWorkerRoute', scope)] } }), (r) => r.workerGuid);
 
-/** Work items claimed by each worker, newest first; one loader per status filter. */
-const itemsOfWorker = perFilter(
-  (statuses: readonly string[] | null | undefined): LoaderFactory<DataLoader<string, JobSchedulerWorkItem[]>> =>
-    (prisma, scope) =>
-      manyLoader(
-        async (guids) =>
-          prisma.jobSchedulerWorkItem.findMany({
-            where: await scopedWhere('JobSchedulerWorkItem', scope, { workerGuid: { in: [...new Set(guids)] }, status: statusWhere(statuses) }),
-            orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          }),
-        (item) => item.workerGuid,
-      ),
+/**
+ * The newest `first` work items each worker claimed (limited per worker in SQL); one loader per
+ * status filter and page size.
+ */
+const itemsOfWorker = perFilter(({ statuses, first }: { statuses: readonly string[] | null | undefined; first: number }) =>
+  firstPerParent<'JobSchedulerWorkItem', string>('JobSchedulerWorkItem', {
+    table: PrismaSql.sql`engine.job_scheduler_work_items`,
+    keyType: 'text',
+    match: (row, worker) => PrismaSql.sql`${row}.worker_guid = ${worker}`,
+    where: (row) => statusSql(row, 'status', statuses),
+    orderBy: (row) => PrismaSql.sql`${row}.created_at DESC, ${row}.id DESC`,
+    first,
+  }),
 );
 
 /** Site 0 marks the global/service lanes: no site. */
@@ -210,7 +213,7 @@ builder.prismaObjectFields(WorkerNode, (t) => ({
     type: [WorkItemNode],
     description: 'Work items this worker claimed, newest first.',
     args: { status: t.arg({ type: [WorkItemStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(itemsOfWorker(args.status)).load(w.workerGuid)),
+    resolve: (w, args, ctx) => ctx.loaders.use(itemsOfWorker({ statuses: args.status, first: boundedFirst(args.first) })).load(w.workerGuid),
   }),
   route: t.field({
     type: WorkerRouteNode,

@@ -3,13 +3,14 @@
  * incidents they raise, with the global incident queue. Loaders are in loaders.ts, list filters in
  * filters.ts and the list/lookup queries in service.ts.
  */
-import { incidentById, incidentsOfWatchdog, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
+import { incidentById, incidentDocuments, incidentsOfWatchdog, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
 import { listIncidentsWhere, listWatchdogsWhere } from './service.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
+import type { GatewayContext } from '../../graphql/context.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
-import { firstRows, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
+import { boundedFirst, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
 import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
@@ -116,6 +117,15 @@ const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
   }),
 });
 
+/**
+ * A JSON document of an incident. The client omits these large columns (db/prisma.ts): they are
+ * read, for all the incidents of a level at once, only when one of these fields is selected.
+ */
+const incidentDocument =
+  (column: 'sampleJson' | 'ruleSummaryJson' | 'actionSummaryJson', stored: string) =>
+  async (incident: { id: bigint }, _args: unknown, ctx: GatewayContext) =>
+    storedJson((await ctx.loaders.use(incidentDocuments).load(incident.id))?.[column] ?? null, stored);
+
 export const IncidentNode = builder.prismaNode('WatchdogIncident', {
   nullable: true,
   id: { field: 'id' },
@@ -127,9 +137,9 @@ export const IncidentNode = builder.prismaNode('WatchdogIncident', {
     state: t.exposeString('state', { description: 'open, suppressed or resolved.' }),
     title: t.exposeString('title', { nullable: true }),
     message: t.exposeString('message', { nullable: true }),
-    sample: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.sampleJson, 'watchdog_incidents.sample_json') }),
-    ruleSummary: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.ruleSummaryJson, 'watchdog_incidents.rule_summary_json') }),
-    actionSummary: t.field({ type: 'JSON', nullable: true, resolve: (i) => storedJson(i.actionSummaryJson, 'watchdog_incidents.action_summary_json') }),
+    sample: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('sampleJson', 'watchdog_incidents.sample_json') }),
+    ruleSummary: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('ruleSummaryJson', 'watchdog_incidents.rule_summary_json') }),
+    actionSummary: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('actionSummaryJson', 'watchdog_incidents.action_summary_json') }),
     openedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.openedAt) }),
     updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.updatedAt) }),
     resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.resolvedAt) }),
@@ -155,7 +165,7 @@ builder.prismaObjectFields(WatchdogNode, (t) => ({
       type: [IncidentNode],
       description: 'Incidents of this watchdog in the operator\'s sites, newest first.',
       args: { state: t.arg({ type: [IncidentStateEnum] }), first: t.arg.int({ defaultValue: 20 }) },
-      resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(incidentsOfWatchdog(args.state)).load(w.id)),
+      resolve: (w, args, ctx) => ctx.loaders.use(incidentsOfWatchdog({ states: args.state, first: boundedFirst(args.first) })).load(w.id),
     }),
 }));
 

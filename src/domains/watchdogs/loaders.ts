@@ -3,17 +3,30 @@
  * (one statement per relation per query level), and each applies the rule of the model it reads:
  * an incident of the user's site names its watchdog only when that watchdog is in scope too.
  */
-import { byId, childrenBy, perFilter } from '../../access/batch.js';
-import { statusWhere } from '../../graphql/inputs.js';
+import { byId, childrenBy, firstPerParent, omittedColumnsBy, perFilter } from '../../access/batch.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { statusSql } from '../../graphql/inputs.js';
 
 export const watchdogById = byId('Watchdog');
 export const incidentById = byId('WatchdogIncident');
+/** An incident's JSON documents (omitted from every other read): its sample, rule and action summaries. */
+export const incidentDocuments = omittedColumnsBy('WatchdogIncident', 'id', { sampleJson: true, ruleSummaryJson: true, actionSummaryJson: true });
 
 export const sitesOfWatchdog = childrenBy('WatchdogSite', 'watchdogId', { orderBy: { siteId: 'asc' } });
 export const targetsOfWatchdog = childrenBy('WatchdogTarget', 'watchdogId', { orderBy: { id: 'asc' } });
 export const overridesOfWatchdog = childrenBy('WatchdogDeviceOverride', 'watchdogId', { orderBy: { id: 'asc' } });
 export const statesOfWatchdog = childrenBy('WatchdogDeviceState', 'watchdogId', { orderBy: { id: 'asc' } });
-/** One loader per state filter, so `incidents(state: [OPEN])` batches across watchdogs too. */
-export const incidentsOfWatchdog = perFilter((states: readonly string[] | null | undefined) =>
-  childrenBy('WatchdogIncident', 'watchdogId', { where: { state: statusWhere(states) }, orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] }),
+/**
+ * The newest `first` incidents of each watchdog in scope (limited per watchdog in SQL); one loader
+ * per state filter and page size, so `incidents(state: [OPEN], first: 5)` batches across watchdogs.
+ */
+export const incidentsOfWatchdog = perFilter(({ states, first }: { states: readonly string[] | null | undefined; first: number }) =>
+  firstPerParent<'WatchdogIncident', bigint>('WatchdogIncident', {
+    table: Prisma.sql`engine.watchdog_incidents`,
+    keyType: 'int',
+    match: (row, watchdog) => Prisma.sql`${row}.watchdog_id = ${watchdog}`,
+    where: (row) => statusSql(row, 'state', states),
+    orderBy: (row) => Prisma.sql`${row}.opened_at DESC, ${row}.id DESC`,
+    first,
+  }),
 );

@@ -15,14 +15,14 @@
  */
 import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { byId, childrenBy } from '../../access/batch.js';
+import { byId, childrenBy, firstChildrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
-import { firstRows } from '../../graphql/enums.js';
+import { boundedFirst } from '../../graphql/enums.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { activityById, jobById, runById } from '../jobs/loaders.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, IdFilter, intIdWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
@@ -52,7 +52,11 @@ const nodeRunsOfRun = childrenBy('WorkflowNodeRun', 'workflowRunId', { orderBy: 
 const childJobsOfRun = childrenBy('WorkflowChildJob', 'workflowRunId', { orderBy: { id: 'asc' } });
 const childJobsOfNodeRun = childrenBy('WorkflowChildJob', 'workflowNodeRunId', { orderBy: { id: 'asc' } });
 const childRunsOfRun = childrenBy('WorkflowRun', 'parentWorkflowRunId', { orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
-const runsOfWebhook = childrenBy('WorkflowRun', 'webhookId', { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] });
+const runsOfWebhook = firstChildrenBy('WorkflowRun', {
+  table: 'engine.workflow_runs',
+  column: 'webhook_id',
+  orderBy: [['created_at', 'DESC'], ['id', 'DESC']],
+});
 
 // ---------------------------------------------------------------- types
 
@@ -209,7 +213,7 @@ builder.prismaObjectFields(WorkflowWebhookNode, (t) => ({
     type: [WorkflowRunNode],
     description: 'Runs this webhook started, newest first.',
     args: { first: t.arg.int({ defaultValue: 20 }) },
-    resolve: (w, args, ctx) => firstRows(args.first, () => ctx.loaders.use(runsOfWebhook).load(w.id)),
+    resolve: (w, args, ctx) => ctx.loaders.use(runsOfWebhook(boundedFirst(args.first))).load(w.id),
   }),
 }));
 

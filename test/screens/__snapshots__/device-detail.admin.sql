@@ -9,15 +9,6 @@ SELECT
   "t0"."created_at" AS "createdAt",
   "t0"."last_enrollment_at" AS "lastEnrollmentAt",
   "t0"."agent_hash" AS "agentHash",
-  "t0"."agent_role_health" AS "agentRoleHealth",
-  "t0"."memory",
-  "t0"."network",
-  "t0"."software",
-  "t0"."services",
-  "t0"."storage",
-  "t0"."cpu",
-  "t0"."sessions",
-  "t0"."processes",
   "t0"."device_type" AS "deviceType",
   "t0"."domain",
   "t0"."external_ip" AS "externalIp",
@@ -75,9 +66,6 @@ LEFT JOIN LATERAL (
           'state', "t3"."state",
           'title', "t3"."title",
           'message', "t3"."message",
-          'sampleJson', "t3"."sample_json",
-          'ruleSummaryJson', "t3"."rule_summary_json",
-          'actionSummaryJson', "t3"."action_summary_json",
           'openedAt', "t3"."opened_at",
           'updatedAt', "t3"."updated_at",
           'resolvedAt', "t3"."resolved_at",
@@ -144,18 +132,27 @@ LIMIT $6;
 
 -- [2/6]
 SELECT
-  "t0"."id",
-  "t0"."device_guid" AS "deviceGuid",
-  "t0"."name",
-  "t0"."name_normalized" AS "nameNormalized",
-  "t0"."version",
-  "t0"."source",
-  "t0"."captured_at" AS "capturedAt",
-  "t0"."metadata_json" AS "metadataJson"
-FROM "engine"."device_software_inventory" AS "t0"
-WHERE LOWER("t0"."device_guid") IN (LOWER($1))
-ORDER BY "t0"."name_normalized" ASC, "t0"."id" ASC;
--- values: $1 = "C2154F32-566D-48E2-A8A0-870174766071"
+  parent.key AS "__parent",
+  page.*
+FROM unnest($1::text[])
+WITH ORDINALITY AS parent(key, position)
+CROSS JOIN LATERAL (
+  SELECT
+    "row"."id",
+    "row"."device_guid",
+    "row"."name",
+    "row"."name_normalized",
+    "row"."version",
+    "row"."source",
+    "row"."captured_at",
+    "row"."metadata_json"
+  FROM engine.device_software_inventory AS "row"
+  WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
+  ORDER BY "row".name_normalized ASC, "row".id ASC
+  LIMIT $2
+) AS page
+ORDER BY parent.position, page.name_normalized ASC, page.id ASC;
+-- values: $1 = ["C2154F32-566D-48E2-A8A0-870174766071"], $2 = 100
 
 -- [3/6]
 SELECT

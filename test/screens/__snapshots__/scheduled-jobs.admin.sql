@@ -38,23 +38,32 @@ FROM (
 
 -- [3/3]
 SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-WHERE "t0"."job_id" IN ($1,$2,$3,$4,$5,$6)
-ORDER BY "t0"."scheduled_ts" DESC, "t0"."id" DESC;
--- values: $1 = 6, $2 = 4, $3 = 2, $4 = 3, $5 = 5, $6 = 1
+  parent.key AS "__parent",
+  page.*
+FROM unnest($1::int[])
+WITH ORDINALITY AS parent(key, position)
+CROSS JOIN LATERAL (
+  SELECT
+    "row"."id",
+    "row"."job_id",
+    "row"."scheduled_ts",
+    "row"."started_ts",
+    "row"."finished_ts",
+    "row"."status",
+    "row"."error",
+    "row"."created_at",
+    "row"."updated_at",
+    "row"."target_hostname",
+    "row"."skip_reason",
+    "row"."shared_execution",
+    "row"."component_index",
+    "row"."component_kind",
+    "row"."component_name",
+    "row"."workflow_run_id"
+  FROM engine.scheduled_job_runs AS "row"
+  WHERE "row".job_id = parent.key AND TRUE AND TRUE
+  ORDER BY "row".scheduled_ts DESC, "row".id DESC
+  LIMIT $2
+) AS page
+ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC;
+-- values: $1 = [6, 4, 2, 3, 5, 1], $2 = 5

@@ -1,14 +1,14 @@
 -- scheduled-jobs.graphql as alice, variables {"first":20}
--- 6 statements; issue 9 target: at most 3 (nesting depth + 1): not met yet
+-- 5 statements; issue 9 target: at most 3 (nesting depth + 1): not met yet
 
--- [1/6]
+-- [1/5]
 SELECT
   id::bigint AS id,
   targets_json
 FROM engine.scheduled_jobs;
 -- values: none
 
--- [2/6]
+-- [2/5]
 SELECT
   id::bigint AS id
 FROM (
@@ -49,7 +49,7 @@ GROUP BY id
 HAVING bool_and(in_scope);
 -- values: $1 = ["1", "1", "1", "1", "2", "3", "3", "4", "5", "5", "5", "6", "6"], $2 = ["{\"device_guid\":\"c2154f32-566d-48e2-a8a0-870174766071\",\"hostname\":\"WS-ACME-0001\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "{\"device_guid\":\"01635c20-2109-462b-9c41-30d99a4b8e0a\",\"hostname\":\"LT-ACME-0001\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "{\"device_guid\":\"343260e3-e249-40bd-a08d-9d06e8e90f4f\",\"hostname\":\"WS-ACME-0002\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "\"WS-ACME-0003\"", "{\"filter_id\":1,\"kind\":\"filter\",\"name\":\"All Windows Servers\"}", "{\"filter_id\":4,\"kind\":\"filter\",\"name\":\"Linux Servers - Globex\"}", "{\"device_guid\":\"9af7b837-39d4-43e9-b283-e9887ab6373c\",\"hostname\":\"vm-globex-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"entries\":[\"10.66.0.50 # LAB-AIO-01\",\"10.66.0.51\",\"lab-build-02.umbrella.lab\"],\"exclusions\":[\"10.66.0.1 # gateway\"],\"kind\":\"onboarding_scope\",\"site_id\":5,\"site_name\":\"Umbrella Lab\"}", "{\"device_guid\":\"57c0d4a7-be57-4a8f-a92d-d02c39399a6f\",\"hostname\":\"WS-GLOBEX-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"d242aa10-076c-462e-be4a-7937d6eb4d1b\",\"hostname\":\"LT-GLOBEX-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"0b0057e9-91c0-4153-a0c2-494696a667e6\",\"hostname\":\"WS-GLOBEX-0002\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"08ee120d-c4bb-40d8-86f1-9ea907b46a00\",\"hostname\":\"WS-ACMEBR-0001\",\"kind\":\"device\",\"site_id\":2,\"site_name\":\"Acme Branch Office\"}", "{\"device_guid\":\"aa8e97be-0430-4823-95cc-6d981fbd93c2\",\"hostname\":\"WS-ACMEBR-0002\",\"kind\":\"device\",\"site_id\":2,\"site_name\":\"Acme Branch Office\"}"], $3 = [1], $4 = [1], $5 = [1]
 
--- [3/6]
+-- [3/5]
 SELECT
   "t0"."id",
   "t0"."name",
@@ -72,7 +72,7 @@ ORDER BY "t0"."name" ASC, "t0"."id" ASC
 LIMIT $2;
 -- values: $1 = "1", $2 = "21"
 
--- [4/6]
+-- [4/5]
 SELECT
   COUNT(*) AS "_count$_all"
 FROM (
@@ -84,44 +84,50 @@ FROM (
 ) AS "sub";
 -- values: $1 = "1", $2 = "0"
 
--- [5/6]
+-- [5/5]
 SELECT
-  r.id::bigint AS id
-FROM engine.scheduled_job_runs r
-WHERE coalesce(r.target_hostname, '') = '' AND CASE WHEN EXISTS (
+  parent.key AS "__parent",
+  page.*
+FROM unnest($1::int[])
+WITH ORDINALITY AS parent(key, position)
+CROSS JOIN LATERAL (
   SELECT
-    1
-  FROM engine.scheduled_job_run_targets t
-  WHERE t.run_id = r.id
-) THEN NOT EXISTS (
-  SELECT
-    1
-  FROM engine.scheduled_job_run_targets t
-  WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY($1::int[]), false)
-) ELSE r.job_id = ANY($2::bigint[]) END;
--- values: $1 = [1], $2 = ["1"]
-
--- [6/6]
-SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-LEFT JOIN "engine"."devices" AS "j1" ON ("j1"."hostname") = ("t0"."target_hostname")
-LEFT JOIN "engine"."device_sites" AS "j2" ON ("j2"."device_hostname") = ("j1"."hostname")
-WHERE ("t0"."job_id" IN ($1) AND (("t0"."target_hostname" <> $2 AND ("j2"."site_id" IN ($3) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL))) OR 1=0))
-ORDER BY "t0"."scheduled_ts" DESC, "t0"."id" DESC;
--- values: $1 = 1, $2 = "", $3 = 1
+    "row"."id",
+    "row"."job_id",
+    "row"."scheduled_ts",
+    "row"."started_ts",
+    "row"."finished_ts",
+    "row"."status",
+    "row"."error",
+    "row"."created_at",
+    "row"."updated_at",
+    "row"."target_hostname",
+    "row"."skip_reason",
+    "row"."shared_execution",
+    "row"."component_index",
+    "row"."component_kind",
+    "row"."component_name",
+    "row"."workflow_run_id"
+  FROM engine.scheduled_job_runs AS "row"
+  WHERE "row".job_id = parent.key AND (("row".target_hostname <> '' AND EXISTS (
+    SELECT
+      1
+    FROM engine.devices d
+    JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+    WHERE d.hostname = "row".target_hostname AND ds.site_id = ANY($2::int[])
+  )) OR ( coalesce("row".target_hostname, '') = '' AND CASE WHEN EXISTS (
+    SELECT
+      1
+    FROM engine.scheduled_job_run_targets t
+    WHERE t.run_id = "row".id
+  ) THEN NOT EXISTS (
+    SELECT
+      1
+    FROM engine.scheduled_job_run_targets t
+    WHERE t.run_id = "row".id AND NOT coalesce(t.site_id = ANY($3::int[]), false)
+  ) ELSE "row".job_id = ANY($4::bigint[]) END)) AND TRUE
+  ORDER BY "row".scheduled_ts DESC, "row".id DESC
+  LIMIT $5
+) AS page
+ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC;
+-- values: $1 = [1], $2 = [1], $3 = [1], $4 = ["1"], $5 = 5
