@@ -31,9 +31,11 @@ export async function addHistory(pool: pg.Pool, targets: HistoryTargets = BENCH_
   const now = (await readSeedMarker(pool))?.now ?? SEED_REFERENCE_TIME;
   const added: Record<string, number> = {};
 
-  // Devices in hostname order, numbered: row i of the history belongs to device (i * 7919) mod n.
-  const devices = `(SELECT d.guid, d.hostname, s.site_id, row_number() OVER (ORDER BY d.hostname) - 1 AS k, count(*) OVER () AS n
-                      FROM engine.devices d LEFT JOIN engine.device_sites s ON s.device_hostname = d.hostname)`;
+  // Row i of the history belongs to the device at (i * 7919) mod n in hostname order, and to the
+  // watchdog or job at i mod n in id order (array lookups, so the joins are index or hash joins).
+  const pick = (i: string, ordered: string, stride: number) =>
+    `(${ordered})[1 + (${i}::bigint * ${stride}) % cardinality(${ordered})]`;
+  const hostnames = '(SELECT array_agg(hostname ORDER BY hostname) FROM engine.devices)';
 
   const jobs = Math.max(0, targets.jobs - (await countOf(pool, 'engine.scheduled_jobs')));
   if (jobs > 0) {
@@ -53,18 +55,21 @@ export async function addHistory(pool: pg.Pool, targets: HistoryTargets = BENCH_
   const incidents = Math.max(0, targets.incidents - (await countOf(pool, 'engine.watchdog_incidents')));
   if (incidents > 0) {
     const { rowCount } = await pool.query(
-      `WITH w AS (SELECT id, severity, name, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM engine.watchdogs),
-            d AS ${devices},
-            rows AS (SELECT i, $2::int - (i * 97) % (60 * ${DAY}) AS opened FROM generate_series(1, $1::int) AS i)
+      `WITH rows AS (
+              SELECT i, $2::int - (i * 97) % (60 * ${DAY}) AS opened, ${pick('i', hostnames, 7919)} AS hostname,
+                     ${pick('i', '(SELECT array_agg(id ORDER BY id) FROM engine.watchdogs)', 1)} AS watchdog_id
+                FROM generate_series(1, $1::int) AS i)
        INSERT INTO engine.watchdog_incidents (watchdog_id, device_guid, hostname, site_id, severity, state, title, message, sample_json,
                                               rule_summary_json, action_summary_json, opened_at, updated_at, resolved_at, resolution_reason, trigger_count)
-       SELECT w.id, d.guid, d.hostname, d.site_id, w.severity, CASE WHEN rows.i % 10 = 0 THEN 'open' ELSE 'resolved' END,
+       SELECT w.id, d.guid, d.hostname, s.site_id, w.severity, CASE WHEN rows.i % 10 = 0 THEN 'open' ELSE 'resolved' END,
               w.name || ' on ' || d.hostname, w.name || ' on ' || d.hostname, '{}', '{}', '{}',
               rows.opened, rows.opened + 600, CASE WHEN rows.i % 10 = 0 THEN NULL ELSE rows.opened + 600 END,
               CASE WHEN rows.i % 10 = 0 THEN NULL ELSE 'cleared' END, 1 + rows.i % 17
          FROM rows
-         JOIN w ON w.k = rows.i % w.n
-         JOIN d ON d.k = (rows.i * 7919) % d.n`,
+         JOIN engine.watchdogs w ON w.id = rows.watchdog_id
+         JOIN engine.devices d ON d.hostname = rows.hostname
+         LEFT JOIN engine.device_sites s ON s.device_hostname = d.hostname
+        ORDER BY rows.i`,
       [incidents, now],
     );
     added['engine.watchdog_incidents'] = rowCount ?? 0;
@@ -77,15 +82,15 @@ export async function addHistory(pool: pg.Pool, targets: HistoryTargets = BENCH_
     try {
       await client.query('BEGIN');
       const { rows: inserted } = await client.query<{ id: string; target_hostname: string; scheduled_ts: number }>(
-        `WITH j AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS n FROM engine.scheduled_jobs),
-              d AS ${devices},
-              rows AS (SELECT i, $2::int - (i * 131) % (90 * ${DAY}) AS scheduled FROM generate_series(1, $1::int) AS i)
+        `WITH rows AS (
+                SELECT i, $2::int - (i * 131) % (90 * ${DAY}) AS scheduled, ${pick('i', hostnames, 7919)} AS hostname,
+                       ${pick('i', '(SELECT array_agg(id ORDER BY id) FROM engine.scheduled_jobs)', 1)} AS job_id
+                  FROM generate_series(1, $1::int) AS i)
          INSERT INTO engine.scheduled_job_runs (job_id, scheduled_ts, started_ts, finished_ts, status, created_at, updated_at, target_hostname, shared_execution)
-         SELECT j.id, rows.scheduled, rows.scheduled + 3, rows.scheduled + 60 + rows.i % 300,
-                CASE WHEN rows.i % 13 = 0 THEN 'Failed' ELSE 'Success' END, rows.scheduled, rows.scheduled + 400, d.hostname, 0
+         SELECT rows.job_id, rows.scheduled, rows.scheduled + 3, rows.scheduled + 60 + rows.i % 300,
+                CASE WHEN rows.i % 13 = 0 THEN 'Failed' ELSE 'Success' END, rows.scheduled, rows.scheduled + 400, rows.hostname, 0
            FROM rows
-           JOIN j ON j.k = rows.i % j.n
-           JOIN d ON d.k = (rows.i * 7919) % d.n
+          ORDER BY rows.i
          RETURNING id, target_hostname, scheduled_ts`,
         [runs, now],
       );
