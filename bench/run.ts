@@ -10,7 +10,7 @@
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
- * DATABASE_URL).
+ * DATABASE_URL). It creates the indexes `db:check` advises, as an operator following the advice does.
  */
 import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -28,6 +28,7 @@ import { createPool, type GatewayPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
 import { isDatabaseEmpty, NotDemoDatabaseError, readSeedMarker, seedDemoData } from '../dev/seed/index.js';
 import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
+import { createIndexStatement, SCREEN_INDEXES } from '../src/db/index-advice.js';
 import { addHistory, BENCH_HISTORY } from './history.js';
 import { closedLoop, post, type LoadResult, type LoadTarget } from './load.js';
 import { BENCH_SCREENS, differences, normalizeGatewayData, type BenchScreen } from './screens.js';
@@ -179,6 +180,9 @@ async function main() {
     await seedDemoData(pool, { devices });
     console.log(`adding history up to ${JSON.stringify(BENCH_HISTORY)}...`);
     await addHistory(pool);
+    // Measured as an operator who followed db:check's advice runs it (the ceiling needs them too).
+    for (const advice of SCREEN_INDEXES) await pool.query(createIndexStatement(advice));
+    console.log(`indexes db:check advises: ${SCREEN_INDEXES.map((advice) => advice.name).join(', ')}`);
     const prisma = createPrismaClient(pool);
     const admin = await loadOperator(prisma, 'admin', { authMethod: 'test', expiresAt: null });
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
@@ -203,6 +207,9 @@ async function main() {
   } finally {
     await new Promise((resolve) => server.close(resolve));
     await pool.end();
+    // pool.end() resolves once every client was told to end, before their sockets close; stopping
+    // the server under them would log a "terminating connection" error per session.
+    if (embedded) await new Promise((resolve) => setTimeout(resolve, 200));
     await embedded?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
