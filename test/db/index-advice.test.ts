@@ -4,6 +4,7 @@
  * the same key under another name), the advice is gone.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIndexStatement, missingScreenIndexes, SCREEN_INDEXES } from '../../src/db/index-advice.js';
@@ -33,6 +34,19 @@ beforeAll(async () => {
 afterAll(() => db.drop());
 
 describe('db:check index advice', () => {
+  it('advises only indexes Borealis does not create (prisma/borealis-schema.json)', () => {
+    const facts = JSON.parse(readFileSync('prisma/borealis-schema.json', 'utf8')) as {
+      tables: Array<{ schema: string; name: string; indexes: Array<{ columns: string[] }> }>;
+    };
+    for (const advice of SCREEN_INDEXES) {
+      const table = facts.tables.find((t) => t.schema === advice.schema && t.name === advice.table);
+      expect(table, `${advice.schema}.${advice.table}`).toBeDefined();
+      const adviceColumns = advice.columns.split(',').map((column) => column.trim().split(' ')[0]);
+      // No Borealis index starts with the advised key columns (it would serve the screen already).
+      for (const index of table!.indexes) expect(index.columns.slice(0, adviceColumns.length)).not.toEqual(adviceColumns);
+    }
+  });
+
   it('on the baseline: prints each missing index with its screen and exact statement, creates none, exit code unchanged', async () => {
     const before = await indexNames(db);
     const result = await dbCheck(db.url);
