@@ -33,15 +33,14 @@ import { addHistory, BENCH_HISTORY } from './history.js';
 import { closedLoop, post, type LoadResult, type LoadTarget } from './load.js';
 import { BENCH_SCREENS, differences, normalizeGatewayData, type BenchScreen } from './screens.js';
 
-const arg = (name: string, fallback: number) => {
+class UsageError extends Error {}
+
+const arg = (name: string, fallback: number, integer: boolean) => {
   const index = process.argv.indexOf(`--${name}`);
   const value = index > 0 ? Number(process.argv[index + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new RangeError(`--${name} must be a positive number`);
+  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
   return value;
 };
-const devices = arg('devices', 10_000);
-const seconds = arg('seconds', 10);
-const connections = arg('connections', 10);
 const WARM_UP_REQUESTS = 20;
 
 /**
@@ -107,7 +106,12 @@ interface ScreenResult {
   mismatch: string[];
 }
 
-async function measureScreen(pool: GatewayPool, base: string, screen: BenchScreen): Promise<ScreenResult> {
+interface LoadShape {
+  connections: number;
+  seconds: number;
+}
+
+async function measureScreen(pool: GatewayPool, base: string, screen: BenchScreen, load: LoadShape): Promise<ScreenResult> {
   const gateway: LoadTarget = { url: `${base}/graphql`, body: JSON.stringify({ query: screen.operation, variables: screen.variables }) };
   const ceiling: LoadTarget = { url: `${base}/ceiling/${screen.name}`, body: '{}' };
   const agent = new Agent({ keepAlive: true });
@@ -121,8 +125,8 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
     const mismatch = differences(expected, normalizeGatewayData(answer.data));
     for (let i = 0; i < WARM_UP_REQUESTS; i++) await Promise.all([post(agent, gateway), post(agent, ceiling)]);
 
-    const gatewayLoad = await closedLoop(gateway, { connections, seconds });
-    const ceilingLoad = await closedLoop(ceiling, { connections, seconds });
+    const gatewayLoad = await closedLoop(gateway, load);
+    const ceilingLoad = await closedLoop(ceiling, load);
     return {
       screen: screen.name,
       gateway: gatewayLoad,
@@ -162,6 +166,9 @@ function printResults(results: ScreenResult[]): void {
 }
 
 async function main() {
+  const devices = arg('devices', 10_000, true);
+  const seconds = arg('seconds', 10, false);
+  const connections = arg('connections', 10, true);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-bench-'));
   chmodSync(dir, 0o755);
   // The bench prints its own table; access lines only when LOG_LEVEL asks for them.
@@ -197,7 +204,7 @@ async function main() {
     const results: ScreenResult[] = [];
     for (const screen of BENCH_SCREENS) {
       console.log(`- ${screen.title}`);
-      results.push(await measureScreen(pool, base, screen));
+      results.push(await measureScreen(pool, base, screen, { connections, seconds }));
     }
     printResults(results);
     mkdirSync('bench/results', { recursive: true });
@@ -219,6 +226,13 @@ let database: CliDatabase | undefined;
 try {
   await main();
 } catch (error) {
-  if (error instanceof NotDemoDatabaseError) console.error(`Error: bench writes demo rows. ${error.message}`);
-  process.exitCode = error instanceof NotDemoDatabaseError ? 1 : reportFailure(error, database);
+  if (error instanceof UsageError) {
+    console.error(`Usage: npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]\n${error.message}`);
+    process.exitCode = 2;
+  } else if (error instanceof NotDemoDatabaseError) {
+    console.error(`Error: bench writes demo rows. ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    process.exitCode = reportFailure(error, database);
+  }
 }
