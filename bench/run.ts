@@ -1,17 +1,22 @@
 /**
- * Read-API benchmark: the nested device page of the operator UI at two page sizes, on a seeded
- * database. Reports latency, SQL statements per request and the per-row cost ratio measured in
- * the same run (absolute numbers on shared machines are noise; the ratio is the target).
+ * Read-path benchmark (issue 9): the four operator screens at 10,000 devices, each served twice
+ * by one started HTTP server in the same run: by the gateway (GraphQL as an Admin) and by its
+ * ceiling, one hand-written SQL statement building the same JSON (bench/screens.ts) through the
+ * same pg pool. For both it prints req/s and p50/p99 at N concurrent connections (closed loop,
+ * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
+ * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 2000] [--iterations 30]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
- * temporary embedded PostgreSQL. It writes demo rows, so it refuses a database holding non-demo
- * data (e.g. a real Borealis database an operator exported as DATABASE_URL).
+ * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
+ * a database holding non-demo data (e.g. a real Borealis database an operator exported as
+ * DATABASE_URL). It creates the indexes `db:check` advises, as an operator following the advice does.
  */
 import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { loadOperator } from '../src/auth/operator.js';
 import { findCliDatabase, reportFailure, type CliDatabase } from '../src/cli/cli-pool.js';
@@ -23,21 +28,20 @@ import { createPool, type GatewayPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
 import { isDatabaseEmpty, NotDemoDatabaseError, readSeedMarker, seedDemoData } from '../dev/seed/index.js';
 import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
+import { createIndexStatement, SCREEN_INDEXES } from '../src/db/index-advice.js';
+import { addHistory, BENCH_HISTORY } from './history.js';
+import { closedLoop, post, type LoadResult, type LoadTarget } from './load.js';
+import { BENCH_SCREENS, differences, normalizeGatewayData, type BenchScreen } from './screens.js';
 
-const arg = (name: string, fallback: number) => {
+class UsageError extends Error {}
+
+const arg = (name: string, fallback: number, integer: boolean) => {
   const index = process.argv.indexOf(`--${name}`);
-  return index > 0 ? Number(process.argv[index + 1]) : fallback;
+  const value = index > 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!(value > 0) || (integer && !Number.isInteger(value))) throw new UsageError(`--${name} must be a positive ${integer ? 'integer' : 'number'}`);
+  return value;
 };
-const devices = arg('devices', 2000);
-const iterations = arg('iterations', 30);
-
-const QUERY = `query($first: Int) { devices(first: $first) { totalCount edges { node {
-  hostname lastSeen online site { name }
-  incidents(state: [OPEN], first: 5) { title severity watchdog { name } }
-  metadataFields { label value }
-  runTargets(first: 3) { resolutionStatus run { status job { name } } }
-  watchdogStates { state }
-} } } }`;
+const WARM_UP_REQUESTS = 20;
 
 /**
  * Before any DDL or row: the database must be empty of Borealis data or hold the demo seed's
@@ -51,7 +55,120 @@ async function assertDemoOrEmpty(pool: GatewayPool): Promise<void> {
   if ((tables[0]?.n ?? 0) < 3 || !(await isDatabaseEmpty(pool))) throw new NotDemoDatabaseError();
 }
 
+interface SqlTally {
+  statements: number;
+  rows: number;
+}
+
+/** Counts the statements sent through pool.query and the rows they returned, until stopped. */
+function tallySql(pool: GatewayPool): { tally: SqlTally; stop(): void } {
+  const target = pool as unknown as { query: (...args: unknown[]) => unknown };
+  const original = target.query;
+  const tally: SqlTally = { statements: 0, rows: 0 };
+  target.query = (...args: unknown[]) => {
+    tally.statements += 1;
+    const result = original.apply(pool, args);
+    if (result instanceof Promise) {
+      return result.then((value: { rows?: unknown[] }) => {
+        tally.rows += value?.rows?.length ?? 0;
+        return value;
+      });
+    }
+    return result;
+  };
+  return { tally, stop: () => void (target.query = original) };
+}
+
+/** The ceiling endpoint: POST /ceiling/<screen> answers `{"data": <the statement's JSON>}`. */
+function ceilingHandler(pool: GatewayPool) {
+  const byName = new Map(BENCH_SCREENS.map((screen) => [screen.name, screen]));
+  return (req: IncomingMessage, res: ServerResponse) => {
+    req.resume();
+    req.on('end', () => {
+      const screen = byName.get(req.url!.slice('/ceiling/'.length));
+      if (!screen) return void res.writeHead(404).end();
+      pool.query<{ data: string }>(screen.ceilingSql, screen.ceilingParams).then(
+        ({ rows }) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":${rows[0]!.data}}`),
+        (error: Error) => res.writeHead(500).end(error.message),
+      );
+    });
+  };
+}
+
+interface ScreenResult {
+  screen: string;
+  gateway: LoadResult;
+  ceiling: LoadResult;
+  ratio: number;
+  statements: number;
+  rows: number;
+  equal: boolean;
+  mismatch: string[];
+}
+
+interface LoadShape {
+  connections: number;
+  seconds: number;
+}
+
+async function measureScreen(pool: GatewayPool, base: string, screen: BenchScreen, load: LoadShape): Promise<ScreenResult> {
+  const gateway: LoadTarget = { url: `${base}/graphql`, body: JSON.stringify({ query: screen.operation, variables: screen.variables }) };
+  const ceiling: LoadTarget = { url: `${base}/ceiling/${screen.name}`, body: '{}' };
+  const agent = new Agent({ keepAlive: true });
+  try {
+    // One request of each alone: the data check, and the gateway's statements and rows.
+    const sql = tallySql(pool);
+    const answer = JSON.parse(await post(agent, gateway)) as { data?: unknown; errors?: unknown[] };
+    sql.stop();
+    if (answer.errors) throw new Error(`${screen.name}: the gateway answered errors ${JSON.stringify(answer.errors)}`);
+    const expected = (JSON.parse(await post(agent, ceiling)) as { data: unknown }).data;
+    const mismatch = differences(expected, normalizeGatewayData(answer.data));
+    for (let i = 0; i < WARM_UP_REQUESTS; i++) await Promise.all([post(agent, gateway), post(agent, ceiling)]);
+
+    const gatewayLoad = await closedLoop(gateway, load);
+    const ceilingLoad = await closedLoop(ceiling, load);
+    return {
+      screen: screen.name,
+      gateway: gatewayLoad,
+      ceiling: ceilingLoad,
+      ratio: gatewayLoad.perSecond / ceilingLoad.perSecond,
+      statements: sql.tally.statements,
+      rows: sql.tally.rows,
+      equal: mismatch.length === 0,
+      mismatch,
+    };
+  } finally {
+    agent.destroy();
+  }
+}
+
+function printResults(results: ScreenResult[]): void {
+  const ms = (value: number) => value.toFixed(1);
+  console.table(
+    results.map((r) => ({
+      screen: r.screen,
+      'gateway req/s': Math.round(r.gateway.perSecond),
+      'gateway p50 ms': ms(r.gateway.p50),
+      'gateway p99 ms': ms(r.gateway.p99),
+      'ceiling req/s': Math.round(r.ceiling.perSecond),
+      'ceiling p50 ms': ms(r.ceiling.p50),
+      'ceiling p99 ms': ms(r.ceiling.p99),
+      'ratio (gateway/ceiling)': r.ratio.toFixed(2),
+      'SQL statements/req': r.statements,
+      'rows fetched/req': r.rows,
+      'equal data': r.equal ? 'yes' : 'NO',
+    })),
+  );
+  for (const r of results.filter((result) => !result.equal)) {
+    console.error(`\n!!! DATA MISMATCH on ${r.screen}: the gateway and its ceiling disagree:`);
+    for (const line of r.mismatch) console.error(`    ${line}`);
+  }
+}
+
 async function main() {
+  const devices = arg('devices', 10_000, true);
+  const seconds = arg('seconds', 10, false);
+  const connections = arg('connections', 10, true);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-bench-'));
   chmodSync(dir, 0o755);
   // The bench prints its own table; access lines only when LOG_LEVEL asks for them.
@@ -61,63 +178,45 @@ async function main() {
   database = given ?? { url: embedded!.url, source: 'DATABASE_URL' };
   if (given) console.log(given.source === 'embedded' ? 'Using the embedded PostgreSQL of the running `npm start`.' : 'Using DATABASE_URL.');
   const pool = createPool(database.url, config.db);
+  const server = createServer();
   try {
     await checkConnection(pool, database.url);
     await assertDemoOrEmpty(pool);
     await applyBaseline(pool);
     console.log(`seeding ${devices} devices...`);
     await seedDemoData(pool, { devices });
+    console.log(`adding history up to ${JSON.stringify(BENCH_HISTORY)}...`);
+    await addHistory(pool);
+    // Measured as an operator who followed db:check's advice runs it (the ceiling needs them too).
+    for (const advice of SCREEN_INDEXES) await pool.query(createIndexStatement(advice));
+    console.log(`indexes db:check advises: ${SCREEN_INDEXES.map((advice) => advice.name).join(', ')}`);
     const prisma = createPrismaClient(pool);
     const admin = await loadOperator(prisma, 'admin', { authMethod: 'test', expiresAt: null });
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
     await refreshDrift(pool, readiness);
     const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: async () => admin });
+    const ceiling = ceilingHandler(pool);
+    server.on('request', (req, res) => (req.url?.startsWith('/ceiling/') ? ceiling(req, res) : yoga(req, res)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-    let statements = 0;
-    const query = pool.query.bind(pool) as (...a: unknown[]) => unknown;
-    (pool as unknown as { query: unknown }).query = (...a: unknown[]) => {
-      statements++;
-      return query(...a);
-    };
-
-    const measure = async (first: number) => {
-      const times: number[] = [];
-      let perRequest = 0;
-      for (let i = 0; i < iterations + 3; i++) {
-        statements = 0;
-        const started = performance.now();
-        const response = await yoga.fetch('http://bench/graphql', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ query: QUERY, variables: { first } }),
-        });
-        const body = await response.json();
-        if (body.errors) throw new Error(JSON.stringify(body.errors));
-        if (i >= 3) times.push(performance.now() - started); // 3 warm-up requests
-        perRequest = statements;
-      }
-      times.sort((a, b) => a - b);
-      return { first, p50: times[Math.floor(times.length / 2)]!, p95: times[Math.floor(times.length * 0.95)]!, statements: perRequest };
-    };
-
-    const small = await measure(10);
-    const large = await measure(100);
-    const result = {
-      devices,
-      iterations,
-      small,
-      large,
-      perRowCostRatio: large.p50 / 100 / (small.p50 / 10),
-      statementsGrowWithPageSize: large.statements !== small.statements,
-    };
-    console.table([small, large]);
-    console.log(`per-row cost at 100 rows vs 10 rows: ${result.perRowCostRatio.toFixed(2)} (batching target: < 1)`);
-    console.log(`statements per request: ${small.statements} at 10 rows, ${large.statements} at 100 rows`);
+    console.log(`${connections} connections, ${seconds} s per side and screen, as Admin, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
+    const results: ScreenResult[] = [];
+    for (const screen of BENCH_SCREENS) {
+      console.log(`- ${screen.title}`);
+      results.push(await measureScreen(pool, base, screen, { connections, seconds }));
+    }
+    printResults(results);
     mkdirSync('bench/results', { recursive: true });
-    writeFileSync(`bench/results/read-api-${Date.now()}.json`, JSON.stringify(result, null, 2));
+    writeFileSync(`bench/results/read-path-${Date.now()}.json`, JSON.stringify({ devices, seconds, connections, date: new Date().toISOString(), results }, null, 2));
+    if (results.some((result) => !result.equal)) process.exitCode = 1;
     await prisma.$disconnect();
   } finally {
+    await new Promise((resolve) => server.close(resolve));
     await pool.end();
+    // pool.end() resolves once every client was told to end, before their sockets close; stopping
+    // the server under them would log a "terminating connection" error per session.
+    if (embedded) await new Promise((resolve) => setTimeout(resolve, 200));
     await embedded?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -127,6 +226,13 @@ let database: CliDatabase | undefined;
 try {
   await main();
 } catch (error) {
-  if (error instanceof NotDemoDatabaseError) console.error(`Error: bench writes demo rows. ${error.message}`);
-  process.exitCode = error instanceof NotDemoDatabaseError ? 1 : reportFailure(error, database);
+  if (error instanceof UsageError) {
+    console.error(`Usage: npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]\n${error.message}`);
+    process.exitCode = 2;
+  } else if (error instanceof NotDemoDatabaseError) {
+    console.error(`Error: bench writes demo rows. ${error.message}`);
+    process.exitCode = 1;
+  } else {
+    process.exitCode = reportFailure(error, database);
+  }
 }

@@ -161,7 +161,7 @@ describe('demo rows only into demo or empty databases', () => {
   it('bench refuses a DATABASE_URL holding other data before any DDL or row', async () => {
     // (last test of the file) a missing table the baseline would re-create shows no DDL ran
     await foreign.pool.query('DROP TABLE engine.device_filters CASCADE');
-    const result = await cli('bench/run.ts', ['--devices', '5', '--iterations', '1'], { DATABASE_URL: foreign.url });
+    const result = await cli('bench/run.ts', ['--devices', '5', '--seconds', '1'], { DATABASE_URL: foreign.url });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/bench writes demo rows\. The database holds data the demo seed did not write/);
     expect((await foreign.pool.query(`SELECT to_regclass('engine.device_filters') IS NULL AS missing`)).rows[0].missing).toBe(true);
