@@ -5,14 +5,16 @@
  * folder has the mode `git clone` gives it (0755 with the usual umask), and .data is the gateway's.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, chmodSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, chmodSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import pg from 'pg';
 import { freePort } from '../src/db/embedded.js';
+import { readSeedMarker } from '../dev/seed/marker.js';
 
 const REPO = path.resolve(import.meta.dirname, '..');
 const checkouts: string[] = [];
@@ -187,6 +189,18 @@ describe('npm start without DATABASE_URL', () => {
     const first = startGateway(dir, { PORT: String(port) }, { ownProcessGroup: true });
     try {
       await waitForOutput(first, /seeding demo data/, 120_000);
+      // Interrupt once the seed has really begun (its marker written before the first row): the
+      // log line comes just before, and a Ctrl-C between the two would leave an empty database.
+      const url = readFileSync(path.join(dir, '.data', 'postgres.url'), 'utf8').trim();
+      const probe = new pg.Client({ connectionString: url });
+      await probe.connect();
+      try {
+        await expect
+          .poll(async () => (await readSeedMarker(probe as unknown as pg.PoolClient))?.state, { timeout: 60_000, interval: 20 })
+          .toBe('seeding');
+      } finally {
+        await probe.end();
+      }
       process.kill(-first.child.pid!, 'SIGINT'); // what Ctrl-C in a terminal does: node and postgres both get it
       expect(await first.exited).toBe(0);
       expect(first.output()).not.toMatch(/Unhandled|Error:|\n\s+at /);

@@ -74,16 +74,27 @@ export function stringWhere(filter: StringFilterValue) {
   return Object.keys(where).length ? where : undefined;
 }
 
-/** Values of a status enum, matched case-insensitively as Borealis's code compares them. */
+/**
+ * The spellings a status value is stored in. Borealis writes each value set in one canonical case
+ * (`open`, `Pending`, `Timed Out`: agent API section 8) and its readers compare case-insensitively;
+ * matching the canonical, lower, UPPER and Capitalised spellings with `IN` finds what Borealis and
+ * hand edits write while an index on the column still serves the filter (`lower(col)` cannot use it).
+ */
+export function statusSpellings(values: readonly string[]): string[] {
+  const capitalised = (value: string) => value.toLowerCase().replace(/(^|\s)\S/g, (letter) => letter.toUpperCase());
+  return [...new Set(values.flatMap((value) => [value, value.toLowerCase(), value.toUpperCase(), capitalised(value)]))];
+}
+
+/** Values of a status enum, in the spellings Borealis stores (statusSpellings). */
 export function statusWhere(values: readonly string[] | null | undefined) {
   if (!values) return undefined;
-  return { in: [...values], mode: 'insensitive' as const };
+  return { in: statusSpellings(values) };
 }
 
 /** `statusWhere` as SQL on `row.column`, for the statements Prisma's client cannot express. */
 export function statusSql(row: Prisma.Sql, column: string, values: readonly string[] | null | undefined): Prisma.Sql {
   if (!values) return Prisma.sql`TRUE`;
-  return Prisma.sql`lower(${row}.${Prisma.raw(`"${column}"`)}) = ANY(${values.map((value) => value.toLowerCase())}::text[])`;
+  return Prisma.sql`${row}.${Prisma.raw(`"${column}"`)} = ANY(${statusSpellings(values)}::text[])`;
 }
 
 /** A Boolean filter over a 0/1 flag column: Borealis reads any non-zero value as true. */

@@ -97,15 +97,15 @@ describe('EXPLAIN of the screens at 10,000 devices with history', () => {
 
   // Fails today because of the gateway's GUID matching: installedSoftware selects
   // WHERE LOWER("device_guid") IN (LOWER($1)), which no index serves (issue 9, deliverable 2).
-  it.fails('device detail: no sequential scan of a large table', () => expectNoLargeSequentialScan(screen('device-detail')));
+  it('device detail: no sequential scan of a large table', () => expectNoLargeSequentialScan(screen('device-detail')));
 
   // Fails today because the gateway compares the state as LOWER("state") IN (LOWER($1)) in the
   // page and in its totalCount, which the advised (state, opened_at DESC, id DESC) index cannot serve.
-  it.fails('open-incident queue: no sequential scan of a large table', () => expectNoLargeSequentialScan(screen('incident-queue')));
+  it('open-incident queue: no sequential scan of a large table', () => expectNoLargeSequentialScan(screen('incident-queue')));
 
   // Fails today because ScheduledJob.runs(first:) loads every run of the page's jobs
   // (job_id IN (...)) and cuts in memory; a per-parent LIMIT in SQL uses idx_runs_job_sched_target.
-  it.fails('scheduled jobs with their last runs: no sequential scan of a large table', () =>
+  it('scheduled jobs with their last runs: no sequential scan of a large table', () =>
     expectNoLargeSequentialScan(screen('scheduled-jobs')));
 
   // The same screens written by hand (the benchmark's ceiling): Borealis's indexes plus the advised

@@ -84,9 +84,9 @@ LEFT JOIN LATERAL (
         WHERE "t0"."hostname" = "t2"."hostname" /* root select */
       ) AS "t3" /* inner select */
     ) AS "t4"
-    WHERE LOWER("t4"."state") IN (LOWER($2))
+    WHERE "t4"."state" IN ($2,$3,$4)
     ORDER BY "t4"."opened_at" DESC, "t4"."id" DESC
-    LIMIT $3 /* middle select */
+    LIMIT $5 /* middle select */
   ) AS "t5" /* outer select */
 ) AS "Device_watchdogIncidents" ON true
 LEFT JOIN LATERAL (
@@ -122,13 +122,13 @@ LEFT JOIN LATERAL (
     ) AS "t8"
     WHERE 1=1
     ORDER BY "t8"."id" DESC
-    LIMIT $4 /* middle select */
+    LIMIT $6 /* middle select */
   ) AS "t9" /* outer select */
 ) AS "Device_scheduledJobRunTargets" ON true
-WHERE "t0"."hostname" = $5
+WHERE "t0"."hostname" = $7
 ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
-LIMIT $6;
--- values: $1 = "1", $2 = "open", $3 = "10", $4 = "10", $5 = "WS-ACME-0001", $6 = "2"
+LIMIT $8;
+-- values: $1 = "1", $2 = "open", $3 = "OPEN", $4 = "Open", $5 = "10", $6 = "10", $7 = "WS-ACME-0001", $8 = "2"
 
 -- [2/6]
 SELECT

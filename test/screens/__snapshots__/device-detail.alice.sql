@@ -86,9 +86,9 @@ LEFT JOIN LATERAL (
         WHERE "t0"."hostname" = "t3"."hostname" /* root select */
       ) AS "t4" /* inner select */
     ) AS "t5"
-    WHERE ("t5"."site_id" IN ($2) AND LOWER("t5"."state") IN (LOWER($3)))
+    WHERE ("t5"."site_id" IN ($2) AND "t5"."state" IN ($3,$4,$5))
     ORDER BY "t5"."opened_at" DESC, "t5"."id" DESC
-    LIMIT $4 /* middle select */
+    LIMIT $6 /* middle select */
   ) AS "t6" /* outer select */
 ) AS "Device_watchdogIncidents" ON true
 LEFT JOIN LATERAL (
@@ -123,15 +123,15 @@ LEFT JOIN LATERAL (
         WHERE "t0"."hostname" = "t7"."hostname" /* root select */
       ) AS "t8" /* inner select */
     ) AS "t9"
-    WHERE "t9"."site_id" IN ($5)
+    WHERE "t9"."site_id" IN ($7)
     ORDER BY "t9"."id" DESC
-    LIMIT $6 /* middle select */
+    LIMIT $8 /* middle select */
   ) AS "t10" /* outer select */
 ) AS "Device_scheduledJobRunTargets" ON true
-WHERE ("t0"."hostname" = $7 AND ("j1"."site_id" IN ($8) AND ("j1"."device_hostname" IS NOT NULL)))
+WHERE ("t0"."hostname" = $9 AND ("j1"."site_id" IN ($10) AND ("j1"."device_hostname" IS NOT NULL)))
 ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
-LIMIT $9;
--- values: $1 = "1", $2 = 1, $3 = "open", $4 = "10", $5 = 1, $6 = "10", $7 = "WS-ACME-0001", $8 = 1, $9 = "2"
+LIMIT $11;
+-- values: $1 = "1", $2 = 1, $3 = "open", $4 = "OPEN", $5 = "Open", $6 = "10", $7 = 1, $8 = "10", $9 = "WS-ACME-0001", $10 = 1, $11 = "2"
 
 -- [2/10]
 SELECT

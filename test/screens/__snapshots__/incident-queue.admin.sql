@@ -20,10 +20,10 @@ SELECT
   "t0"."acknowledged_by" AS "acknowledgedBy",
   "t0"."trigger_count" AS "triggerCount"
 FROM "engine"."watchdog_incidents" AS "t0"
-WHERE LOWER("t0"."state") IN (LOWER($1))
+WHERE "t0"."state" IN ($1,$2,$3)
 ORDER BY "t0"."opened_at" DESC, "t0"."id" DESC
-LIMIT $2;
--- values: $1 = "open", $2 = "51"
+LIMIT $4;
+-- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = "51"
 
 -- [2/4]
 SELECT
@@ -32,10 +32,10 @@ FROM (
   SELECT
     "engine"."watchdog_incidents"."id"
   FROM "engine"."watchdog_incidents"
-  WHERE LOWER("engine"."watchdog_incidents"."state") IN (LOWER($1))
-  OFFSET $2
+  WHERE "engine"."watchdog_incidents"."state" IN ($1,$2,$3)
+  OFFSET $4
 ) AS "sub";
--- values: $1 = "open", $2 = "0"
+-- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = "0"
 
 -- [3/4]
 SELECT

@@ -20,10 +20,10 @@ SELECT
   "t0"."acknowledged_by" AS "acknowledgedBy",
   "t0"."trigger_count" AS "triggerCount"
 FROM "engine"."watchdog_incidents" AS "t0"
-WHERE (LOWER("t0"."state") IN (LOWER($1)) AND "t0"."site_id" IN ($2))
+WHERE ("t0"."state" IN ($1,$2,$3) AND "t0"."site_id" IN ($4))
 ORDER BY "t0"."opened_at" DESC, "t0"."id" DESC
-LIMIT $3;
--- values: $1 = "open", $2 = 1, $3 = "51"
+LIMIT $5;
+-- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = 1, $5 = "51"
 
 -- [2/5]
 SELECT
@@ -32,10 +32,10 @@ FROM (
   SELECT
     "engine"."watchdog_incidents"."id"
   FROM "engine"."watchdog_incidents"
-  WHERE (LOWER("engine"."watchdog_incidents"."state") IN (LOWER($1)) AND "engine"."watchdog_incidents"."site_id" IN ($2))
-  OFFSET $3
+  WHERE ("engine"."watchdog_incidents"."state" IN ($1,$2,$3) AND "engine"."watchdog_incidents"."site_id" IN ($4))
+  OFFSET $5
 ) AS "sub";
--- values: $1 = "open", $2 = 1, $3 = "0"
+-- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = 1, $5 = "0"
 
 -- [3/5]
 SELECT
