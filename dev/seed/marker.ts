@@ -8,7 +8,7 @@
  * A database with rows but no marker holds someone else's data: the seed never writes into it.
  */
 import type pg from 'pg';
-import { SEED_LOCK_KEY } from './writer.js';
+import { inTransaction } from './writer.js';
 
 const PREFIX = 'borealis-graphql-gateway demo data ';
 
@@ -50,25 +50,9 @@ async function hasRows(client: pg.PoolClient): Promise<boolean> {
   return rows[0]?.any === true;
 }
 
-async function locked<X>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<X>): Promise<X> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
-}
-
 /** Marks the run as started; returns the "now" to use (an earlier run's, when there is one). */
 export async function beginSeed(pool: pg.Pool, wanted: { now: number; devices: number }): Promise<SeedMarker> {
-  return locked(pool, async (client) => {
+  return inTransaction(pool, async (client) => {
     const existing = await readSeedMarker(client);
     if (!existing && (await hasRows(client))) throw new NotDemoDatabaseError();
     const marker: SeedMarker = { state: 'seeding', now: existing?.now ?? wanted.now, devices: Math.max(existing?.devices ?? 0, wanted.devices) };
@@ -78,7 +62,7 @@ export async function beginSeed(pool: pg.Pool, wanted: { now: number; devices: n
 }
 
 export async function finishSeed(pool: pg.Pool, done: { now: number; devices: number }): Promise<void> {
-  await locked(pool, async (client) => {
+  await inTransaction(pool, async (client) => {
     const existing = await readSeedMarker(client);
     await writeMarker(client, { state: 'complete', now: done.now, devices: Math.max(existing?.devices ?? 0, done.devices) });
   });
