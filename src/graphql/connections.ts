@@ -57,7 +57,7 @@ export interface ListConnectionOptions<N extends ModelName, W extends object, K 
   description: string;
   /** The `where` argument's input type. */
   filter: InputObjectRef<GatewaySchemaTypes, W>;
-  /** Who may list (requireOperator / requireAdmin) and the scoped, filtered Prisma `where`. */
+  /** The scoped, filtered Prisma `where` of the list (who may call it: `authScopes`). */
   where: (where: W | null | undefined, ctx: GatewayContext) => Model<N>['Where'] | Promise<Model<N>['Where']>;
   /** The `orderBy` argument (defineOrder). */
   order: OrderDefinition<K>;
@@ -65,7 +65,7 @@ export interface ListConnectionOptions<N extends ModelName, W extends object, K 
   defaultOrder: K | Model<N>['OrderBy'][];
   /** The model's delegate on the request's client, e.g. `(prisma) => prisma.site`. */
   delegate: (prisma: Db) => ListDelegate<N>;
-  /** Who may call the list beyond its row rule, e.g. `{ admin: true }` (plugin-scope-auth). */
+  /** Who may call the list (plugin-scope-auth): a signed-in operator unless told, e.g. `{ admin: true }`. */
   authScopes?: Partial<GatewaySchemaTypes['AuthScopes']>;
 }
 
@@ -220,7 +220,7 @@ function onlyTotalCount(info: GraphQLResolveInfo): boolean {
 
 /** The top-level list field (see the file comment). */
 export function listConnection<N extends ModelName, W extends object, K extends string>(t: QueryFieldBuilder, options: ListConnectionOptions<N, W, K>) {
-  const { type, cursor, description, filter, where, order, defaultOrder, delegate, authScopes } = options;
+  const { type, cursor, description, filter, where, order, defaultOrder, delegate, authScopes = { operator: true } } = options;
   const ref = getRefFromModel(type, builder) as unknown as ObjectRef<GatewaySchemaTypes, Record<string, unknown>>;
 
   // Every ordering the list can use, typed and checked now: key `<FIELD>.<ASC|DESC>`, or `default`.
@@ -253,7 +253,7 @@ export function listConnection<N extends ModelName, W extends object, K extends 
     {
       type: ref,
       description,
-      ...(authScopes ? { authScopes } : {}),
+      authScopes,
       args: { where: t.arg({ type: filter }), orderBy: t.arg({ type: order.Order }) },
       resolve: async (_root, rawArgs, ctx, info) => {
         const args = rawArgs as ListArgs<W, K>;

@@ -23,7 +23,6 @@
  *   `payload` loads it through a loader only when selected.
  */
 import type DataLoader from 'dataloader';
-import type { GatewayContext } from '../../graphql/context.js';
 import type { Db } from '../../db/prisma.js';
 import { Prisma, type OfficialAssembly, type OfficialCatalogState } from '../../generated/prisma/client.js';
 import { oneLoader } from '../../access/batch.js';
@@ -459,11 +458,7 @@ const catalogStateOrder = defineOrder(
   'assemblyGuid',
 );
 
-function catalogStatesWhere(
-  where: typeof OfficialCatalogStateWhere.$inferInput | null | undefined,
-  ctx: GatewayContext,
-): Prisma.OfficialCatalogStateWhereInput {
-  requireOperator(ctx);
+function catalogStatesWhere(where: typeof OfficialCatalogStateWhere.$inferInput | null | undefined): Prisma.OfficialCatalogStateWhereInput {
   const guid = stringWhere(where?.assemblyGuid);
   return {
     // Stored lower-cased: match GUIDs the way they are stored.

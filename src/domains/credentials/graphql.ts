@@ -3,7 +3,6 @@
  * (password, private key, passphrase, become password: `*_encrypted`, Aegis envelopes) are never
  * returned; a `...Set` flag only says whether one is stored. Also the credential of a scheduled job.
  */
-import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { byId } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
@@ -76,7 +75,7 @@ const credentialOrder = defineOrder(
   'id',
 );
 
-function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.CredentialWhereInput {
+function credentialsWhere(where: typeof CredentialWhere.$inferInput | null | undefined): Prisma.CredentialWhereInput {
   const conditions: Prisma.CredentialWhereInput[] = [
     {
       id: bigIdWhere(where?.id),

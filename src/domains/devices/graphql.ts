@@ -17,7 +17,6 @@ import { ONLINE_WINDOW_SECONDS } from './filters.js';
 import { listDevicesWhere } from './service.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection, sqlKeysetPredicates } from '../../graphql/connections.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { defineOrder, MAX_PAGE_SIZE, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
 import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
@@ -267,10 +266,8 @@ builder.queryField('device', (t) =>
     nullable: true,
     description: 'The device with this GUID, in any case spelling: null when it does not exist or is outside the operator\'s sites.',
     args: { guid: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      requireOperator(ctx);
-      return ctx.loaders.use(deviceByGuid).load(args.guid);
-    },
+    authScopes: { operator: true },
+    resolve: (_root, args, ctx) => ctx.loaders.use(deviceByGuid).load(args.guid),
   }),
 );
 
@@ -280,10 +277,8 @@ builder.queryField('deviceByHostname', (t) =>
     nullable: true,
     description: 'The device with exactly this hostname: null when it does not exist or is outside the operator\'s sites.',
     args: { hostname: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => {
-      requireOperator(ctx);
-      return ctx.loaders.use(deviceByHostname).load(args.hostname);
-    },
+    authScopes: { operator: true },
+    resolve: (_root, args, ctx) => ctx.loaders.use(deviceByHostname).load(args.hostname),
   }),
 );
 
@@ -293,10 +288,7 @@ builder.queryField('devices', (t) =>
     cursor: 'guid',
     description: 'Devices in the operator\'s sites (all, including unassigned, for an Admin).',
     filter: DeviceWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listDevicesWhere(ctx, where);
-    },
+    where: (where, ctx) => listDevicesWhere(ctx, where),
     order: deviceOrder,
     defaultOrder: 'HOSTNAME',
     delegate: (prisma) => prisma.device,

@@ -19,7 +19,6 @@ import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId, parseIntId } from '../../graphql/ids.js';
 import { bigIdWhere, defineOrder, epochRangeWhere, flagWhere, IdFilter, siteIdsWhere, StringFilter, stringWhere, TimeRange } from '../../graphql/inputs.js';
 import { SiteNode, sitesOf } from '../sites/graphql.js';
@@ -130,7 +129,6 @@ async function deviceFiltersWhere(
   where: typeof DeviceFilterWhere.$inferInput | null | undefined,
   ctx: GatewayContext,
 ): Promise<Prisma.DeviceFilterWhereInput> {
-  requireOperator(ctx);
   const conditions: Prisma.DeviceFilterWhereInput[] = [];
   if (where) {
     conditions.push({
@@ -172,8 +170,7 @@ const DeviceListViewWhere = builder.inputType('DeviceListViewWhere', {
 });
 const deviceListViewOrder = defineOrder('DeviceListView', { NAME: 'name', UPDATED_AT: 'updatedAt', CREATED_AT: 'createdAt', ID: 'id' }, 'id');
 
-function deviceListViewsWhere(where: typeof DeviceListViewWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DeviceListViewWhereInput {
-  requireOperator(ctx);
+function deviceListViewsWhere(where: typeof DeviceListViewWhere.$inferInput | null | undefined): Prisma.DeviceListViewWhereInput {
   return { id: bigIdWhere(where?.id), name: stringWhere(where?.name), updatedAt: epochRangeWhere(where?.updatedAt) };
 }
 
@@ -204,11 +201,7 @@ const metadataFieldOrder = defineOrder(
   'fieldNumber',
 );
 
-function metadataFieldsWhere(
-  where: typeof MetadataFieldDefinitionWhere.$inferInput | null | undefined,
-  ctx: GatewayContext,
-): Prisma.MetadataFieldDefinitionWhereInput {
-  requireOperator(ctx);
+function metadataFieldsWhere(where: typeof MetadataFieldDefinitionWhere.$inferInput | null | undefined): Prisma.MetadataFieldDefinitionWhereInput {
   const conditions: Prisma.MetadataFieldDefinitionWhereInput[] = [
     {
       fieldNumber: where?.fieldNumbers ? { in: [...where.fieldNumbers] } : undefined,

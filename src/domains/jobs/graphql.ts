@@ -10,7 +10,6 @@ import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { DeviceNode } from '../devices/graphql.js';
 import { ActivityStatusEnum, boundedFirst, RunStatusEnum } from '../../graphql/enums.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
   activityById,
@@ -212,10 +211,7 @@ builder.queryField('scheduledJobs', (t) =>
     cursor: 'id',
     description: 'Scheduled jobs; a User sees jobs whose saved targets all resolve to their sites.',
     filter: JobWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listJobsWhere(ctx, where);
-    },
+    where: (where, ctx) => listJobsWhere(ctx, where),
     order: jobOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.scheduledJob,
@@ -239,10 +235,7 @@ builder.queryField('scheduledJobRuns', (t) =>
     cursor: 'id',
     description: 'Job runs, newest first by default; a User sees the runs of devices in their sites, shared runs whose resolved targets are all in their sites, and target-less (skipped) runs of the jobs they see.',
     filter: RunWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listRunsWhere(ctx, where);
-    },
+    where: (where, ctx) => listRunsWhere(ctx, where),
     order: runOrder,
     defaultOrder: [{ scheduledTs: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.scheduledJobRun,
@@ -266,10 +259,7 @@ builder.queryField('activity', (t) =>
     cursor: 'id',
     description: 'Activity history, newest first by default; a User sees the activity of devices in their sites.',
     filter: ActivityWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listActivityWhere(ctx, where);
-    },
+    where: (where, ctx) => listActivityWhere(ctx, where),
     order: activityOrder,
     defaultOrder: [{ ranAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.activityHistory,

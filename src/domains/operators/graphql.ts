@@ -371,10 +371,7 @@ const DirectoryProviderWhere = builder.inputType('DirectoryProviderWhere', {
 
 const providerOrder = defineOrder('DirectoryProvider', { PRIORITY: 'priority', NAME: 'name', UPDATED_AT: 'updatedAt', ID: 'id' }, 'id');
 
-function providersWhere(
-  where: typeof DirectoryProviderWhere.$inferInput | null | undefined,
-  ctx: GatewayContext,
-): Prisma.DirectoryProviderWhereInput {
+function providersWhere(where: typeof DirectoryProviderWhere.$inferInput | null | undefined): Prisma.DirectoryProviderWhereInput {
   return {
     AND: [
       {

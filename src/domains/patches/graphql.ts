@@ -358,7 +358,7 @@ const patchRunOrder = defineOrder(
   'id',
 );
 
-function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyRunWhereInput {
+function patchRunsWhere(where: typeof PatchPolicyRunWhere.$inferInput | null | undefined): Prisma.PatchPolicyRunWhereInput {
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     status: stringWhere(where?.status),
@@ -391,7 +391,7 @@ const PatchPolicyAuditWhere = builder.inputType('PatchPolicyAuditWhere', {
 });
 const patchAuditOrder = defineOrder('PatchPolicyAudit', { CREATED_AT: 'createdAt', ACTION: 'action', ID: 'id' }, 'id');
 
-function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchPolicyAuditWhereInput {
+function patchAuditWhere(where: typeof PatchPolicyAuditWhere.$inferInput | null | undefined): Prisma.PatchPolicyAuditWhereInput {
   return {
     policyId: intIdWhere(where?.policyId, 'policyId'),
     action: stringWhere(where?.action),
@@ -432,10 +432,7 @@ const patchDeviceStateOrder = defineOrder(
   'id',
 );
 
-function patchDeviceStatesWhere(
-  where: typeof PatchDeviceStateWhere.$inferInput | null | undefined,
-  ctx: GatewayContext,
-): Prisma.PatchPolicyDeviceStateWhereInput {
+function patchDeviceStatesWhere(where: typeof PatchDeviceStateWhere.$inferInput | null | undefined): Prisma.PatchPolicyDeviceStateWhereInput {
   return {
     hostname: stringWhere(where?.hostname),
     deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,
@@ -482,7 +479,7 @@ const patchCatalogOrder = defineOrder(
   'id',
 );
 
-function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.PatchCatalogEntryWhereInput {
+function patchCatalogWhere(where: typeof PatchCatalogEntryWhere.$inferInput | null | undefined): Prisma.PatchCatalogEntryWhereInput {
   return {
     id: bigIdWhere(where?.id),
     patchKey: stringWhere(where?.patchKey),
@@ -532,7 +529,7 @@ const devicePatchOrder = defineOrder(
   'id',
 );
 
-function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.DevicePatchInventoryWhereInput {
+function devicePatchesWhere(where: typeof DevicePatchWhere.$inferInput | null | undefined): Prisma.DevicePatchInventoryWhereInput {
   return {
     id: bigIdWhere(where?.id),
     deviceGuid: where?.deviceGuids ? { in: guidSpellings(where.deviceGuids) } : undefined,

@@ -24,7 +24,6 @@ import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
 import { boundedFirst, valueSet, WorkerStatusEnum, WorkItemStatusEnum } from '../../graphql/enums.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { jobById, runById } from '../jobs/loaders.js';
 import {
@@ -252,8 +251,7 @@ const workItemOrder = defineOrder(
   'id',
 );
 
-function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkItemWhereInput {
-  requireOperator(ctx);
+function workItemsWhere(where: typeof WorkItemWhere.$inferInput | null | undefined): Prisma.JobSchedulerWorkItemWhereInput {
   const conditions: Prisma.JobSchedulerWorkItemWhereInput[] = [];
   if (where) {
     conditions.push({
@@ -305,8 +303,7 @@ const workerOrder = defineOrder(
   'workerGuid',
 );
 
-function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkerWhereInput {
-  requireOperator(ctx);
+function workersWhere(where: typeof WorkerWhere.$inferInput | null | undefined): Prisma.JobSchedulerWorkerWhereInput {
   return {
     AND: [
       {
@@ -347,7 +344,7 @@ const workerRouteOrder = defineOrder(
   'workerGuid',
 );
 
-function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.JobSchedulerWorkerRouteWhereInput {
+function workerRoutesWhere(where: typeof WorkerRouteWhere.$inferInput | null | undefined): Prisma.JobSchedulerWorkerRouteWhereInput {
   return {
     workerGuid: stringWhere(where?.workerGuid),
     status: statusWhere(where?.status),
@@ -378,10 +375,7 @@ const ServiceSnapshotWhere = builder.inputType('SchedulerServiceSnapshotWhere', 
 });
 const serviceSnapshotOrder = defineOrder('SchedulerServiceSnapshot', { SERVICE_KEY: 'serviceKey', UPDATED_AT: 'updatedAt' }, 'serviceKey');
 
-function serviceSnapshotsWhere(
-  where: typeof ServiceSnapshotWhere.$inferInput | null | undefined,
-  ctx: GatewayContext,
-): Prisma.JobSchedulerServiceSnapshotWhereInput {
+function serviceSnapshotsWhere(where: typeof ServiceSnapshotWhere.$inferInput | null | undefined): Prisma.JobSchedulerServiceSnapshotWhereInput {
   return { serviceKey: stringWhere(where?.serviceKey), updatedAt: epochRangeWhere(where?.updatedAt) };
 }
 

@@ -6,7 +6,6 @@ import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import { listConnection } from '../../graphql/connections.js';
 import { ruled } from '../../graphql/ruled.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
 import { epochToDate } from '../../graphql/values.js';
@@ -56,8 +55,7 @@ const SiteWhere = builder.inputType('SiteWhere', {
   }),
 });
 
-function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.SiteWhereInput {
-  requireOperator(ctx);
+function sitesWhere(where: typeof SiteWhere.$inferInput | null | undefined): Prisma.SiteWhereInput {
   return { id: bigIdWhere(where?.id), name: stringWhere(where?.name) };
 }
 

@@ -11,7 +11,6 @@ import type { GatewayContext } from '../../graphql/context.js';
 import { listConnection } from '../../graphql/connections.js';
 import { deviceByHostname } from '../devices/loaders.js';
 import { boundedFirst, IncidentStateEnum, SeverityEnum } from '../../graphql/enums.js';
-import { requireOperator } from '../../graphql/errors.js';
 import { parseBigId } from '../../graphql/ids.js';
 import {
   defineOrder,
@@ -194,10 +193,7 @@ builder.queryField('watchdogs', (t) =>
     cursor: 'id',
     description: 'Watchdog definitions; a User sees the watchdogs of their sites.',
     filter: WatchdogWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listWatchdogsWhere(ctx, where);
-    },
+    where: (where, ctx) => listWatchdogsWhere(ctx, where),
     order: watchdogOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.watchdog,
@@ -227,10 +223,7 @@ builder.queryField('incidents', (t) =>
     cursor: 'id',
     description: 'The global incident queue, newest first by default, limited to the operator\'s sites.',
     filter: IncidentWhere,
-    where: (where, ctx) => {
-      requireOperator(ctx);
-      return listIncidentsWhere(ctx, where);
-    },
+    where: (where, ctx) => listIncidentsWhere(ctx, where),
     order: incidentOrder,
     defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.watchdogIncident,

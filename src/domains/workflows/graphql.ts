@@ -13,7 +13,6 @@
  * Every foreign key here is int4 -> int8 (workflow_run_id, workflow_node_run_id) or a logical
  * link without a constraint (parent run, webhook, child run), so relations are loaders.
  */
-import type { GatewayContext } from '../../graphql/context.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { byId, childrenBy, firstChildrenBy } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
@@ -242,7 +241,7 @@ const workflowRunOrder = defineOrder(
   'id',
 );
 
-function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowRunWhereInput {
+function workflowRunsWhere(where: typeof WorkflowRunWhere.$inferInput | null | undefined): Prisma.WorkflowRunWhereInput {
   const conditions: Prisma.WorkflowRunWhereInput[] = [
     {
       id: bigIdWhere(where?.id),
@@ -288,7 +287,7 @@ const WorkflowWebhookWhere = builder.inputType('WorkflowWebhookWhere', {
 });
 const workflowWebhookOrder = defineOrder('WorkflowWebhook', { CREATED_AT: 'createdAt', LAST_USED_AT: 'lastUsedAt', ID: 'id' }, 'id');
 
-function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | null | undefined, ctx: GatewayContext): Prisma.WorkflowWebhookWhereInput {
+function workflowWebhooksWhere(where: typeof WorkflowWebhookWhere.$inferInput | null | undefined): Prisma.WorkflowWebhookWhereInput {
   return {
     id: bigIdWhere(where?.id),
     workflowGuid: stringWhere(where?.workflowGuid),
