@@ -13,6 +13,7 @@ import { createWebSocketAuth } from './auth/websocket.js';
 import { createRequestAuthenticator } from './auth/yoga-plugin.js';
 import { attachWebSocket, type GatewayWebSocket } from './server/websocket.js';
 import { applyBaseline } from './db/baseline.js';
+import { GatewaySchemaPrivilegeError, installGatewaySchema } from './db/gateway-schema.js';
 import { checkConnection, DatabaseConnectionError } from './db/connection-errors.js';
 import { formatDriftReport } from './db/drift.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
@@ -110,7 +111,22 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
     await hooks.shutdown(1);
     return;
   }
+  await ensureGatewaySchema(pool);
   printHowToAuthenticate(auth, demoToken);
+}
+
+/**
+ * Installs the gateway's own schema parts that are missing (idempotent). A role without the
+ * privilege keeps the gateway running: the features that need a part fall back and say so.
+ */
+async function ensureGatewaySchema(pool: GatewayPool): Promise<void> {
+  try {
+    const { applied } = await installGatewaySchema(pool);
+    if (applied.length) console.log(`Gateway schema parts installed: ${applied.join(', ')}.`);
+  } catch (error) {
+    if (!(error instanceof GatewaySchemaPrivilegeError)) throw error;
+    console.error(error.message);
+  }
 }
 
 /** Delay before connection attempt n+1 (1, 2, 4, 8, 16 then 30 s). */

@@ -1,0 +1,97 @@
+/**
+ * The gateway's own schema, `borealis_gateway`: what the gateway needs to keep in PostgreSQL
+ * beside Borealis's tables (change capture, shared rate-limit and replay state), never a column
+ * of Borealis's `engine`/`assemblies` schemas.
+ *
+ * Each feature contributes named, idempotent parts (GATEWAY_SCHEMA_PARTS); a part is applied once,
+ * in its own transaction, and recorded in `borealis_gateway.applied_parts`, so replicas starting
+ * together (advisory lock) and repeated `db:setup` runs are safe. A part is never edited after it
+ * ships: a change is a new part.
+ */
+import type pg from 'pg';
+
+export const GATEWAY_SCHEMA = 'borealis_gateway';
+const INSTALL_LOCK_KEY = 0x62677773; // "bgws"
+
+export interface GatewaySchemaPart {
+  /** Stable identifier, e.g. `realtime-change-log-1`. */
+  readonly id: string;
+  /** What the part is for (printed by db:setup). */
+  readonly purpose: string;
+  /** DDL run in one transaction; may use the schema name `borealis_gateway` literally. */
+  readonly sql: string;
+}
+
+/** Every part, in the order they are applied. Features append here. */
+export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [];
+
+export interface GatewaySchemaResult {
+  applied: string[];
+  alreadyPresent: string[];
+}
+
+/** The role cannot create the schema or a part of it: features fall back (see each feature). */
+export class GatewaySchemaPrivilegeError extends Error {
+  constructor(readonly part: string, cause: unknown) {
+    super(
+      `The database role may not install the gateway schema part "${part}" (${(cause as Error).message}). ` +
+        `Grant it CREATE on the database (schema ${GATEWAY_SCHEMA}) or run \`npm run db:setup\` as a role that may; see docs/operations.md.`,
+    );
+  }
+}
+
+const PRIVILEGE_ERRORS = new Set(['42501' /* insufficient_privilege */]);
+
+export async function installGatewaySchema(pool: pg.Pool, parts: readonly GatewaySchemaPart[] = GATEWAY_SCHEMA_PARTS): Promise<GatewaySchemaResult> {
+  const result: GatewaySchemaResult = { applied: [], alreadyPresent: [] };
+  const client = await pool.connect();
+  try {
+    await inTransaction(client, 'applied_parts', async () => {
+      await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK_KEY]);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${GATEWAY_SCHEMA}`);
+      await client.query(
+        `CREATE TABLE IF NOT EXISTS ${GATEWAY_SCHEMA}.applied_parts (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      );
+    });
+    for (const part of parts) {
+      await inTransaction(client, part.id, async () => {
+        await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK_KEY]);
+        const { rowCount } = await client.query(`SELECT 1 FROM ${GATEWAY_SCHEMA}.applied_parts WHERE id = $1`, [part.id]);
+        if (rowCount) {
+          result.alreadyPresent.push(part.id);
+          return;
+        }
+        await client.query(part.sql);
+        await client.query(`INSERT INTO ${GATEWAY_SCHEMA}.applied_parts (id) VALUES ($1)`, [part.id]);
+        result.applied.push(part.id);
+      });
+    }
+    return result;
+  } finally {
+    client.release();
+  }
+}
+
+/** Which parts are recorded as applied (db:check); empty when the schema does not exist. */
+export async function appliedGatewayParts(pool: pg.Pool): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM ${GATEWAY_SCHEMA}.applied_parts WHERE to_regclass($1) IS NOT NULL ORDER BY applied_at, id`,
+    [`${GATEWAY_SCHEMA}.applied_parts`],
+  ).catch((error: { code?: string }) => {
+    if (error.code === '42P01' /* undefined_table */ || error.code === '3F000' /* undefined schema */) return { rows: [] };
+    throw error;
+  });
+  return rows.map((row) => row.id);
+}
+
+async function inTransaction(client: pg.PoolClient, part: string, work: () => Promise<void>): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await work();
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    if (PRIVILEGE_ERRORS.has((error as { code?: string }).code ?? '')) throw new GatewaySchemaPrivilegeError(part, error);
+    throw error;
+  }
+}
