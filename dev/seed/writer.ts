@@ -1,5 +1,6 @@
 /** The seeded tables (checked column lists), the batched idempotent Writer and the seed transaction. */
 import type pg from 'pg';
+import { inTransaction as inDbTransaction } from '../../src/db/transaction.js';
 
 export const INSERT_BATCH = 1000;
 
@@ -294,21 +295,9 @@ export class Writer {
   }
 }
 
-export async function inTransaction<X>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<X>): Promise<X> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    // Serialises concurrent seeders so the NOT EXISTS guards cannot race.
-    await client.query('SELECT pg_advisory_xact_lock($1)', [SEED_LOCK_KEY]);
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+/** Serialises concurrent seeders so the NOT EXISTS guards cannot race. */
+export function inTransaction<X>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<X>): Promise<X> {
+  return inDbTransaction(pool, work, { advisoryLock: SEED_LOCK_KEY });
 }
 
 export async function idsByName(client: pg.PoolClient, tableName: string, column: string, names: readonly string[]): Promise<Map<string, number>> {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { inTransaction } from './transaction.js';
 
 export const BASELINE_FILE = fileURLToPath(new URL('../../prisma/migrations/0_init/migration.sql', import.meta.url));
 const BASELINE_LOCK_KEY = 0x626f7265; // "bore"
@@ -16,21 +17,16 @@ export interface BaselineResult {
 
 export async function applyBaseline(pool: pg.Pool): Promise<BaselineResult> {
   const sql = readFileSync(BASELINE_FILE, 'utf8');
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [BASELINE_LOCK_KEY]);
-    const before = await listBorealisTables(client);
-    await client.query(sql);
-    const after = await listBorealisTables(client);
-    await client.query('COMMIT');
-    return { createdTables: after.filter((t) => !before.includes(t)) };
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  return inTransaction(
+    pool,
+    async (client) => {
+      const before = await listBorealisTables(client);
+      await client.query(sql);
+      const after = await listBorealisTables(client);
+      return { createdTables: after.filter((t) => !before.includes(t)) };
+    },
+    { advisoryLock: BASELINE_LOCK_KEY },
+  );
 }
 
 async function listBorealisTables(client: pg.PoolClient): Promise<string[]> {

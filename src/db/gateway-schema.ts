@@ -9,6 +9,7 @@
  * ships: a change is a new part.
  */
 import type pg from 'pg';
+import { inClientTransaction } from './transaction.js';
 
 export const GATEWAY_SCHEMA = 'borealis_gateway';
 const INSTALL_LOCK_KEY = 0x62677773; // "bgws"
@@ -46,16 +47,14 @@ export async function installGatewaySchema(pool: pg.Pool, parts: readonly Gatewa
   const result: GatewaySchemaResult = { applied: [], alreadyPresent: [] };
   const client = await pool.connect();
   try {
-    await inTransaction(client, 'applied_parts', async () => {
-      await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK_KEY]);
+    await installStep(client, 'applied_parts', async () => {
       await client.query(`CREATE SCHEMA IF NOT EXISTS ${GATEWAY_SCHEMA}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${GATEWAY_SCHEMA}.applied_parts (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
       );
     });
     for (const part of parts) {
-      await inTransaction(client, part.id, async () => {
-        await client.query('SELECT pg_advisory_xact_lock($1)', [INSTALL_LOCK_KEY]);
+      await installStep(client, part.id, async () => {
         const { rowCount } = await client.query(`SELECT 1 FROM ${GATEWAY_SCHEMA}.applied_parts WHERE id = $1`, [part.id]);
         if (rowCount) {
           result.alreadyPresent.push(part.id);
@@ -84,13 +83,11 @@ export async function appliedGatewayParts(pool: pg.Pool): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-async function inTransaction(client: pg.PoolClient, part: string, work: () => Promise<void>): Promise<void> {
-  await client.query('BEGIN');
+/** One transaction under the install lock; a privilege failure becomes GatewaySchemaPrivilegeError. */
+async function installStep(client: pg.PoolClient, part: string, work: () => Promise<void>): Promise<void> {
   try {
-    await work();
-    await client.query('COMMIT');
+    await inClientTransaction(client, work, { advisoryLock: INSTALL_LOCK_KEY });
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
     if (PRIVILEGE_ERRORS.has((error as { code?: string }).code ?? '')) throw new GatewaySchemaPrivilegeError(part, error);
     throw error;
   }
