@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = path.resolve(import.meta.dirname, '../src');
-const LAYERS = ['entry', 'cli', 'server', 'domains', 'graphql', 'access', 'auth', 'db', 'config', 'generated', 'types'];
+const LAYERS = ['entry', 'cli', 'server', 'rest', 'realtime', 'domains', 'graphql', 'access', 'auth', 'db', 'config', 'generated', 'types'];
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
