@@ -88,6 +88,7 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
   if (observability.tracing) hooks.onCleanup(() => observability.tracing!.shutdown());
   const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
   const yoga = createGatewayYoga(services, observability);
+  hooks.onCleanup(() => yoga.gateway.agentApi.close());
   const server = createServer(yoga);
   const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
   await new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { selectPoolProfile, type PoolProfile } from './pool-profile.js';
+import { readAgentApiConfig, type AgentApiConfig } from './agent.js';
 
 export type DriftMode = 'warn' | 'refuse';
 
@@ -26,6 +27,8 @@ export interface GatewayConfig {
   tracing: TracingConfig;
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before connections are cut. */
   shutdownTimeoutMs: number;
+  /** The agent REST router (/api/agent/*, src/config/agent.ts). */
+  agent: AgentApiConfig;
 }
 
 /** Optional OpenTelemetry tracing of GraphQL operations (off unless GATEWAY_OTEL_TRACING=true). */
@@ -198,11 +201,13 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
   const read = new EnvReader(env);
   const profile = selectPoolProfile(host);
   const production = isProduction(env);
+  const databaseUrl = read.url('DATABASE_URL');
+  const dataDir = path.resolve(read.string('GATEWAY_DATA_DIR') ?? '.data');
   const config: GatewayConfig = {
-    databaseUrl: read.url('DATABASE_URL'),
+    databaseUrl,
     host: read.string('HOST') ?? '127.0.0.1',
     port: read.integer('PORT', 4000, 0, 65535),
-    dataDir: path.resolve(read.string('GATEWAY_DATA_DIR') ?? '.data'),
+    dataDir,
     embeddedPgPort: read.integer('GATEWAY_EMBEDDED_PG_PORT', 0, 0, 65535),
     graphiql: read.boolean('GATEWAY_GRAPHIQL', !production),
     driftMode: read.oneOf('GATEWAY_DRIFT_MODE', ['warn', 'refuse'] as const, 'warn'),
@@ -225,6 +230,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       serviceName: read.string('OTEL_SERVICE_NAME') ?? 'borealis-graphql-gateway',
     },
     shutdownTimeoutMs: read.integer('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600_000),
+    agent: readAgentApiConfig(read, dataDir, !databaseUrl),
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -24,7 +24,14 @@ export interface GatewaySchemaPart {
 }
 
 /** Every part, in the order they are applied. Features append here. */
-export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [];
+export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [
+  {
+    id: 'agent-rate-limits-1',
+    purpose: 'agent API rate limits and single-use (poll replay, DPoP jti) keys shared by every replica (src/rest/shared-state.ts)',
+    // The layout rate-limiter-flexible's PostgreSQL store expects (key, points, expire in epoch ms).
+    sql: `CREATE TABLE IF NOT EXISTS borealis_gateway.agent_rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+  },
+];
 
 export interface GatewaySchemaResult {
   applied: string[];

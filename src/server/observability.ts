@@ -20,6 +20,7 @@ import type { GatewayContext, RequestTrace } from '../graphql/context.js';
 import { traceOf, traceOfRequest, type TransportContext } from './context.js';
 import { GatewayMetrics } from './metrics.js';
 import { INFRASTRUCTURE_CODES, noteErrors } from './plugins/mask-errors.js';
+import { AGENT_API_PREFIX } from '../rest/agent-router.js';
 
 export interface Observability {
   log: Logger;
@@ -172,7 +173,7 @@ export function useAccessLog(observability: Observability, graphqlEndpoint: stri
       const trace = traceOfRequest(request);
       response.headers.set('x-request-id', trace.requestId);
       const path = new URL(request.url).pathname;
-      if (path === graphqlEndpoint && (trace.operations.length || trace.errorCodes.length || response.status >= 400)) {
+      if ((path === graphqlEndpoint || path.startsWith(AGENT_API_PREFIX)) && (trace.operations.length || trace.errorCodes.length || response.status >= 400)) {
         finishTrace(trace, observability, { status: response.status });
       } else {
         // Health checks, scrapes, the GraphiQL page: not GraphQL operations.

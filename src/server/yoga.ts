@@ -15,6 +15,8 @@ import { AdmissionGate, admissionLimits, useAdmission } from './plugins/admissio
 import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
+import { useAgentApi } from './plugins/agent-api.js';
+import { createAgentRouter, type AgentRouter } from '../rest/agent-router.js';
 
 export { GRAPHIQL_EXAMPLES } from './graphiql/index.js';
 
@@ -22,7 +24,7 @@ const GRAPHQL_ENDPOINT = '/graphql';
 
 export type GatewayYoga = YogaServerInstance<Record<string, unknown>, GatewayContext> & {
   /** What the WebSocket transport needs to run operations through this instance. */
-  readonly gateway: { services: GatewayServices; observability: Observability };
+  readonly gateway: { services: GatewayServices; observability: Observability; agentApi: AgentRouter };
 };
 
 const json = (fetchAPI: { Response: typeof Response }, status: number, body: unknown) =>
@@ -51,6 +53,7 @@ export function createGatewayYoga(
   services: GatewayServices,
   observability: Observability = createObservability(services.config, services.pool),
 ): GatewayYoga {
+  const agentApi = createAgentRouter({ pool: services.pool, config: services.config.agent, log: observability.log });
   const yoga = createYoga<Record<string, unknown>, GatewayContext>({
     schema: gatewaySchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
@@ -65,6 +68,8 @@ export function createGatewayYoga(
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
       ...(observability.tracing ? [observability.tracing.plugin] : []),
+      // Before the GraphQL limits: /api/agent/* has its own body limits, errors and rate limits.
+      useAgentApi(agentApi),
       ...securityPlugins(services.config.security),
       // Admission first: a refused operation is refused before its context (auth read) is built.
       useAdmission(new AdmissionGate(admissionLimits(services.config.db)), GRAPHQL_ENDPOINT),
@@ -73,5 +78,5 @@ export function createGatewayYoga(
       ...(observability.metrics ? [useMetricsEndpoint(observability.metrics)] : []),
     ],
   });
-  return Object.assign(yoga, { gateway: { services, observability } });
+  return Object.assign(yoga, { gateway: { services, observability, agentApi } });
 }

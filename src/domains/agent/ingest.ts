@@ -1,0 +1,349 @@
+/**
+ * What agents report (agent API 4.4-4.6): heartbeat, startup status and full details, written in
+ * the representations Borealis uses (epoch seconds for last_seen/captured_at, JSON text for
+ * inventory columns, base64 metadata values). A heartbeat without metadata or role health is one
+ * UPDATE statement (autocommit); anything with several writes runs in one short transaction.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type pg from 'pg';
+import { AgentError } from '../../auth/agent-error.js';
+import type { AuthenticatedDevice } from '../../auth/device-auth.js';
+import { inTransaction } from '../../db/transaction.js';
+import { epochNow, isoNow, type AgentServices } from './common.js';
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined);
+const nonEmpty = (value: unknown): string | undefined => text(value)?.trim() || undefined;
+const integer = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : undefined;
+};
+const real = (value: unknown): number | undefined => {
+  const n = typeof value === 'string' && value.trim() ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+};
+const jsonText = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : JSON.stringify(value));
+
+export interface SiteOfDevice {
+  site_id: number | null;
+  site_name: string | null;
+}
+
+/** devices columns a report sets; absent values keep what is stored. */
+type DeviceColumns = Record<string, string | number | undefined>;
+
+function buildColumnsOf(body: Json): DeviceColumns {
+  return { agent_hash: nonEmpty(body.agent_build_id) ?? nonEmpty(body.installed_build_id) ?? nonEmpty(body.agent_hash) };
+}
+
+function updateStatusColumns(status: unknown): DeviceColumns {
+  if (!isObject(status)) return {};
+  return {
+    agent_update_channel: nonEmpty(status.target_channel) ?? nonEmpty(status.effective_channel),
+    agent_update_target_build_id: nonEmpty(status.target_build_id),
+    agent_update_state: nonEmpty(status.state),
+    agent_update_error: text(status.last_error),
+    agent_update_source: nonEmpty(status.last_source),
+  };
+}
+
+/**
+ * UPDATE devices for one GUID: always last_seen; the given columns; the hostname only when no
+ * other device uses it (silently kept otherwise). Returns the device's site, or null when the
+ * device row is gone.
+ */
+async function updateDevice(db: pg.Pool | pg.PoolClient, guid: string, hostname: string | undefined, columns: DeviceColumns): Promise<SiteOfDevice | null> {
+  const values: unknown[] = [guid, epochNow(), hostname ?? null];
+  const sets = ['last_seen = $2', `hostname = CASE WHEN $3::text IS NULL OR EXISTS (SELECT 1 FROM engine.devices o WHERE o.hostname = $3 AND o.guid <> d.guid) THEN d.hostname ELSE $3 END`];
+  for (const [column, value] of Object.entries(columns)) {
+    if (value === undefined) continue;
+    values.push(value);
+    sets.push(`${column} = $${values.length}`);
+  }
+  const { rows } = await db.query<{ site_id: string | null; site_name: string | null }>(
+    `WITH updated AS (UPDATE engine.devices d SET ${sets.join(', ')} WHERE d.guid = $1 RETURNING d.hostname)
+     SELECT s.id AS site_id, s.name AS site_name FROM updated
+       LEFT JOIN engine.device_sites ds ON ds.device_hostname = updated.hostname
+       LEFT JOIN engine.sites s ON s.id = ds.site_id`,
+    values,
+  );
+  const row = rows[0];
+  return row ? { site_id: row.site_id === null ? null : Number(row.site_id), site_name: row.site_name } : null;
+}
+
+/** Role health: a map role id -> entry; a report replaces the roles of its own context. */
+export function mergeRoleHealth(stored: string | null, reported: unknown, context: string): string | undefined {
+  const roles: Json = {};
+  if (Array.isArray(reported)) {
+    for (const entry of reported) if (isObject(entry) && nonEmpty(entry.role_id ?? entry.role)) roles[nonEmpty(entry.role_id ?? entry.role)!] = entry;
+  } else if (isObject(reported)) {
+    Object.assign(roles, reported);
+  } else {
+    return undefined;
+  }
+  let current: Json = {};
+  try {
+    const parsed: unknown = JSON.parse(stored ?? '{}');
+    if (isObject(parsed)) current = parsed;
+  } catch {
+    // A malformed stored value is replaced by the report.
+  }
+  const merged: Json = {};
+  for (const [id, entry] of Object.entries(current)) if (!(isObject(entry) && String(entry.context ?? '').toLowerCase() === context.toLowerCase())) merged[id] = entry;
+  for (const [id, entry] of Object.entries(roles)) merged[id] = isObject(entry) ? { ...entry, context: entry.context ?? context } : entry;
+  return JSON.stringify(merged);
+}
+
+const METADATA_FIELD_MAX = 500;
+const METADATA_VALUE_MAX_CHARS = 1024;
+const METADATA_FUTURE_TOLERANCE_SECONDS = 300;
+
+/** A metadata key as agents send it: `7`, `007`, `field_007` or `Field 007`. */
+export function metadataFieldNumber(key: string): number | null {
+  const match = /^(?:field[\s_-]*)?0*(\d{1,3})$/i.exec(key.trim());
+  const n = match ? Number(match[1]) : NaN;
+  return n >= 1 && n <= METADATA_FIELD_MAX ? n : null;
+}
+
+export const metadataFieldKey = (n: number) => `field_${String(n).padStart(3, '0')}`;
+
+interface MetadataReport {
+  key: string;
+  number: number;
+  value: string;
+  modifiedAt: number;
+  source: string;
+  actor: string | null;
+}
+
+function metadataReports(fields: unknown, now: number): MetadataReport[] {
+  if (!isObject(fields)) return [];
+  const reports: MetadataReport[] = [];
+  for (const [key, raw] of Object.entries(fields)) {
+    const number = metadataFieldNumber(key);
+    if (number === null) continue;
+    const entry = isObject(raw) ? raw : { value: raw };
+    const modified = integer(entry.modified_at) ?? now;
+    reports.push({
+      key,
+      number,
+      value: Buffer.from((text(entry.value) ?? '').slice(0, METADATA_VALUE_MAX_CHARS), 'utf8').toString('base64'),
+      modifiedAt: modified > now + METADATA_FUTURE_TOLERANCE_SECONDS ? now : modified,
+      source: nonEmpty(entry.source) ?? 'agent',
+      actor: nonEmpty(entry.actor) ?? null,
+    });
+  }
+  return reports;
+}
+
+/** Upserts the newer values; acks the keys whose stored modified_at is >= the reported one. */
+async function syncMetadata(client: pg.PoolClient, guid: string, reports: MetadataReport[], now: number): Promise<string[]> {
+  for (const report of reports) {
+    await client.query(
+      `INSERT INTO engine.device_metadata_fields (device_guid, field_number, field_key, value, modified_at, source, actor, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
+       ON CONFLICT (device_guid, field_number) DO UPDATE SET field_key = EXCLUDED.field_key, value = EXCLUDED.value,
+         modified_at = EXCLUDED.modified_at, source = EXCLUDED.source, actor = EXCLUDED.actor, updated_at = EXCLUDED.updated_at
+       WHERE engine.device_metadata_fields.modified_at < EXCLUDED.modified_at`,
+      [guid, report.number, metadataFieldKey(report.number), report.value, report.modifiedAt, report.source, report.actor, now],
+    );
+  }
+  const { rows } = await client.query<{ field_number: number; modified_at: number }>(
+    'SELECT field_number, modified_at FROM engine.device_metadata_fields WHERE device_guid = $1 AND field_number = ANY($2)',
+    [guid, reports.map((r) => r.number)],
+  );
+  const stored = new Map(rows.map((r) => [Number(r.field_number), Number(r.modified_at)]));
+  return reports.filter((r) => (stored.get(r.number) ?? -1) >= r.modifiedAt).map((r) => r.key).sort();
+}
+
+async function storedRoleHealth(client: pg.PoolClient, guid: string): Promise<string | null> {
+  const { rows } = await client.query<{ agent_role_health: string | null }>('SELECT agent_role_health FROM engine.devices WHERE guid = $1 FOR UPDATE', [guid]);
+  return rows[0]?.agent_role_health ?? null;
+}
+
+export async function heartbeat(services: AgentServices, device: AuthenticatedDevice, body: Json) {
+  const inventory = isObject(body.inventory) ? body.inventory : {};
+  const metrics = isObject(body.metrics) ? body.metrics : {};
+  const columns: DeviceColumns = {
+    memory: jsonText(inventory.memory),
+    network: jsonText(inventory.network),
+    software: jsonText(inventory.software),
+    storage: jsonText(inventory.storage),
+    cpu: jsonText(inventory.cpu),
+    last_user: text(metrics.last_user),
+    operating_system: text(metrics.operating_system),
+    last_reboot: text(metrics.last_reboot),
+    uptime: integer(metrics.uptime),
+    cpu_percent: real(metrics.cpu_percent),
+    memory_percent: real(metrics.memory_percent),
+    domain: text(metrics.domain),
+    external_ip: text(body.external_ip),
+    internal_ip: text(body.internal_ip),
+    device_type: text(body.device_type),
+    agent_release_channel: nonEmpty(body.agent_release_channel),
+    agent_branch: nonEmpty(body.agent_branch),
+    ...buildColumnsOf(body),
+    ...updateStatusColumns(body.agent_update_status),
+  };
+  const hostname = nonEmpty(body.hostname);
+  const now = epochNow();
+  const metadata = metadataReports(body.metadata_fields, now);
+  const context = nonEmpty(metrics.service_mode) ?? nonEmpty(body.service_mode) ?? 'system';
+  let site: SiteOfDevice | null;
+  let acks: string[] = [];
+  if (metadata.length === 0 && body.agent_role_health === undefined) {
+    site = await updateDevice(services.pool, device.guid, hostname, columns);
+  } else {
+    ({ site, acks } = await inTransaction(services.pool, async (client) => {
+      const roleHealth = body.agent_role_health === undefined ? undefined : mergeRoleHealth(await storedRoleHealth(client, device.guid), body.agent_role_health, context);
+      const updated = await updateDevice(client, device.guid, hostname, { ...columns, agent_role_health: roleHealth });
+      return { site: updated, acks: updated && metadata.length ? await syncMetadata(client, device.guid, metadata, now) : [] };
+    }));
+  }
+  if (!site) throw new AgentError('not_found', 'device_not_registered');
+  return { status: 'ok', poll_after_ms: 15000, site_id: site.site_id, site_name: site.site_name, metadata_fields: {}, metadata_field_acks: acks };
+}
+
+const STATUS_ALIASES: Record<string, string> = {
+  healthy: 'healthy', ok: 'healthy', online: 'healthy', complete: 'healthy', completed: 'healthy', ready: 'healthy',
+  recovering: 'recovering', starting: 'recovering', active: 'recovering', pending: 'pending',
+  unhealthy: 'unhealthy', failed: 'unhealthy', error: 'unhealthy', unknown: 'unknown',
+};
+
+/** healthy | recovering | unhealthy | pending | unknown (agent API 4.5; unknown spellings -> recovering). */
+export function normalizeStartupStatus(value: unknown): string {
+  return STATUS_ALIASES[(text(value) ?? '').trim().toLowerCase()] ?? 'recovering';
+}
+
+const STARTUP_ROLE_ID = 'system:system_heartbeat';
+const COALESCE_WINDOW_MS = 30_000;
+
+/** Identical reports within 30 s are answered without database work (per replica, like Borealis). */
+class RecentReports {
+  private readonly seen = new Map<string, { digest: string; at: number; response: Json }>();
+  recall(key: string, digest: string): Json | null {
+    const entry = this.seen.get(key);
+    return entry && entry.digest === digest && Date.now() - entry.at < COALESCE_WINDOW_MS ? entry.response : null;
+  }
+  remember(key: string, digest: string, response: Json): void {
+    if (this.seen.size > 100_000) this.seen.clear();
+    this.seen.set(key, { digest, at: Date.now(), response });
+  }
+}
+
+export class AgentIngest {
+  private readonly statusReports = new RecentReports();
+  private readonly detailReports = new RecentReports();
+
+  constructor(private readonly services: AgentServices) {}
+
+  async status(device: AuthenticatedDevice, body: Json) {
+    const mode = (nonEmpty(body.service_mode) ?? 'system').toLowerCase();
+    const status = normalizeStartupStatus(body.status);
+    const key = `${device.guid}:${mode}`;
+    const digest = createHash('sha256').update(JSON.stringify([body.boot_id, body.phase, body.message, status, body.milestones, body.last_error])).digest('hex');
+    const recalled = this.statusReports.recall(key, digest);
+    if (recalled) return { status: 'ok', poll_after_ms: 30000, site_id: recalled.site_id, site_name: recalled.site_name, coalesced: true };
+    const role = {
+      role_id: STARTUP_ROLE_ID, context: 'system', status, phase: text(body.phase) ?? null, message: text(body.message) ?? null,
+      milestones: Array.isArray(body.milestones) ? body.milestones : [], last_error: body.last_error ?? null, boot_id: text(body.boot_id) ?? null,
+      service_mode: mode, updated_at: isoNow(),
+    };
+    const site = await inTransaction(this.services.pool, async (client) => {
+      const stored = await storedRoleHealth(client, device.guid);
+      let current: Json = {};
+      try {
+        const parsed: unknown = JSON.parse(stored ?? '{}');
+        if (isObject(parsed)) current = parsed;
+      } catch {
+        // replaced below
+      }
+      return updateDevice(client, device.guid, nonEmpty(body.hostname), { agent_role_health: JSON.stringify({ ...current, [STARTUP_ROLE_ID]: role }) });
+    });
+    if (!site) throw new AgentError('not_found', 'device_not_registered');
+    this.statusReports.remember(key, digest, { ...site });
+    return { status: 'ok', poll_after_ms: 15000, site_id: site.site_id, site_name: site.site_name };
+  }
+
+  async details(device: AuthenticatedDevice, body: Json, rawBody: string) {
+    const details = body.details;
+    if (!isObject(details)) throw new AgentError('invalid', 'invalid payload');
+    const summary = isObject(details.summary) ? details.summary : {};
+    const hostname = nonEmpty(body.hostname) ?? nonEmpty(summary.hostname);
+    if (!hostname) throw new AgentError('invalid', 'invalid payload');
+    const mode = (nonEmpty(body.service_mode) ?? 'system').toLowerCase();
+    const key = `${device.guid}:${hostname}:${mode}`;
+    const digest = createHash('sha256').update(rawBody).digest('hex');
+    if (this.detailReports.recall(key, digest)) return { status: 'ok', coalesced: true };
+
+    const now = epochNow();
+    const software = Array.isArray(details.software) ? details.software : undefined;
+    await inTransaction(this.services.pool, async (client) => {
+      // Located by hostname first, then GUID.
+      const { rows } = await client.query<{ guid: string; ssl_key_fingerprint: string | null; details: Json }>(
+        `SELECT guid, ssl_key_fingerprint,
+                json_build_object('memory', memory, 'network', network, 'software', software, 'services', services, 'storage', storage,
+                                  'cpu', cpu, 'sessions', sessions, 'processes', processes, 'agent_role_health', agent_role_health) AS details
+           FROM engine.devices WHERE hostname = $1 OR guid = $2 ORDER BY (hostname = $1) DESC LIMIT 1 FOR UPDATE`,
+        [hostname, device.guid],
+      );
+      const row = rows[0];
+      if (!row) throw new AgentError('not_found', 'device_not_registered');
+      if (row.guid.toUpperCase() !== device.guid) throw new AgentError('forbidden', 'guid_mismatch');
+      if ((row.ssl_key_fingerprint ?? '').trim() && row.ssl_key_fingerprint!.trim().toLowerCase() !== device.sslKeyFingerprint) throw new AgentError('forbidden', 'fingerprint_mismatch');
+      const roleHealth = body.agent_role_health ?? body.role_health ?? details.agent_role_health;
+      const columns: DeviceColumns = {
+        memory: jsonText(details.memory ?? summary.memory),
+        network: jsonText(details.network ?? summary.network),
+        software: jsonText(software),
+        services: jsonText(details.services),
+        storage: jsonText(details.storage ?? summary.storage),
+        cpu: jsonText(details.cpu ?? summary.cpu),
+        sessions: jsonText(details.sessions),
+        processes: jsonText(details.processes),
+        description: text(summary.description),
+        operating_system: text(summary.operating_system),
+        last_user: text(summary.last_user),
+        device_type: text(summary.device_type),
+        domain: text(summary.domain),
+        external_ip: text(summary.external_ip),
+        internal_ip: text(summary.internal_ip),
+        last_reboot: text(summary.last_reboot),
+        uptime: integer(summary.uptime),
+        agent_id: nonEmpty(body.agent_id),
+        ssl_key_fingerprint: device.sslKeyFingerprint,
+        agent_role_health: roleHealth === undefined ? undefined : mergeRoleHealth(text(row.details.agent_role_health) ?? null, roleHealth, mode),
+        ...buildColumnsOf(body),
+        ...updateStatusColumns(body.agent_update_status),
+      };
+      await updateDevice(client, row.guid, hostname, columns);
+      if (software) await rewriteSoftwareInventory(client, device.guid, software, now);
+      await client.query(
+        'INSERT INTO engine.device_keys (id, guid, ssl_key_fingerprint, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (guid, ssl_key_fingerprint) DO NOTHING',
+        [randomBytes(16).toString('hex'), device.guid, device.sslKeyFingerprint, isoNow()],
+      );
+    });
+    this.detailReports.remember(key, digest, {});
+    return { status: 'ok' };
+  }
+}
+
+/** The normalized inventory Borealis matches software on: one row per item, name lower-cased. */
+async function rewriteSoftwareInventory(client: pg.PoolClient, guid: string, software: unknown[], capturedAt: number): Promise<void> {
+  await client.query('DELETE FROM engine.device_software_inventory WHERE device_guid = $1', [guid]);
+  const rows = software.flatMap((item) => {
+    const entry = isObject(item) ? item : { name: item };
+    const name = nonEmpty(entry.name ?? entry.DisplayName ?? entry.display_name);
+    if (!name) return [];
+    const { name: _n, version, source, ...rest } = entry;
+    return [{ name, normalized: name.toLowerCase().replace(/\s+/g, ' '), version: nonEmpty(version ?? entry.DisplayVersion) ?? null, source: nonEmpty(source) ?? 'agent', metadata: Object.keys(rest).length ? JSON.stringify(rest) : null }];
+  });
+  if (rows.length === 0) return;
+  await client.query(
+    `INSERT INTO engine.device_software_inventory (device_guid, name, name_normalized, version, source, captured_at, metadata_json)
+     SELECT $1, u.name, u.normalized, u.version, u.source, $2, u.metadata
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(name, normalized, version, source, metadata)`,
+    [guid, capturedAt, rows.map((r) => r.name), rows.map((r) => r.normalized), rows.map((r) => r.version), rows.map((r) => r.source), rows.map((r) => r.metadata)],
+  );
+}
