@@ -24,6 +24,19 @@ const BLOCKED_STATUSES = new Set(['revoked', 'decommissioned']);
 /** GUIDs are canonical upper-case; the two spellings Borealis writes are matched with the primary key. */
 export const GUID_SPELLINGS_SQL = (param: string) => `ARRAY[${param}::text, lower(${param}::text)]`;
 
+/**
+ * The database checks of authenticateDevice (purge barrier, token_version with NULL as 1, key
+ * fingerprint, status) as one SQL condition on the devices row `alias`, so a write can carry its
+ * own authorization (the heartbeat fast path). A row that fails it is re-checked step by step to
+ * name the error, so both paths accept and refuse exactly the same tokens.
+ */
+export function deviceBindingSql(alias: string, guid: string, fingerprint: string, tokenVersion: string): string {
+  return `lower(btrim(coalesce(${alias}.ssl_key_fingerprint, ''))) = ${fingerprint}::text
+     AND coalesce(${alias}.token_version, 1) = ${tokenVersion}::int
+     AND lower(coalesce(nullif(btrim(${alias}.status), ''), 'active')) NOT IN ('revoked', 'decommissioned')
+     AND NOT EXISTS (SELECT 1 FROM engine.device_purge_barriers b WHERE b.guid = ANY(${GUID_SPELLINGS_SQL(guid)}) AND ${tokenVersion}::int < b.required_token_version)`;
+}
+
 export function bearerToken(authorization: string | null | undefined): string | null {
   const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
   return match?.[1] ?? null;

@@ -73,6 +73,30 @@ export async function mintAccessToken(key: EngineSigningKey, claims: DeviceToken
  * malformed -> `invalid_token`; missing guid/fingerprint/positive token_version -> `invalid_claims`.
  */
 export async function verifyAccessToken(key: EngineSigningKey, token: string): Promise<DeviceTokenClaims> {
+  const verified = verifiedTokens(key);
+  const known = verified.get(token);
+  if (known) {
+    const now = Math.floor(Date.now() / 1000);
+    if (now < known.exp && now >= known.nbf) return known.claims;
+    verified.delete(token);
+  }
+  return verifyAccessTokenOnce(key, token);
+}
+
+/**
+ * Agents send the same token for its 15 minutes: a token whose signature and claims verified is
+ * remembered (keyed by the whole token, so by its signature) until it expires, and only its time
+ * is checked again. Bounded: cleared when full.
+ */
+const VERIFIED_CACHE_LIMIT = 50_000;
+const verifiedByKey = new WeakMap<EngineSigningKey, Map<string, { claims: DeviceTokenClaims; exp: number; nbf: number }>>();
+function verifiedTokens(key: EngineSigningKey) {
+  let cache = verifiedByKey.get(key);
+  if (!cache) verifiedByKey.set(key, (cache = new Map()));
+  return cache;
+}
+
+async function verifyAccessTokenOnce(key: EngineSigningKey, token: string): Promise<DeviceTokenClaims> {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key.publicKey, { algorithms: ['EdDSA'], requiredClaims: ['exp', 'iat', 'sub'] }));
@@ -85,5 +109,9 @@ export async function verifyAccessToken(key: EngineSigningKey, token: string): P
   if (typeof guid !== 'string' || !guid.trim() || typeof fingerprint !== 'string' || !fingerprint.trim() || typeof version !== 'number' || !Number.isInteger(version) || version <= 0) {
     throw new AgentError('unauthorized', 'invalid_claims');
   }
-  return { guid: normalizeGuid(guid), sslKeyFingerprint: fingerprint.trim().toLowerCase(), tokenVersion: version };
+  const claims = { guid: normalizeGuid(guid), sslKeyFingerprint: fingerprint.trim().toLowerCase(), tokenVersion: version };
+  const cache = verifiedTokens(key);
+  if (cache.size >= VERIFIED_CACHE_LIMIT) cache.clear();
+  cache.set(token, { claims, exp: Number(payload.exp), nbf: typeof payload.nbf === 'number' ? payload.nbf : 0 });
+  return claims;
 }

@@ -14,14 +14,15 @@ import { z } from 'zod';
 import type { AgentApiConfig } from '../config/agent.js';
 import type { Logger } from '../config/logger.js';
 import { AgentError, type AgentErrorKind } from '../auth/agent-error.js';
-import { authenticateDevice, type AuthenticatedDevice } from '../auth/device-auth.js';
-import { loadOrCreateEngineKey, type EngineSigningKey } from '../auth/device-token.js';
+import { authenticateDevice, bearerToken, type AuthenticatedDevice } from '../auth/device-auth.js';
+import { loadOrCreateEngineKey, verifyAccessToken, type EngineSigningKey } from '../auth/device-token.js';
 import { verifyDpopProof, DPOP_WINDOW_SECONDS } from '../auth/dpop.js';
 import { classifyInfrastructureError } from '../db/infrastructure-errors.js';
 import type { RequestTrace } from '../graphql/context.js';
 import {
   AgentIngest,
   heartbeat,
+  heartbeatIfAuthorized,
   metadataField,
   parseEnrollmentRequest,
   pollEnrollment,
@@ -215,6 +216,22 @@ export function createAgentRouter({ pool, config, log }: AgentRouterDeps): Agent
 
   app.post('/api/agent/heartbeat', limit(BODY_LIMITS.heartbeat), route('POST /api/agent/heartbeat', async (c) => {
     const agent = services('device_auth_unavailable');
+    // Without DPoP, the token's signature is checked here and its database checks ride on the UPDATE.
+    const token = c.req.header('dpop') === undefined ? bearerToken(c.req.header('authorization')) : null;
+    if (token) {
+      const claims = await verifyAccessToken(agent.engineKey, token);
+      // A refused device is named before a malformed body, as on the step-by-step path.
+      const body = await jsonBody(c, 'invalid_request').catch(async (error: unknown) => {
+        await device(c, agent);
+        throw error;
+      });
+      const done = await heartbeatIfAuthorized(agent, claims, body);
+      if (done) {
+        c.env.trace.user = `device:${claims.guid}`;
+        return c.json(done);
+      }
+      return c.json(await heartbeat(agent, await device(c, agent), body));
+    }
     const caller = await device(c, agent);
     return c.json(await heartbeat(agent, caller, await jsonBody(c, 'invalid_request')));
   }));

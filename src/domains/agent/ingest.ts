@@ -7,7 +7,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { AgentError } from '../../auth/agent-error.js';
-import type { AuthenticatedDevice } from '../../auth/device-auth.js';
+import { deviceBindingSql, GUID_SPELLINGS_SQL, type AuthenticatedDevice } from '../../auth/device-auth.js';
+import type { DeviceTokenClaims } from '../../auth/device-token.js';
 import { inTransaction } from '../../db/transaction.js';
 import { epochNow, isoNow, type AgentServices } from './common.js';
 
@@ -50,10 +51,10 @@ function updateStatusColumns(status: unknown): DeviceColumns {
 
 /**
  * UPDATE devices for one GUID: always last_seen; the given columns; the hostname only when no
- * other device uses it (silently kept otherwise). Returns the device's site, or null when the
- * device row is gone.
+ * other device uses it (silently kept otherwise). Returns the device's site, or null when no row
+ * was updated: the device is gone or, with `binding`, the token no longer matches it.
  */
-async function updateDevice(db: pg.Pool | pg.PoolClient, guid: string, hostname: string | undefined, columns: DeviceColumns): Promise<SiteOfDevice | null> {
+async function updateDevice(db: pg.Pool | pg.PoolClient, guid: string, hostname: string | undefined, columns: DeviceColumns, binding?: DeviceTokenClaims): Promise<SiteOfDevice | null> {
   const values: unknown[] = [guid, epochNow(), hostname ?? null];
   const sets = ['last_seen = $2', `hostname = CASE WHEN $3::text IS NULL OR EXISTS (SELECT 1 FROM engine.devices o WHERE o.hostname = $3 AND o.guid <> d.guid) THEN d.hostname ELSE $3 END`];
   for (const [column, value] of Object.entries(columns)) {
@@ -61,8 +62,13 @@ async function updateDevice(db: pg.Pool | pg.PoolClient, guid: string, hostname:
     values.push(value);
     sets.push(`${column} = $${values.length}`);
   }
+  let condition = `d.guid = ANY(${GUID_SPELLINGS_SQL('$1')})`;
+  if (binding) {
+    values.push(binding.sslKeyFingerprint, binding.tokenVersion);
+    condition += ` AND ${deviceBindingSql('d', '$1', `$${values.length - 1}`, `$${values.length}`)}`;
+  }
   const { rows } = await db.query<{ site_id: string | null; site_name: string | null }>(
-    `WITH updated AS (UPDATE engine.devices d SET ${sets.join(', ')} WHERE d.guid = $1 RETURNING d.hostname)
+    `WITH updated AS (UPDATE engine.devices d SET ${sets.join(', ')} WHERE ${condition} RETURNING d.hostname)
      SELECT s.id AS site_id, s.name AS site_name FROM updated
        LEFT JOIN engine.device_sites ds ON ds.device_hostname = updated.hostname
        LEFT JOIN engine.sites s ON s.id = ds.site_id`,
@@ -158,14 +164,14 @@ async function syncMetadata(client: pg.PoolClient, guid: string, reports: Metada
 }
 
 async function storedRoleHealth(client: pg.PoolClient, guid: string): Promise<string | null> {
-  const { rows } = await client.query<{ agent_role_health: string | null }>('SELECT agent_role_health FROM engine.devices WHERE guid = $1 FOR UPDATE', [guid]);
+  const { rows } = await client.query<{ agent_role_health: string | null }>(`SELECT agent_role_health FROM engine.devices WHERE guid = ANY(${GUID_SPELLINGS_SQL('$1')}) FOR UPDATE`, [guid]);
   return rows[0]?.agent_role_health ?? null;
 }
 
-export async function heartbeat(services: AgentServices, device: AuthenticatedDevice, body: Json) {
+function heartbeatColumns(body: Json): DeviceColumns {
   const inventory = isObject(body.inventory) ? body.inventory : {};
   const metrics = isObject(body.metrics) ? body.metrics : {};
-  const columns: DeviceColumns = {
+  return {
     memory: jsonText(inventory.memory),
     network: jsonText(inventory.network),
     software: jsonText(inventory.software),
@@ -186,6 +192,24 @@ export async function heartbeat(services: AgentServices, device: AuthenticatedDe
     ...buildColumnsOf(body),
     ...updateStatusColumns(body.agent_update_status),
   };
+}
+
+const heartbeatResponse = (site: SiteOfDevice, acks: string[]) => ({ status: 'ok', poll_after_ms: 15000, site_id: site.site_id, site_name: site.site_name, metadata_fields: {}, metadata_field_acks: acks });
+
+/**
+ * The common heartbeat (no metadata, no role health) in ONE statement: the UPDATE carries the
+ * database checks of device authentication as its condition. Null when it wrote nothing; the
+ * caller then authenticates step by step (which names the exact error) and calls `heartbeat`.
+ */
+export async function heartbeatIfAuthorized(services: AgentServices, claims: DeviceTokenClaims, body: Json) {
+  if (body.metadata_fields !== undefined || body.agent_role_health !== undefined) return null;
+  const site = await updateDevice(services.pool, claims.guid, nonEmpty(body.hostname), heartbeatColumns(body), claims);
+  return site ? heartbeatResponse(site, []) : null;
+}
+
+export async function heartbeat(services: AgentServices, device: AuthenticatedDevice, body: Json) {
+  const metrics = isObject(body.metrics) ? body.metrics : {};
+  const columns = heartbeatColumns(body);
   const hostname = nonEmpty(body.hostname);
   const now = epochNow();
   const metadata = metadataReports(body.metadata_fields, now);
@@ -202,7 +226,7 @@ export async function heartbeat(services: AgentServices, device: AuthenticatedDe
     }));
   }
   if (!site) throw new AgentError('not_found', 'device_not_registered');
-  return { status: 'ok', poll_after_ms: 15000, site_id: site.site_id, site_name: site.site_name, metadata_fields: {}, metadata_field_acks: acks };
+  return heartbeatResponse(site, acks);
 }
 
 const STATUS_ALIASES: Record<string, string> = {
@@ -285,7 +309,7 @@ export class AgentIngest {
         `SELECT guid, ssl_key_fingerprint,
                 json_build_object('memory', memory, 'network', network, 'software', software, 'services', services, 'storage', storage,
                                   'cpu', cpu, 'sessions', sessions, 'processes', processes, 'agent_role_health', agent_role_health) AS details
-           FROM engine.devices WHERE hostname = $1 OR guid = $2 ORDER BY (hostname = $1) DESC LIMIT 1 FOR UPDATE`,
+           FROM engine.devices WHERE hostname = $1 OR guid = ANY(${GUID_SPELLINGS_SQL('$2')}) ORDER BY (hostname = $1) DESC LIMIT 1 FOR UPDATE`,
         [hostname, device.guid],
       );
       const row = rows[0];

@@ -1,6 +1,6 @@
 /** Agent reads and the build-hash report (agent API 4.7, 4.8): script polling, metadata fields, hash. */
 import { AgentError } from '../../auth/agent-error.js';
-import type { AuthenticatedDevice } from '../../auth/device-auth.js';
+import { GUID_SPELLINGS_SQL, type AuthenticatedDevice } from '../../auth/device-auth.js';
 import { normalizeGuid } from '../../auth/device-token.js';
 import type { AgentServices } from './common.js';
 import { metadataFieldKey } from './ingest.js';
@@ -17,7 +17,7 @@ export async function metadataField(services: AgentServices, device: Authenticat
   const { rows } = await services.pool.query<{ device: boolean; field_key: string | null; value: string | null; modified_at: number | null; source: string | null; actor: string | null; description: string | null }>(
     `SELECT d.guid IS NOT NULL AS device, f.field_key, f.value, f.modified_at, f.source, f.actor, def.description
        FROM (SELECT 1) one
-       LEFT JOIN engine.devices d ON d.guid = $1
+       LEFT JOIN engine.devices d ON d.guid = ANY(${GUID_SPELLINGS_SQL('$1')})
        LEFT JOIN engine.device_metadata_fields f ON upper(f.device_guid) = $1 AND f.field_number = $2
        LEFT JOIN engine.metadata_field_definitions def ON def.field_number = $2`,
     [device.guid, fieldNumber],
@@ -49,7 +49,7 @@ function ownGuid(device: AuthenticatedDevice, named: string | undefined): string
 export async function readAgentHash(services: AgentServices, device: AuthenticatedDevice, query: { agentGuid?: string | undefined; agentId?: string | undefined }) {
   const guid = ownGuid(device, query.agentGuid);
   const { rows } = await services.pool.query<{ guid: string; hostname: string | null; agent_hash: string | null; agent_id: string | null }>(
-    'SELECT guid, hostname, agent_hash, agent_id FROM engine.devices WHERE guid = $1',
+    `SELECT guid, hostname, agent_hash, agent_id FROM engine.devices WHERE guid = ANY(${GUID_SPELLINGS_SQL('$1')})`,
     [guid],
   );
   const row = rows[0];
@@ -62,7 +62,7 @@ export async function storeAgentHash(services: AgentServices, device: Authentica
   if (!agentHash) throw new AgentError('invalid', 'agent_hash required');
   const guid = ownGuid(device, input.agentGuid);
   const agentId = input.agentId?.trim() || null;
-  const { rowCount } = await services.pool.query('UPDATE engine.devices SET agent_hash = $2, agent_id = coalesce($3, agent_id) WHERE guid = $1', [guid, agentHash, agentId]);
+  const { rowCount } = await services.pool.query(`UPDATE engine.devices SET agent_hash = $2, agent_id = coalesce($3, agent_id) WHERE guid = ANY(${GUID_SPELLINGS_SQL('$1')})`, [guid, agentHash, agentId]);
   if (!rowCount) return { status: 'ignored', reason: 'device_not_found', agent_guid: guid, agent_hash: agentHash };
   return { status: 'ok', agent_guid: guid, agent_hash: agentHash, ...(agentId ? { agent_id: agentId } : {}) };
 }
