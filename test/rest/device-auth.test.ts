@@ -112,6 +112,28 @@ describe('verification order and errors', () => {
     await harness.db.pool.query(`UPDATE engine.devices SET status = 'active' WHERE guid = $1`, [agent.guid]);
   });
 
+  it('a remembered token still expires on time', async () => {
+    const token = engineToken(claimsFor({ exp: Math.floor(Date.now() / 1000) + 2 }));
+    expect((await heartbeatWith(token)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await heartbeatWith(token)).toMatchObject({ status: 401, json: { error: 'token_expired' } });
+  });
+
+  it('names a refused device before a malformed body', async () => {
+    await harness.db.pool.query(`UPDATE engine.devices SET status = 'revoked' WHERE guid = $1`, [agent.guid]);
+    expect(await harness.call('POST', '/api/agent/heartbeat', '{"x":', { authorization: `Bearer ${engineToken(claimsFor())}` })).toMatchObject({ status: 403, json: { error: 'device_revoked' } });
+    await harness.db.pool.query(`UPDATE engine.devices SET status = 'active' WHERE guid = $1`, [agent.guid]);
+    expect(await harness.call('POST', '/api/agent/heartbeat', '{"x":', { authorization: `Bearer ${engineToken(claimsFor())}` })).toMatchObject({ status: 400, json: { error: 'invalid_request' } });
+  });
+
+  it('finds a device whose GUID Borealis stored in lower case', async () => {
+    await harness.db.pool.query('UPDATE engine.devices SET guid = lower(guid) WHERE guid = $1', [agent.guid]);
+    const response = await heartbeatWith(engineToken(claimsFor()), {});
+    expect(response.status).toBe(200);
+    expect((await harness.call('POST', '/api/agent/status', { status: 'ok' }, { authorization: `Bearer ${engineToken(claimsFor())}` })).status).toBe(200);
+    await harness.db.pool.query('UPDATE engine.devices SET guid = upper(guid) WHERE guid = lower($1)', [agent.guid]);
+  });
+
   it('a purge barrier refuses older versions, and any token once the device row is gone', async () => {
     const guid = randomUUID().toUpperCase();
     await harness.db.pool.query(`INSERT INTO engine.device_purge_barriers (guid, required_token_version, purged_at, purged_by) VALUES ($1, 3, $2, 'admin')`, [guid, new Date().toISOString()]);
