@@ -21,6 +21,11 @@ export interface AuthenticatedDevice {
 
 const BLOCKED_STATUSES = new Set(['revoked', 'decommissioned']);
 
+/** `revoked` and `decommissioned` block a device (any case); an empty status counts as `active`. */
+export function isBlockedDeviceStatus(status: string | null | undefined): boolean {
+  return BLOCKED_STATUSES.has((status ?? '').trim().toLowerCase());
+}
+
 /** GUIDs are canonical upper-case; the two spellings Borealis writes are matched with the primary key. */
 export const GUID_SPELLINGS_SQL = (param: string) => `ARRAY[${param}::text, lower(${param}::text)]`;
 
@@ -33,7 +38,7 @@ export const GUID_SPELLINGS_SQL = (param: string) => `ARRAY[${param}::text, lowe
 export function deviceBindingSql(alias: string, guid: string, fingerprint: string, tokenVersion: string): string {
   return `lower(btrim(coalesce(${alias}.ssl_key_fingerprint, ''))) = ${fingerprint}::text
      AND coalesce(${alias}.token_version, 1) = ${tokenVersion}::int
-     AND lower(coalesce(nullif(btrim(${alias}.status), ''), 'active')) NOT IN ('revoked', 'decommissioned')
+     AND lower(coalesce(nullif(btrim(${alias}.status), ''), 'active')) NOT IN (${[...BLOCKED_STATUSES].map((status) => `'${status}'`).join(', ')})
      AND NOT EXISTS (SELECT 1 FROM engine.device_purge_barriers b WHERE b.guid = ANY(${GUID_SPELLINGS_SQL(guid)}) AND ${tokenVersion}::int < b.required_token_version)`;
 }
 
@@ -66,8 +71,8 @@ export async function authenticateDevice(
   const storedFingerprint = (row.ssl_key_fingerprint ?? '').trim().toLowerCase();
   if (storedFingerprint !== claims.sslKeyFingerprint) throw new AgentError('forbidden', 'fingerprint_mismatch');
   if ((row.token_version ?? 1) !== claims.tokenVersion) throw new AgentError('forbidden', 'token_version_mismatch');
+  if (isBlockedDeviceStatus(row.status)) throw new AgentError('forbidden', 'device_revoked');
   const status = (row.status ?? '').trim().toLowerCase() || 'active';
-  if (BLOCKED_STATUSES.has(status)) throw new AgentError('forbidden', 'device_revoked');
   if (dpop) await verifyDpopProof({ ...dpop, accessToken: token });
   return { guid: claims.guid, hostname: row.hostname, sslKeyFingerprint: claims.sslKeyFingerprint, tokenVersion: claims.tokenVersion, status, accessToken: token };
 }

@@ -78,6 +78,16 @@ async function updateDevice(db: pg.Pool | pg.PoolClient, guid: string, hostname:
   return row ? { site_id: row.site_id === null ? null : Number(row.site_id), site_name: row.site_name } : null;
 }
 
+/** A stored JSON object column; a malformed or non-object value counts as empty (the report replaces it). */
+function storedObject(stored: string | null): Json {
+  try {
+    const parsed: unknown = JSON.parse(stored ?? '{}');
+    return isObject(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
 /** Role health: a map role id -> entry; a report replaces the roles of its own context. */
 export function mergeRoleHealth(stored: string | null, reported: unknown, context: string): string | undefined {
   const roles: Json = {};
@@ -88,13 +98,7 @@ export function mergeRoleHealth(stored: string | null, reported: unknown, contex
   } else {
     return undefined;
   }
-  let current: Json = {};
-  try {
-    const parsed: unknown = JSON.parse(stored ?? '{}');
-    if (isObject(parsed)) current = parsed;
-  } catch {
-    // A malformed stored value is replaced by the report.
-  }
+  const current = storedObject(stored);
   const merged: Json = {};
   for (const [id, entry] of Object.entries(current)) if (!(isObject(entry) && String(entry.context ?? '').toLowerCase() === context.toLowerCase())) merged[id] = entry;
   for (const [id, entry] of Object.entries(roles)) merged[id] = isObject(entry) ? { ...entry, context: entry.context ?? context } : entry;
@@ -275,14 +279,7 @@ export class AgentIngest {
       service_mode: mode, updated_at: isoNow(),
     };
     const site = await inTransaction(this.services.pool, async (client) => {
-      const stored = await storedRoleHealth(client, device.guid);
-      let current: Json = {};
-      try {
-        const parsed: unknown = JSON.parse(stored ?? '{}');
-        if (isObject(parsed)) current = parsed;
-      } catch {
-        // replaced below
-      }
+      const current = storedObject(await storedRoleHealth(client, device.guid));
       return updateDevice(client, device.guid, nonEmpty(body.hostname), { agent_role_health: JSON.stringify({ ...current, [STARTUP_ROLE_ID]: role }) });
     });
     if (!site) throw new AgentError('not_found', 'device_not_registered');

@@ -4,12 +4,10 @@
  * records (or clears) the DPoP key thumbprint. One read statement, one UPDATE, no transaction.
  */
 import { AgentError } from '../../auth/agent-error.js';
-import { GUID_SPELLINGS_SQL } from '../../auth/device-auth.js';
+import { GUID_SPELLINGS_SQL, isBlockedDeviceStatus } from '../../auth/device-auth.js';
 import { ACCESS_TOKEN_TTL_SECONDS, mintAccessToken, normalizeGuid } from '../../auth/device-token.js';
 import { isoAt, remoteOpsRoute, sha256Hex, type AgentServices } from './common.js';
 import { REFRESH_TOKEN_TTL_MS } from './enrollment.js';
-
-const BLOCKED_STATUSES = new Set(['revoked', 'decommissioned']);
 
 export async function refreshAccessToken(services: AgentServices, input: { guid: string; refreshToken: string; dpopJkt: string | null }) {
   const guid = normalizeGuid(input.guid);
@@ -41,7 +39,7 @@ export async function refreshAccessToken(services: AgentServices, input: { guid:
   const expiresAt = Date.parse(row.expires_at ?? '');
   if (!Number.isFinite(expiresAt) || expiresAt <= Date.now()) throw new AgentError('unauthorized', 'refresh_token_expired');
   if (row.device_guid === null) throw new AgentError('not_found', 'device_not_found');
-  if (BLOCKED_STATUSES.has((row.status ?? '').trim().toLowerCase())) throw new AgentError('forbidden', 'device_revoked');
+  if (isBlockedDeviceStatus(row.status)) throw new AgentError('forbidden', 'device_revoked');
 
   const nowMs = Date.now();
   await services.pool.query('UPDATE engine.refresh_tokens SET last_used_at = $2, expires_at = $3, dpop_jkt = $4 WHERE id = $1', [
