@@ -129,6 +129,17 @@ describe('POST /api/agent/enroll/poll', () => {
     expect(await poll(forged.pollBody())).toMatchObject({ status: 400, json: { error: 'invalid_proof' } });
   });
 
+  it('refuses a stored server nonce or agent key that cannot be used (server_nonce_invalid, agent_pubkey_invalid)', async () => {
+    const update = (sql: string) => harness.db.pool.query(sql, [agent.approvalReference]);
+    const { rows } = await update('SELECT server_nonce, agent_pubkey_der FROM engine.device_approvals WHERE approval_reference = $1');
+    await update(`UPDATE engine.device_approvals SET server_nonce = '***' WHERE approval_reference = $1`);
+    expect(await poll(agent.pollBody())).toMatchObject({ status: 400, json: { error: 'server_nonce_invalid' } });
+    await harness.db.pool.query('UPDATE engine.device_approvals SET server_nonce = $2, agent_pubkey_der = $3 WHERE approval_reference = $1', [agent.approvalReference, rows[0].server_nonce, Buffer.from('not a key')]);
+    expect(await poll(agent.pollBody())).toMatchObject({ status: 400, json: { error: 'agent_pubkey_invalid' } });
+    await harness.db.pool.query('UPDATE engine.device_approvals SET agent_pubkey_der = $2 WHERE approval_reference = $1', [agent.approvalReference, rows[0].agent_pubkey_der]);
+    expect((await poll(agent.pollBody())).json).toEqual({ status: 'pending', poll_after_ms: 5000 });
+  });
+
   it('reports denied, expired and unknown statuses as documented', async () => {
     const setStatus = (status: string) => harness.db.pool.query('UPDATE engine.device_approvals SET status = $2 WHERE approval_reference = $1', [agent.approvalReference, status]);
     await setStatus('denied');
