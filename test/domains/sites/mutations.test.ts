@@ -13,6 +13,7 @@ const q = (who: OperatorName | null, query: string, variables?: Record<string, u
 const rows = (sql: string, params: unknown[] = []) => rowsOf(g.db.pool, sql, params);
 const siteOf = (who: 'alice' | 'bob', index = 0) => (g.identities[who].siteIds as number[])[index]!;
 const nowEpoch = () => Math.floor(Date.now() / 1000);
+const carolIdText = () => g.identities.carol.userId.toString();
 const CODE = /^[0-9A-F]{4}(-[0-9A-F]{4}){7}$/;
 const SITE_TABLES = ['engine.sites', 'engine.device_sites', 'engine.user_site_assignments', 'engine.device_approvals', 'engine.directory_provider_site_mappings'];
 
@@ -253,6 +254,26 @@ describe('deleteSite', () => {
     expect((await q('bob', DELETE, { input: { id: String(siteOf('bob')) } })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await snapshot(g.db.pool, SITE_TABLES)).toEqual(before);
   });
+  it('is all-or-nothing: when its last statement fails, the cleanup before it is rolled back too', async () => {
+    const id = await newSite('Undeletable');
+    await q('admin', ASSIGN, { input: { siteId: id, hostnames: ['ROLLBACK-PC'] } });
+    await g.db.pool.query('INSERT INTO engine.user_site_assignments (user_id, site_id, assigned_at) VALUES ($1, $2, 1)', [g.identities.carol.userId, id]);
+    // A failure Borealis's database could raise at the last step (a trigger stands in for it).
+    await g.db.pool.query(`CREATE FUNCTION refuse_site_delete_for_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
+    await g.db.pool.query(`CREATE TRIGGER refuse_site_delete BEFORE DELETE ON engine.sites FOR EACH ROW WHEN (OLD.id = ${Number(id)}) EXECUTE FUNCTION refuse_site_delete_for_test()`);
+    try {
+      const before = await snapshot(g.db.pool, SITE_TABLES);
+      const result = await q('admin', DELETE, { input: { id } });
+      expect(result.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(await snapshot(g.db.pool, SITE_TABLES)).toEqual(before);
+      expect(await rows('SELECT site_id FROM engine.device_sites WHERE device_hostname = $1', ['ROLLBACK-PC'])).toEqual([{ site_id: Number(id) }]);
+    } finally {
+      await g.db.pool.query('DROP TRIGGER refuse_site_delete ON engine.sites');
+      await g.db.pool.query('DROP FUNCTION refuse_site_delete_for_test()');
+    }
+    expect(answer(await q('admin', DELETE, { input: { id } }))).toMatchObject({ unassignedHostnames: ['ROLLBACK-PC'], unassignedUserIds: [carolIdText()] });
+  });
+
   it('deletes the site with the cleanup its soft relations need, and only that', async () => {
     // Acme HQ: devices, an operator, approvals, a watchdog, a filter, a credential and a directory mapping refer to it.
     // (Last in this file: the other tests use alice's site.)
