@@ -125,6 +125,9 @@ describe('updateSite, rotateSiteEnrollmentCode', () => {
     const renamed = answer(await q('admin', UPDATE, { input: { id, name: 'Renamed', description: 'Now described' } }));
     expect(renamed.site).toMatchObject({ name: 'Renamed', description: 'Now described' });
     expect(await site(id)).toMatchObject({ name: 'Renamed', description: 'Now described' });
+    // Descriptions are free text, longer than the gateway's default 256-character input strings.
+    const long = 'd'.repeat(1500);
+    expect(answer(await q('admin', UPDATE, { input: { id, description: long } })).site.description).toBe(long);
     const nodeId = Buffer.from(`Site:${id}`).toString('base64');
     expect(answer(await q('admin', UPDATE, { input: { id: nodeId, name: 'Renamed' } })).site.name).toBe('Renamed');
     const before = await snapshot(g.db.pool, SITE_TABLES);
