@@ -109,7 +109,8 @@ async function nameConflictsAsConflict<T>(name: string | null | undefined, comma
   try {
     return await command();
   } catch (error) {
-    if (name && uniqueViolation(error)?.constraint === 'sites_name_key') throw new ConflictError(`A site named "${name}" already exists.`);
+    // sites_name_key, or sites_new_name_key on a database Borealis rebuilt through sites_new.
+    if (name && /name/.test(uniqueViolation(error)?.constraint ?? '')) throw new ConflictError(`A site named "${name}" already exists.`);
     throw error;
   }
 }
