@@ -19,6 +19,10 @@ import '../domains/scheduler/graphql.js';
 import '../domains/patches/graphql.js';
 import '../domains/workflows/graphql.js';
 import '../domains/ansible/graphql.js';
+// Mutations: one file per domain (docs/mutations.md).
+import '../domains/approvals/mutations.js';
+import '../domains/sites/mutations.js';
+import '../domains/operators/mutations.js';
 
 let built: GraphQLSchema | undefined;
 
