@@ -93,7 +93,7 @@ export async function insertSite(db: TestDatabase, name: string, code: string, a
   return Number(rows[0]!.id);
 }
 
-/** What an operator's approval does to the row (the approve mutation is another branch's). */
+/** What an operator's approval does to the row (operator-approval.test.ts goes through the approve mutation instead). */
 export async function approveBySql(db: TestDatabase, reference: string, guid: string | null = null): Promise<void> {
   await db.pool.query(
     `UPDATE engine.device_approvals SET status = 'approved', guid = $2, approved_by_user_id = '1', updated_at = $3 WHERE approval_reference = $1`,

@@ -1,6 +1,6 @@
 /**
  * The whole agent life cycle against the gateway with real Ed25519 keys: enrollment request,
- * operator approval (SQL, as an operator's action writes it), poll/finalize, heartbeat, details,
+ * operator approval (SQL, as the approve mutation writes it; operator-approval.test.ts uses the mutation itself), poll/finalize, heartbeat, details,
  * refresh; each response compared field by field with the contract and each write with the
  * column representation Borealis uses.
  */
