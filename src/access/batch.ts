@@ -133,20 +133,40 @@ export function perRequestFilter<F, T>(make: (filter: F) => LoaderFactory<T>, ke
   };
 }
 
+/** The scalar fields of each model, parsed once: the generated datamodel is one large JSON text. */
+const scalarFieldsByModel = (() => {
+  let byModel: Map<string, string[]> | undefined;
+  return (model: ModelName): string[] => {
+    byModel ??= new Map(
+      Object.entries(getDatamodel().datamodel.models).map(([name, m]) => [name, m.fields.filter((f) => f.kind === 'scalar').map((f) => f.name)]),
+    );
+    return byModel.get(model)!;
+  };
+})();
+
+/** One value per model, computed on first use (column lists and row mappers of raw statements). */
+function perModel<T>(compute: (model: ModelName) => T): (model: ModelName) => T {
+  const computed = new Map<ModelName, T>();
+  return (model) => {
+    if (!computed.has(model)) computed.set(model, compute(model));
+    return computed.get(model)!;
+  };
+}
+
 /**
  * The columns raw SQL reads for `model`: every scalar field the client reads (READ_OMIT's secret and
  * large columns left out, as Prisma leaves them out), by its snake_case column name.
  */
-function readColumns(model: ModelName): Prisma.Sql[] {
+const readColumns = perModel((model): Prisma.Sql[] => {
   const omitted = READ_OMIT[model.charAt(0).toLowerCase() + model.slice(1)] ?? {};
-  return getDatamodel()
-    .datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar' && !omitted[f.name])
-    .map((f) => Prisma.raw(`"${f.name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`));
-}
+  return scalarFieldsByModel(model)
+    .filter((name) => !omitted[name])
+    .map((name) => Prisma.raw(`"${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}"`));
+});
 
 /** A raw row (snake_case columns) with the model's field names, checked against the datamodel. */
-function modelRowMapper(model: ModelName): (raw: Record<string, unknown>) => Record<string, unknown> {
-  const fields = new Set(getDatamodel().datamodel.models[model]!.fields.filter((f) => f.kind === 'scalar').map((f) => f.name));
+const modelRowMapper = perModel((model): ((raw: Record<string, unknown>) => Record<string, unknown>) => {
+  const fields = new Set(scalarFieldsByModel(model));
   const names = new Map<string, string>();
   const fieldOf = (column: string) => {
     let name = names.get(column);
@@ -159,7 +179,7 @@ function modelRowMapper(model: ModelName): (raw: Record<string, unknown>) => Rec
     return name;
   };
   return (raw) => Object.fromEntries(Object.entries(raw).map(([column, value]) => [fieldOf(column), value]));
-}
+});
 
 export interface FirstPerParentOptions {
   /** The table, schema-qualified: Prisma.sql`engine.scheduled_job_runs`. */
