@@ -274,7 +274,7 @@ describe('device(guid:) and deviceByHostname(hostname:)', () => {
 
 describe("rules' SQL form", () => {
   // Every rule with an SQL form that raw reads (access/batch.ts) use, with the unique key compared.
-  const MODELS: Array<[ModelName, string]> = [
+  const MODELS: Array<[ModelName, string, string?]> = [
     ['ScheduledJobRun', 'id'],
     ['WatchdogIncident', 'id'],
     ['Site', 'id'],
@@ -286,14 +286,15 @@ describe("rules' SQL form", () => {
     ['AnsiblePlayRecap', 'id'],
     ['ScheduledJobRunTarget', 'id'],
     ['JobSchedulerWorkItem', 'id'],
+    ['JobSchedulerWorker', 'workerGuid', 'worker_guid'],
   ];
 
-  it.each(MODELS)('%s: the SQL form admits exactly the rows the Prisma form admits, for every operator', async (model, key) => {
+  it.each(MODELS)('%s: the SQL form admits exactly the rows the Prisma form admits, for every operator', async (model, key, stored = key) => {
     const aliceSees: number[] = [];
     for (const who of ['admin', 'alice', 'bob', 'carol'] as const) {
       const scope = createScope(prisma, g.identities[who]);
       const row = Prisma.raw('"row"');
-      const column = Prisma.raw(`"row"."${key}"`);
+      const column = Prisma.raw(`"row"."${stored}"`);
       const viaSql = await prisma.$queryRaw<Array<{ key: string }>>(
         Prisma.sql`SELECT ${column}::text AS key FROM ${rawShape(prisma, model).table} AS ${row} WHERE ${await ruleSql(model, scope, row)} ORDER BY ${column}`,
       );
