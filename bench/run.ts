@@ -26,6 +26,7 @@ import { applyBaseline } from '../src/db/baseline.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { createPool, type GatewayPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
+import { rowsFetched } from '../src/access/batch.js';
 import { isDatabaseEmpty, NotDemoDatabaseError, readSeedMarker, seedDemoData } from '../dev/seed/index.js';
 import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 import { createIndexStatement, SCREEN_INDEXES } from '../src/db/index-advice.js';
@@ -69,8 +70,8 @@ function tallySql(pool: GatewayPool): { tally: SqlTally; stop(): void } {
     tally.statements += 1;
     const result = original.apply(pool, args);
     if (result instanceof Promise) {
-      return result.then((value: { rows?: unknown[] }) => {
-        tally.rows += value?.rows?.length ?? 0;
+      return result.then((value: Parameters<typeof rowsFetched>[0]) => {
+        tally.rows += rowsFetched(value);
         return value;
       });
     }

@@ -47,19 +47,32 @@ const bySiteId = <M extends ModelName>(): Rule<M> => ({
 });
 const byDevice = <M extends ModelName>(): Rule<M> => ({
   where: (scope) => scope.byDevice() as ModelWhere<M>,
+  sql: (scope, row) => scope.byDeviceSql(Prisma.sql`${row}.hostname`),
   describe: "by its device's site (device_sites)",
 });
 const everyOperator = <M extends ModelName>(describe: string): Rule<M> => ({ where: () => ({}), sql: () => TRUE_SQL, describe });
 /** Work items and workers: by site_id; site 0 (global/service lanes) is admin-only. */
 const siteLane = <M extends ModelName>(): Rule<M> => ({
   where: (scope) => (scope.isAdmin ? {} : ({ AND: [scope.bySiteId(), { siteId: { gt: 0 } }] } as ModelWhere<M>)),
+  sql: (scope, row) => (scope.isAdmin ? TRUE_SQL : Prisma.sql`(${row}.site_id = ANY(${[...(scope.siteIds ?? [])]}::int[]) AND ${row}.site_id > 0)`),
   describe: 'by its own site_id; site 0 is admin-only',
 });
-const byIdSet = <M extends ModelName>(ids: (scope: Scope) => Promise<bigint[] | null>, describe: string): Rule<M> => ({
+const byIdSet = <M extends ModelName>(
+  ids: (scope: Scope) => Promise<bigint[] | null>,
+  describe: string,
+  sql?: (scope: Scope, row: Prisma.Sql) => Prisma.Sql,
+): Rule<M> => ({
   where: async (scope) => {
     const visible = await ids(scope);
     return (visible === null ? {} : { id: { in: visible } }) as ModelWhere<M>;
   },
+  // The set itself when the rule has no join of its own (`sql`), which spares its statement.
+  sql:
+    sql ??
+    (async (scope, row) => {
+      const visible = await ids(scope);
+      return visible === null ? TRUE_SQL : Prisma.sql`${row}.id = ANY(${visible.map(String)}::bigint[])`;
+    }),
   describe,
 });
 
@@ -73,16 +86,12 @@ const throughParent = <M extends ModelName>(parent: ModelName): Rule<M> => every
 export const RULES: { [M in ModelName]?: Rule<M> } = {
   Site: {
     where: (scope) => scope.sites(),
-    sql: (scope, row) => (scope.siteIds === null ? TRUE_SQL : Prisma.sql`${row}.id = ANY(${[...scope.siteIds]}::int[])`),
+    sql: (scope, row) => (scope.siteIds === null ? TRUE_SQL : Prisma.sql`${row}.id = ANY(${scope.siteIds.map(String)}::bigint[])`),
     describe: 'sites in user_site_assignments',
   },
   Device: {
     where: (scope) => scope.devices(),
-    sql: (scope, row) =>
-      scope.siteIds === null
-        ? TRUE_SQL
-        : Prisma.sql`EXISTS (SELECT 1 FROM engine.device_sites ds
-                        WHERE ds.device_hostname = ${row}.hostname AND ds.site_id = ANY(${[...scope.siteIds]}::int[]))`,
+    sql: (scope, row) => scope.deviceSql(Prisma.sql`${row}.hostname`),
     describe: 'by device_sites; unassigned devices are admin-only',
   },
   DeviceKey: throughParent('Device'),
@@ -90,13 +99,21 @@ export const RULES: { [M in ModelName]?: Rule<M> } = {
   DeviceSoftwareInventory: throughParent('Device'),
   DeviceApproval: bySiteId(),
   EnrollmentCodeFailure: adminOnly(),
-  Watchdog: byIdSet((scope) => scope.watchdogIds(), 'linked to one of the sites; global ones without site rows are admin-only'),
+  Watchdog: byIdSet(
+    (scope) => scope.watchdogIds(),
+    'linked to one of the sites; global ones without site rows are admin-only',
+    (scope, row) => scope.linkedToSitesSql(Prisma.sql`engine.watchdog_sites`, Prisma.sql`watchdog_id`, row),
+  ),
   WatchdogSite: bySiteId(),
   WatchdogTarget: byIdSet((scope) => scope.watchdogTargetIds(), 'the target resolves to the sites (as job targets)'),
   WatchdogDeviceOverride: bySiteId(),
   WatchdogDeviceState: bySiteId(),
   WatchdogIncident: bySiteId(),
-  DeviceFilter: byIdSet((scope) => scope.filterIds(), 'linked to one of the sites; global ones without site rows are admin-only'),
+  DeviceFilter: byIdSet(
+    (scope) => scope.filterIds(),
+    'linked to one of the sites; global ones without site rows are admin-only',
+    (scope, row) => scope.linkedToSitesSql(Prisma.sql`engine.device_filter_sites`, Prisma.sql`filter_id`, row),
+  ),
   DeviceFilterSite: bySiteId(),
   DeviceListView: everyOperator('global content'),
   MetadataFieldDefinition: everyOperator('global content'),

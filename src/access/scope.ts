@@ -41,6 +41,15 @@ export interface Scope {
   runs(): Promise<Prisma.ScheduledJobRunWhereInput>;
   /** `runs()` as an SQL condition on the run aliased `run`, for statements Prisma cannot express. */
   runsSql(run: Prisma.Sql): Promise<Prisma.Sql>;
+  /** The Device rule in SQL for the device with this hostname (an SQL expression): in device_sites of the sites. */
+  deviceSql(hostname: Prisma.Sql): Prisma.Sql;
+  /** byDevice() in SQL: a device with this hostname exists and is in device_sites of the sites. */
+  byDeviceSql(hostname: Prisma.Sql): Prisma.Sql;
+  /**
+   * A row (watchdog, device filter) linked to one of the sites through its site table
+   * (`links.column` = row.id): the SQL form of watchdogIds() / filterIds(), without their statement.
+   */
+  linkedToSitesSql(links: Prisma.Sql, column: Prisma.Sql, row: Prisma.Sql): Prisma.Sql;
   /** Ids (bigint) of visible rows for scopes that need a join Prisma cannot express; null = all. */
   jobIds(): Promise<bigint[] | null>;
   watchdogIds(): Promise<bigint[] | null>;
@@ -113,6 +122,19 @@ export function createScope(prisma: Db, identity: OperatorIdentity | null): Scop
            WHERE d.hostname = ${run}.target_hostname AND ds.site_id = ANY(${siteArray})))
         OR (${hostnamelessRunSql(run, (await jobIds()) ?? [])}))`;
     },
+    deviceSql: (hostname) =>
+      sites === null
+        ? Prisma.sql`TRUE`
+        : Prisma.sql`EXISTS (SELECT 1 FROM engine.device_sites ds WHERE ds.device_hostname = ${hostname} AND ds.site_id = ANY(${siteArray}))`,
+    byDeviceSql: (hostname) =>
+      sites === null
+        ? Prisma.sql`TRUE`
+        : Prisma.sql`EXISTS (SELECT 1 FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+                       WHERE d.hostname = ${hostname} AND ds.site_id = ANY(${siteArray}))`,
+    linkedToSitesSql: (links, column, row) =>
+      sites === null
+        ? Prisma.sql`TRUE`
+        : Prisma.sql`EXISTS (SELECT 1 FROM ${links} link WHERE link.${column} = ${row}.id AND link.site_id = ANY(${siteArray}))`,
     jobIds,
     watchdogTargetIds: idSet(async () => {
       const rows = await prisma.$queryRaw<Array<{ id: bigint; kind: string; target_json: string | null }>>`

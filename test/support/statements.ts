@@ -4,11 +4,12 @@
  * the SQL snapshots of test/screens.
  */
 import type pg from 'pg';
+import { rowsFetched } from '../../src/access/batch.js';
 
 export interface RecordedStatement {
   text: string;
   values: readonly unknown[];
-  /** Rows the statement returned, once it settled (rows fetched per request). */
+  /** Rows the statement fetched, once it settled (rows fetched per request; access/batch.ts rowsFetched). */
   rows?: number;
 }
 
@@ -52,7 +53,7 @@ export function recordStatements(pool: pg.Pool, options: { serialize?: boolean }
       const result = original.apply(pool, args);
       if (result instanceof Promise) {
         void result.then(
-          (settled: { rows?: unknown[] }) => (statement.rows = settled?.rows?.length ?? 0),
+          (settled: Parameters<typeof rowsFetched>[0]) => (statement.rows = rowsFetched(settled)),
           () => undefined,
         );
       }

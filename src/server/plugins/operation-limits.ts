@@ -93,8 +93,46 @@ function operationCost(args: ExecutionArgs): { cost: number } | { error: GraphQL
   return { error: error.extensions.code ? error : badInput(error.message) };
 }
 
-/** The error refusing the operation, or undefined when it may run (its cost and aliases then spent). */
-export function operationRefusal(args: ExecutionArgs, config: SecurityConfig, spent: Spent): GraphQLError | undefined {
+/** What an operation that may run costs: a function of its schema, document, name and variables only. */
+interface Measure {
+  cost: number;
+  aliases: number;
+}
+
+/**
+ * Measures of operations already seen. Yoga's parser cache hands out the same DocumentNode for the
+ * same text, so a screen sent again skips the cost validation and the input walk; at most
+ * MEASURES_PER_DOCUMENT variable sets are kept per document. Refusals are never cached.
+ */
+const measuresBySchema = new WeakMap<object, WeakMap<DocumentNode, Map<string, Measure>>>();
+const MEASURES_PER_DOCUMENT = 64;
+
+function measuresOf(args: ExecutionArgs): { get(): Measure | undefined; set(measure: Measure): void } {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify([args.operationName ?? null, args.variableValues ?? {}]);
+  } catch {
+    // Variables JSON cannot spell (not from a transport): measured every time.
+  }
+  let byDocument = measuresBySchema.get(args.schema);
+  if (!byDocument) measuresBySchema.set(args.schema, (byDocument = new WeakMap()));
+  const measures = byDocument.get(args.document) ?? new Map<string, Measure>();
+  return {
+    get: () => (key === undefined ? undefined : measures.get(key)),
+    set: (measure) => {
+      if (key === undefined) return;
+      if (measures.size >= MEASURES_PER_DOCUMENT) measures.clear();
+      measures.set(key, measure);
+      byDocument.set(args.document, measures);
+    },
+  };
+}
+
+/** The operation's cost and aliases, or the error refusing it whatever the budget; undefined when execution refuses it itself. */
+function measureOperation(args: ExecutionArgs): Measure | GraphQLError | undefined {
+  const cache = measuresOf(args);
+  const known = cache.get();
+  if (known) return known;
   // Execution refuses an operation it cannot run (unknown name, bad variables) before any SQL.
   const runnable = runnableOperation(args);
   if (!runnable) return undefined;
@@ -102,20 +140,29 @@ export function operationRefusal(args: ExecutionArgs, config: SecurityConfig, sp
   if (inputViolation) return inputViolation;
   const measured = operationCost(args);
   if ('error' in measured) return measured.error;
-  const aliases = aliasCount(args.document, args.operationName);
+  const measure = { cost: measured.cost, aliases: aliasCount(args.document, args.operationName) };
+  cache.set(measure);
+  return measure;
+}
+
+/** The error refusing the operation, or undefined when it may run (its cost and aliases then spent). */
+export function operationRefusal(args: ExecutionArgs, config: SecurityConfig, spent: Spent): GraphQLError | undefined {
+  const measure = measureOperation(args);
+  if (measure === undefined || measure instanceof GraphQLError) return measure;
+  const { cost, aliases } = measure;
   const batched = spent.cost > 0 || spent.aliases > 0 ? ' (all operations of the request together)' : '';
   if (spent.aliases + aliases > config.maxAliases) {
     return refusal('TOO_MANY_ALIASES', `Aliases limit of ${config.maxAliases} exceeded${batched}: ${spent.aliases + aliases} aliases.`, {
       maxAliases: config.maxAliases,
     });
   }
-  if (spent.cost + measured.cost > config.maxCost) {
-    return refusal('QUERY_TOO_COMPLEX', `Query cost limit of ${config.maxCost} exceeded${batched}: cost ${spent.cost + measured.cost}.`, {
-      cost: spent.cost + measured.cost,
+  if (spent.cost + cost > config.maxCost) {
+    return refusal('QUERY_TOO_COMPLEX', `Query cost limit of ${config.maxCost} exceeded${batched}: cost ${spent.cost + cost}.`, {
+      cost: spent.cost + cost,
       maxCost: config.maxCost,
     });
   }
-  spent.cost += measured.cost;
+  spent.cost += cost;
   spent.aliases += aliases;
   return undefined;
 }

@@ -1,7 +1,7 @@
 -- device-detail.graphql as admin, variables {"hostname":"WS-ACME-0001","first":10}
--- 6 statements; issue 9 target: at most 5 (nesting depth + 1): not met yet
+-- 3 statements; issue 9 target: at most 5 (nesting depth + 1): met
 
--- [1/6]
+-- [1/3]
 SELECT
   "t0"."guid",
   "t0"."hostname",
@@ -130,107 +130,137 @@ ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
 LIMIT $8;
 -- values: $1 = "1", $2 = "open", $3 = "OPEN", $4 = "Open", $5 = "10", $6 = "10", $7 = "WS-ACME-0001", $8 = "2"
 
--- [2/6]
+-- [2/3]
 SELECT
-  parent.key AS "__parent",
-  page.*
-FROM unnest($1::text[])
-WITH ORDINALITY AS parent(key, position)
-CROSS JOIN LATERAL (
+  (
   SELECT
-    "row"."id",
-    "row"."device_guid",
-    "row"."name",
-    "row"."name_normalized",
-    "row"."version",
-    "row"."source",
-    "row"."captured_at",
-    "row"."metadata_json"
-  FROM engine.device_software_inventory AS "row"
-  WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
-  ORDER BY "row".name_normalized ASC, "row".id ASC
-  LIMIT $2
-) AS page
-ORDER BY parent.position, page.name_normalized ASC, page.id ASC;
--- values: $1 = ["C2154F32-566D-48E2-A8A0-870174766071"], $2 = 100
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."created_at" AS "createdAt",
+      "row"."enrollment_code" AS "enrollmentCode",
+      "row"."auto_approve_until" AS "autoApproveUntil"
+    FROM "engine"."sites" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND TRUE
+  ) AS q
+) AS "__combined_0",
+  (
+  SELECT
+    coalesce(json_agg(q ORDER BY q."__n"), '[]'::json)
+  FROM (
+    SELECT
+      parent.key AS "__parent",
+      page."id"::text AS "id",
+      page."device_guid" AS "deviceGuid",
+      page."name" AS "name",
+      page."name_normalized" AS "nameNormalized",
+      page."version" AS "version",
+      page."source" AS "source",
+      page."captured_at" AS "capturedAt",
+      page."metadata_json" AS "metadataJson",
+      row_number() OVER (ORDER BY parent.position, page.name_normalized ASC, page.id ASC) AS "__n"
+    FROM unnest($2::text[])
+    WITH ORDINALITY AS parent(key, position)
+    CROSS JOIN LATERAL (
+      SELECT
+        "row"."id",
+        "row"."device_guid",
+        "row"."name",
+        "row"."name_normalized",
+        "row"."version",
+        "row"."source",
+        "row"."captured_at",
+        "row"."metadata_json"
+      FROM engine.device_software_inventory AS "row"
+      WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
+      ORDER BY "row".name_normalized ASC, "row".id ASC
+      LIMIT $3
+    ) AS page
+  ) AS q
+) AS "__combined_1",
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."archived" AS "archived",
+      "row"."enabled" AS "enabled",
+      "row"."severity" AS "severity",
+      "row"."match_mode" AS "matchMode",
+      "row"."site_mode" AS "siteMode",
+      "row"."criteria_json" AS "criteriaJson",
+      "row"."actions_json" AS "actionsJson",
+      "row"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+      "row"."cooldown_seconds" AS "cooldownSeconds",
+      "row"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+      "row"."min_consecutive_matches" AS "minConsecutiveMatches",
+      "row"."boot_grace_seconds" AS "bootGraceSeconds",
+      "row"."last_edited_by" AS "lastEditedBy",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt",
+      "row"."last_evaluated_at" AS "lastEvaluatedAt",
+      "row"."target_device_count" AS "targetDeviceCount"
+    FROM "engine"."watchdogs" AS "row"
+    WHERE "row".id = ANY($4::bigint[]) AND TRUE
+  ) AS q
+) AS "__combined_2",
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."job_id" AS "jobId",
+      "row"."scheduled_ts" AS "scheduledTs",
+      "row"."started_ts" AS "startedTs",
+      "row"."finished_ts" AS "finishedTs",
+      "row"."status" AS "status",
+      "row"."error" AS "error",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt",
+      "row"."target_hostname" AS "targetHostname",
+      "row"."skip_reason" AS "skipReason",
+      "row"."shared_execution" AS "sharedExecution",
+      "row"."component_index" AS "componentIndex",
+      "row"."component_kind" AS "componentKind",
+      "row"."component_name" AS "componentName",
+      "row"."workflow_run_id" AS "workflowRunId"
+    FROM "engine"."scheduled_job_runs" AS "row"
+    WHERE "row".id = ANY($5::bigint[]) AND TRUE
+  ) AS q
+) AS "__combined_3";
+-- values: $1 = ["1"], $2 = ["C2154F32-566D-48E2-A8A0-870174766071"], $3 = 100, $4 = ["2", "3"], $5 = ["9", "5", "1"]
 
--- [3/6]
+-- [3/3]
 SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."enrollment_code" AS "enrollmentCode",
-  "t0"."auto_approve_until" AS "autoApproveUntil"
-FROM "engine"."sites" AS "t0"
-WHERE "t0"."id" IN ($1);
--- values: $1 = "1"
-
--- [4/6]
-SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-WHERE "t0"."id" IN ($1,$2,$3);
--- values: $1 = "9", $2 = "5", $3 = "1"
-
--- [5/6]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."archived",
-  "t0"."enabled",
-  "t0"."severity",
-  "t0"."match_mode" AS "matchMode",
-  "t0"."site_mode" AS "siteMode",
-  "t0"."criteria_json" AS "criteriaJson",
-  "t0"."actions_json" AS "actionsJson",
-  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
-  "t0"."cooldown_seconds" AS "cooldownSeconds",
-  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
-  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
-  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
-  "t0"."last_edited_by" AS "lastEditedBy",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
-  "t0"."target_device_count" AS "targetDeviceCount"
-FROM "engine"."watchdogs" AS "t0"
-WHERE "t0"."id" IN ($1,$2);
--- values: $1 = "2", $2 = "3"
-
--- [6/6]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."components_json" AS "componentsJson",
-  "t0"."targets_json" AS "targetsJson",
-  "t0"."schedule_type" AS "scheduleType",
-  "t0"."start_ts" AS "startTs",
-  "t0"."duration_stop_enabled" AS "durationStopEnabled",
-  "t0"."expiration",
-  "t0"."execution_context" AS "executionContext",
-  "t0"."credential_id" AS "credentialId",
-  "t0"."use_service_account" AS "useServiceAccount",
-  "t0"."job_kind" AS "jobKind",
-  "t0"."enabled",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt"
-FROM "engine"."scheduled_jobs" AS "t0"
-WHERE "t0"."id" IN ($1);
--- values: $1 = "1"
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."components_json" AS "componentsJson",
+      "row"."targets_json" AS "targetsJson",
+      "row"."schedule_type" AS "scheduleType",
+      "row"."start_ts" AS "startTs",
+      "row"."duration_stop_enabled" AS "durationStopEnabled",
+      "row"."expiration" AS "expiration",
+      "row"."execution_context" AS "executionContext",
+      "row"."credential_id" AS "credentialId",
+      "row"."use_service_account" AS "useServiceAccount",
+      "row"."job_kind" AS "jobKind",
+      "row"."enabled" AS "enabled",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt"
+    FROM "engine"."scheduled_jobs" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND TRUE
+  ) AS q
+) AS "__combined_0";
+-- values: $1 = ["1"]

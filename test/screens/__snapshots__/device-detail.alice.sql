@@ -1,7 +1,7 @@
 -- device-detail.graphql as alice, variables {"hostname":"WS-ACME-0001","first":10}
--- 10 statements; issue 9 target: at most 5 (nesting depth + 1): not met yet
+-- 5 statements; issue 9 target: at most 5 (nesting depth + 1): met
 
--- [1/10]
+-- [1/5]
 SELECT
   "t0"."guid",
   "t0"."hostname",
@@ -133,83 +133,14 @@ ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
 LIMIT $11;
 -- values: $1 = "1", $2 = 1, $3 = "open", $4 = "OPEN", $5 = "Open", $6 = "10", $7 = 1, $8 = "10", $9 = "WS-ACME-0001", $10 = 1, $11 = "2"
 
--- [2/10]
-SELECT
-  DISTINCT watchdog_id::bigint AS id
-FROM engine.watchdog_sites
-WHERE site_id = ANY($1::int[]);
--- values: $1 = [1]
-
--- [3/10]
+-- [2/5]
 SELECT
   id::bigint AS id,
   targets_json
 FROM engine.scheduled_jobs;
 -- values: none
 
--- [4/10]
-SELECT
-  parent.key AS "__parent",
-  page.*
-FROM unnest($1::text[])
-WITH ORDINALITY AS parent(key, position)
-CROSS JOIN LATERAL (
-  SELECT
-    "row"."id",
-    "row"."device_guid",
-    "row"."name",
-    "row"."name_normalized",
-    "row"."version",
-    "row"."source",
-    "row"."captured_at",
-    "row"."metadata_json"
-  FROM engine.device_software_inventory AS "row"
-  WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
-  ORDER BY "row".name_normalized ASC, "row".id ASC
-  LIMIT $2
-) AS page
-ORDER BY parent.position, page.name_normalized ASC, page.id ASC;
--- values: $1 = ["C2154F32-566D-48E2-A8A0-870174766071"], $2 = 100
-
--- [5/10]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."enrollment_code" AS "enrollmentCode",
-  "t0"."auto_approve_until" AS "autoApproveUntil"
-FROM "engine"."sites" AS "t0"
-WHERE ("t0"."id" IN ($1) AND "t0"."id" IN ($2));
--- values: $1 = "1", $2 = "1"
-
--- [6/10]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."archived",
-  "t0"."enabled",
-  "t0"."severity",
-  "t0"."match_mode" AS "matchMode",
-  "t0"."site_mode" AS "siteMode",
-  "t0"."criteria_json" AS "criteriaJson",
-  "t0"."actions_json" AS "actionsJson",
-  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
-  "t0"."cooldown_seconds" AS "cooldownSeconds",
-  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
-  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
-  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
-  "t0"."last_edited_by" AS "lastEditedBy",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
-  "t0"."target_device_count" AS "targetDeviceCount"
-FROM "engine"."watchdogs" AS "t0"
-WHERE ("t0"."id" IN ($1,$2) AND "t0"."id" IN ($3));
--- values: $1 = "2", $2 = "3", $3 = "2"
-
--- [7/10]
+-- [3/5]
 SELECT
   id::bigint AS id
 FROM (
@@ -250,64 +181,158 @@ GROUP BY id
 HAVING bool_and(in_scope);
 -- values: $1 = ["1", "1", "1", "1", "2", "3", "3", "4", "5", "5", "5", "6", "6"], $2 = ["{\"device_guid\":\"c2154f32-566d-48e2-a8a0-870174766071\",\"hostname\":\"WS-ACME-0001\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "{\"device_guid\":\"01635c20-2109-462b-9c41-30d99a4b8e0a\",\"hostname\":\"LT-ACME-0001\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "{\"device_guid\":\"343260e3-e249-40bd-a08d-9d06e8e90f4f\",\"hostname\":\"WS-ACME-0002\",\"kind\":\"device\",\"site_id\":1,\"site_name\":\"Acme HQ\"}", "\"WS-ACME-0003\"", "{\"filter_id\":1,\"kind\":\"filter\",\"name\":\"All Windows Servers\"}", "{\"filter_id\":4,\"kind\":\"filter\",\"name\":\"Linux Servers - Globex\"}", "{\"device_guid\":\"9af7b837-39d4-43e9-b283-e9887ab6373c\",\"hostname\":\"vm-globex-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"entries\":[\"10.66.0.50 # LAB-AIO-01\",\"10.66.0.51\",\"lab-build-02.umbrella.lab\"],\"exclusions\":[\"10.66.0.1 # gateway\"],\"kind\":\"onboarding_scope\",\"site_id\":5,\"site_name\":\"Umbrella Lab\"}", "{\"device_guid\":\"57c0d4a7-be57-4a8f-a92d-d02c39399a6f\",\"hostname\":\"WS-GLOBEX-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"d242aa10-076c-462e-be4a-7937d6eb4d1b\",\"hostname\":\"LT-GLOBEX-0001\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"0b0057e9-91c0-4153-a0c2-494696a667e6\",\"hostname\":\"WS-GLOBEX-0002\",\"kind\":\"device\",\"site_id\":3,\"site_name\":\"Globex Plant\"}", "{\"device_guid\":\"08ee120d-c4bb-40d8-86f1-9ea907b46a00\",\"hostname\":\"WS-ACMEBR-0001\",\"kind\":\"device\",\"site_id\":2,\"site_name\":\"Acme Branch Office\"}", "{\"device_guid\":\"aa8e97be-0430-4823-95cc-6d981fbd93c2\",\"hostname\":\"WS-ACMEBR-0002\",\"kind\":\"device\",\"site_id\":2,\"site_name\":\"Acme Branch Office\"}"], $3 = [1], $4 = [1], $5 = [1]
 
--- [8/10]
+-- [4/5]
 SELECT
-  r.id::bigint AS id
-FROM engine.scheduled_job_runs r
-WHERE coalesce(r.target_hostname, '') = '' AND CASE WHEN EXISTS (
+  (
   SELECT
-    1
-  FROM engine.scheduled_job_run_targets t
-  WHERE t.run_id = r.id
-) THEN NOT EXISTS (
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."created_at" AS "createdAt",
+      "row"."enrollment_code" AS "enrollmentCode",
+      "row"."auto_approve_until" AS "autoApproveUntil"
+    FROM "engine"."sites" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND "row".id = ANY($2::bigint[])
+  ) AS q
+) AS "__combined_0",
+  (
   SELECT
-    1
-  FROM engine.scheduled_job_run_targets t
-  WHERE t.run_id = r.id AND NOT coalesce(t.site_id = ANY($1::int[]), false)
-) ELSE r.job_id = ANY($2::bigint[]) END;
--- values: $1 = [1], $2 = ["1"]
+    coalesce(json_agg(q ORDER BY q."__n"), '[]'::json)
+  FROM (
+    SELECT
+      parent.key AS "__parent",
+      page."id"::text AS "id",
+      page."device_guid" AS "deviceGuid",
+      page."name" AS "name",
+      page."name_normalized" AS "nameNormalized",
+      page."version" AS "version",
+      page."source" AS "source",
+      page."captured_at" AS "capturedAt",
+      page."metadata_json" AS "metadataJson",
+      row_number() OVER (ORDER BY parent.position, page.name_normalized ASC, page.id ASC) AS "__n"
+    FROM unnest($3::text[])
+    WITH ORDINALITY AS parent(key, position)
+    CROSS JOIN LATERAL (
+      SELECT
+        "row"."id",
+        "row"."device_guid",
+        "row"."name",
+        "row"."name_normalized",
+        "row"."version",
+        "row"."source",
+        "row"."captured_at",
+        "row"."metadata_json"
+      FROM engine.device_software_inventory AS "row"
+      WHERE "row".device_guid = ANY(ARRAY[parent.key, lower(parent.key)]) AND TRUE
+      ORDER BY "row".name_normalized ASC, "row".id ASC
+      LIMIT $4
+    ) AS page
+  ) AS q
+) AS "__combined_1",
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."archived" AS "archived",
+      "row"."enabled" AS "enabled",
+      "row"."severity" AS "severity",
+      "row"."match_mode" AS "matchMode",
+      "row"."site_mode" AS "siteMode",
+      "row"."criteria_json" AS "criteriaJson",
+      "row"."actions_json" AS "actionsJson",
+      "row"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+      "row"."cooldown_seconds" AS "cooldownSeconds",
+      "row"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+      "row"."min_consecutive_matches" AS "minConsecutiveMatches",
+      "row"."boot_grace_seconds" AS "bootGraceSeconds",
+      "row"."last_edited_by" AS "lastEditedBy",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt",
+      "row"."last_evaluated_at" AS "lastEvaluatedAt",
+      "row"."target_device_count" AS "targetDeviceCount"
+    FROM "engine"."watchdogs" AS "row"
+    WHERE "row".id = ANY($5::bigint[]) AND EXISTS (
+      SELECT
+        1
+      FROM engine.watchdog_sites link
+      WHERE link.watchdog_id = "row".id AND link.site_id = ANY($6::int[])
+    )
+  ) AS q
+) AS "__combined_2",
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."job_id" AS "jobId",
+      "row"."scheduled_ts" AS "scheduledTs",
+      "row"."started_ts" AS "startedTs",
+      "row"."finished_ts" AS "finishedTs",
+      "row"."status" AS "status",
+      "row"."error" AS "error",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt",
+      "row"."target_hostname" AS "targetHostname",
+      "row"."skip_reason" AS "skipReason",
+      "row"."shared_execution" AS "sharedExecution",
+      "row"."component_index" AS "componentIndex",
+      "row"."component_kind" AS "componentKind",
+      "row"."component_name" AS "componentName",
+      "row"."workflow_run_id" AS "workflowRunId"
+    FROM "engine"."scheduled_job_runs" AS "row"
+    WHERE "row".id = ANY($7::bigint[]) AND (("row".target_hostname <> '' AND EXISTS (
+      SELECT
+        1
+      FROM engine.devices d
+      JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
+      WHERE d.hostname = "row".target_hostname AND ds.site_id = ANY($8::int[])
+    )) OR ( coalesce("row".target_hostname, '') = '' AND CASE WHEN EXISTS (
+      SELECT
+        1
+      FROM engine.scheduled_job_run_targets t
+      WHERE t.run_id = "row".id
+    ) THEN NOT EXISTS (
+      SELECT
+        1
+      FROM engine.scheduled_job_run_targets t
+      WHERE t.run_id = "row".id AND NOT coalesce(t.site_id = ANY($9::int[]), false)
+    ) ELSE "row".job_id = ANY($10::bigint[]) END))
+  ) AS q
+) AS "__combined_3";
+-- values: $1 = ["1"], $2 = ["1"], $3 = ["C2154F32-566D-48E2-A8A0-870174766071"], $4 = 100, $5 = ["2", "3"], $6 = [1], $7 = ["9", "5", "1"], $8 = [1], $9 = [1], $10 = ["1"]
 
--- [9/10]
+-- [5/5]
 SELECT
-  "t0"."id",
-  "t0"."job_id" AS "jobId",
-  "t0"."scheduled_ts" AS "scheduledTs",
-  "t0"."started_ts" AS "startedTs",
-  "t0"."finished_ts" AS "finishedTs",
-  "t0"."status",
-  "t0"."error",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."target_hostname" AS "targetHostname",
-  "t0"."skip_reason" AS "skipReason",
-  "t0"."shared_execution" AS "sharedExecution",
-  "t0"."component_index" AS "componentIndex",
-  "t0"."component_kind" AS "componentKind",
-  "t0"."component_name" AS "componentName",
-  "t0"."workflow_run_id" AS "workflowRunId"
-FROM "engine"."scheduled_job_runs" AS "t0"
-LEFT JOIN "engine"."devices" AS "j1" ON ("j1"."hostname") = ("t0"."target_hostname")
-LEFT JOIN "engine"."device_sites" AS "j2" ON ("j2"."device_hostname") = ("j1"."hostname")
-WHERE ("t0"."id" IN ($1,$2,$3) AND (("t0"."target_hostname" <> $4 AND ("j2"."site_id" IN ($5) AND ("j2"."device_hostname" IS NOT NULL) AND ("j1"."guid" IS NOT NULL))) OR 1=0));
--- values: $1 = "9", $2 = "5", $3 = "1", $4 = "", $5 = 1
-
--- [10/10]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."components_json" AS "componentsJson",
-  "t0"."targets_json" AS "targetsJson",
-  "t0"."schedule_type" AS "scheduleType",
-  "t0"."start_ts" AS "startTs",
-  "t0"."duration_stop_enabled" AS "durationStopEnabled",
-  "t0"."expiration",
-  "t0"."execution_context" AS "executionContext",
-  "t0"."credential_id" AS "credentialId",
-  "t0"."use_service_account" AS "useServiceAccount",
-  "t0"."job_kind" AS "jobKind",
-  "t0"."enabled",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt"
-FROM "engine"."scheduled_jobs" AS "t0"
-WHERE ("t0"."id" IN ($1) AND "t0"."id" IN ($2));
--- values: $1 = "1", $2 = "1"
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."components_json" AS "componentsJson",
+      "row"."targets_json" AS "targetsJson",
+      "row"."schedule_type" AS "scheduleType",
+      "row"."start_ts" AS "startTs",
+      "row"."duration_stop_enabled" AS "durationStopEnabled",
+      "row"."expiration" AS "expiration",
+      "row"."execution_context" AS "executionContext",
+      "row"."credential_id" AS "credentialId",
+      "row"."use_service_account" AS "useServiceAccount",
+      "row"."job_kind" AS "jobKind",
+      "row"."enabled" AS "enabled",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt"
+    FROM "engine"."scheduled_jobs" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND "row".id = ANY($2::bigint[])
+  ) AS q
+) AS "__combined_0";
+-- values: $1 = ["1"], $2 = ["1"]

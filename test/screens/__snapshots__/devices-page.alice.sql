@@ -67,12 +67,19 @@ FROM (
 
 -- [3/3]
 SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."enrollment_code" AS "enrollmentCode",
-  "t0"."auto_approve_until" AS "autoApproveUntil"
-FROM "engine"."sites" AS "t0"
-WHERE ("t0"."id" IN ($1) AND "t0"."id" IN ($2));
--- values: $1 = "1", $2 = "1"
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."created_at" AS "createdAt",
+      "row"."enrollment_code" AS "enrollmentCode",
+      "row"."auto_approve_until" AS "autoApproveUntil"
+    FROM "engine"."sites" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND "row".id = ANY($2::bigint[])
+  ) AS q
+) AS "__combined_0";
+-- values: $1 = ["1"], $2 = ["1"]

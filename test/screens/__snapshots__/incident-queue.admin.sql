@@ -1,7 +1,7 @@
 -- incident-queue.graphql as admin, variables {"first":50}
--- 4 statements; issue 9 target: at most 3 (nesting depth + 1): not met yet
+-- 3 statements; issue 9 target: at most 3 (nesting depth + 1): met
 
--- [1/4]
+-- [1/3]
 SELECT
   "t0"."id",
   "t0"."watchdog_id" AS "watchdogId",
@@ -25,7 +25,7 @@ ORDER BY "t0"."opened_at" DESC, "t0"."id" DESC
 LIMIT $4;
 -- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = "51"
 
--- [2/4]
+-- [2/3]
 SELECT
   COUNT(*) AS "_count$_all"
 FROM (
@@ -37,76 +37,84 @@ FROM (
 ) AS "sub";
 -- values: $1 = "open", $2 = "OPEN", $3 = "Open", $4 = "0"
 
--- [3/4]
+-- [3/3]
 SELECT
-  "t0"."guid",
-  "t0"."hostname",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."last_enrollment_at" AS "lastEnrollmentAt",
-  "t0"."agent_hash" AS "agentHash",
-  "t0"."device_type" AS "deviceType",
-  "t0"."domain",
-  "t0"."external_ip" AS "externalIp",
-  "t0"."internal_ip" AS "internalIp",
-  "t0"."last_reboot" AS "lastReboot",
-  "t0"."last_seen" AS "lastSeen",
-  "t0"."cpu_percent" AS "cpuPercent",
-  "t0"."memory_percent" AS "memoryPercent",
-  "t0"."last_user" AS "lastUser",
-  "t0"."operating_system" AS "operatingSystem",
-  "t0"."uptime",
-  "t0"."agent_id" AS "agentId",
-  "t0"."connection_type" AS "connectionType",
-  "t0"."connection_endpoint" AS "connectionEndpoint",
-  "t0"."agent_release_channel_override" AS "agentReleaseChannelOverride",
-  "t0"."agent_release_channel" AS "agentReleaseChannel",
-  "t0"."agent_branch" AS "agentBranch",
-  "t0"."agent_update_channel" AS "agentUpdateChannel",
-  "t0"."agent_update_target_build_id" AS "agentUpdateTargetBuildId",
-  "t0"."agent_update_state" AS "agentUpdateState",
-  "t0"."agent_update_error" AS "agentUpdateError",
-  "t0"."agent_update_source" AS "agentUpdateSource",
-  "t0"."ssl_key_fingerprint" AS "sslKeyFingerprint",
-  "t0"."token_version" AS "tokenVersion",
-  "t0"."status",
-  "t0"."key_added_at" AS "keyAddedAt",
-  "Device_deviceSite"."__prisma_data__" AS "deviceSite"
-FROM "engine"."devices" AS "t0"
-LEFT JOIN LATERAL (
+  (
   SELECT
-    JSONB_BUILD_OBJECT(
-      'siteId', "t1"."site_id"
-    ) AS "__prisma_data__"
-  FROM "engine"."device_sites" AS "t1"
-  WHERE "t0"."hostname" = "t1"."device_hostname"
-  LIMIT $1
-) AS "Device_deviceSite" ON true
-WHERE "t0"."hostname" IN ($2,$3,$4,$5,$6);
--- values: $1 = "1", $2 = "SRV-ACME-0007", $3 = "LT-ACME-0001", $4 = "WS-ACME-0001", $5 = "SRV-GLOBEX-0001", $6 = "VM-ACME-0001"
-
--- [4/4]
-SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."description",
-  "t0"."archived",
-  "t0"."enabled",
-  "t0"."severity",
-  "t0"."match_mode" AS "matchMode",
-  "t0"."site_mode" AS "siteMode",
-  "t0"."criteria_json" AS "criteriaJson",
-  "t0"."actions_json" AS "actionsJson",
-  "t0"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
-  "t0"."cooldown_seconds" AS "cooldownSeconds",
-  "t0"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
-  "t0"."min_consecutive_matches" AS "minConsecutiveMatches",
-  "t0"."boot_grace_seconds" AS "bootGraceSeconds",
-  "t0"."last_edited_by" AS "lastEditedBy",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt",
-  "t0"."last_evaluated_at" AS "lastEvaluatedAt",
-  "t0"."target_device_count" AS "targetDeviceCount"
-FROM "engine"."watchdogs" AS "t0"
-WHERE "t0"."id" IN ($1,$2,$3);
--- values: $1 = "1", $2 = "3", $3 = "2"
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."id"::text AS "id",
+      "row"."name" AS "name",
+      "row"."description" AS "description",
+      "row"."archived" AS "archived",
+      "row"."enabled" AS "enabled",
+      "row"."severity" AS "severity",
+      "row"."match_mode" AS "matchMode",
+      "row"."site_mode" AS "siteMode",
+      "row"."criteria_json" AS "criteriaJson",
+      "row"."actions_json" AS "actionsJson",
+      "row"."evaluation_interval_seconds" AS "evaluationIntervalSeconds",
+      "row"."cooldown_seconds" AS "cooldownSeconds",
+      "row"."auto_resolve_after_seconds" AS "autoResolveAfterSeconds",
+      "row"."min_consecutive_matches" AS "minConsecutiveMatches",
+      "row"."boot_grace_seconds" AS "bootGraceSeconds",
+      "row"."last_edited_by" AS "lastEditedBy",
+      "row"."created_at" AS "createdAt",
+      "row"."updated_at" AS "updatedAt",
+      "row"."last_evaluated_at" AS "lastEvaluatedAt",
+      "row"."target_device_count" AS "targetDeviceCount"
+    FROM "engine"."watchdogs" AS "row"
+    WHERE "row".id = ANY($1::bigint[]) AND TRUE
+  ) AS q
+) AS "__combined_0",
+  (
+  SELECT
+    coalesce(json_agg(q), '[]'::json)
+  FROM (
+    SELECT
+      "row"."guid" AS "guid",
+      "row"."hostname" AS "hostname",
+      "row"."description" AS "description",
+      "row"."created_at" AS "createdAt",
+      "row"."last_enrollment_at" AS "lastEnrollmentAt",
+      "row"."agent_hash" AS "agentHash",
+      "row"."device_type" AS "deviceType",
+      "row"."domain" AS "domain",
+      "row"."external_ip" AS "externalIp",
+      "row"."internal_ip" AS "internalIp",
+      "row"."last_reboot" AS "lastReboot",
+      "row"."last_seen" AS "lastSeen",
+      "row"."cpu_percent" AS "cpuPercent",
+      "row"."memory_percent" AS "memoryPercent",
+      "row"."last_user" AS "lastUser",
+      "row"."operating_system" AS "operatingSystem",
+      "row"."uptime" AS "uptime",
+      "row"."agent_id" AS "agentId",
+      "row"."connection_type" AS "connectionType",
+      "row"."connection_endpoint" AS "connectionEndpoint",
+      "row"."agent_release_channel_override" AS "agentReleaseChannelOverride",
+      "row"."agent_release_channel" AS "agentReleaseChannel",
+      "row"."agent_branch" AS "agentBranch",
+      "row"."agent_update_channel" AS "agentUpdateChannel",
+      "row"."agent_update_target_build_id" AS "agentUpdateTargetBuildId",
+      "row"."agent_update_state" AS "agentUpdateState",
+      "row"."agent_update_error" AS "agentUpdateError",
+      "row"."agent_update_source" AS "agentUpdateSource",
+      "row"."ssl_key_fingerprint" AS "sslKeyFingerprint",
+      "row"."token_version" AS "tokenVersion",
+      "row"."status" AS "status",
+      "row"."key_added_at" AS "keyAddedAt",
+      (
+      SELECT
+        json_build_object(
+          'siteId', ds.site_id
+        )
+      FROM engine.device_sites ds
+      WHERE ds.device_hostname = "row".hostname
+    ) AS "deviceSite"
+    FROM "engine"."devices" AS "row"
+    WHERE "row".hostname = ANY($2::text[]) AND TRUE
+  ) AS q
+) AS "__combined_1";
+-- values: $1 = ["1", "3", "2"], $2 = ["SRV-ACME-0007", "LT-ACME-0001", "WS-ACME-0001", "SRV-GLOBEX-0001", "VM-ACME-0001"]

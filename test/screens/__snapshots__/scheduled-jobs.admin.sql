@@ -38,32 +38,54 @@ FROM (
 
 -- [3/3]
 SELECT
-  parent.key AS "__parent",
-  page.*
-FROM unnest($1::int[])
-WITH ORDINALITY AS parent(key, position)
-CROSS JOIN LATERAL (
+  (
   SELECT
-    "row"."id",
-    "row"."job_id",
-    "row"."scheduled_ts",
-    "row"."started_ts",
-    "row"."finished_ts",
-    "row"."status",
-    "row"."error",
-    "row"."created_at",
-    "row"."updated_at",
-    "row"."target_hostname",
-    "row"."skip_reason",
-    "row"."shared_execution",
-    "row"."component_index",
-    "row"."component_kind",
-    "row"."component_name",
-    "row"."workflow_run_id"
-  FROM engine.scheduled_job_runs AS "row"
-  WHERE "row".job_id = parent.key AND TRUE AND TRUE
-  ORDER BY "row".scheduled_ts DESC, "row".id DESC
-  LIMIT $2
-) AS page
-ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC;
+    coalesce(json_agg(q ORDER BY q."__n"), '[]'::json)
+  FROM (
+    SELECT
+      parent.key AS "__parent",
+      page."id"::text AS "id",
+      page."job_id" AS "jobId",
+      page."scheduled_ts" AS "scheduledTs",
+      page."started_ts" AS "startedTs",
+      page."finished_ts" AS "finishedTs",
+      page."status" AS "status",
+      page."error" AS "error",
+      page."created_at" AS "createdAt",
+      page."updated_at" AS "updatedAt",
+      page."target_hostname" AS "targetHostname",
+      page."skip_reason" AS "skipReason",
+      page."shared_execution" AS "sharedExecution",
+      page."component_index" AS "componentIndex",
+      page."component_kind" AS "componentKind",
+      page."component_name" AS "componentName",
+      page."workflow_run_id" AS "workflowRunId",
+      row_number() OVER (ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC) AS "__n"
+    FROM unnest($1::int[])
+    WITH ORDINALITY AS parent(key, position)
+    CROSS JOIN LATERAL (
+      SELECT
+        "row"."id",
+        "row"."job_id",
+        "row"."scheduled_ts",
+        "row"."started_ts",
+        "row"."finished_ts",
+        "row"."status",
+        "row"."error",
+        "row"."created_at",
+        "row"."updated_at",
+        "row"."target_hostname",
+        "row"."skip_reason",
+        "row"."shared_execution",
+        "row"."component_index",
+        "row"."component_kind",
+        "row"."component_name",
+        "row"."workflow_run_id"
+      FROM engine.scheduled_job_runs AS "row"
+      WHERE "row".job_id = parent.key AND TRUE AND TRUE
+      ORDER BY "row".scheduled_ts DESC, "row".id DESC
+      LIMIT $2
+    ) AS page
+  ) AS q
+) AS "__combined_0";
 -- values: $1 = [6, 4, 2, 3, 5, 1], $2 = 5
