@@ -71,8 +71,20 @@ const byIdSet = <M extends ModelName>(ids: (scope: Scope) => Promise<bigint[] | 
 const throughParent = <M extends ModelName>(parent: ModelName): Rule<M> => everyOperator(`through its ${parent}`);
 
 export const RULES: { [M in ModelName]?: Rule<M> } = {
-  Site: { where: (scope) => scope.sites(), describe: 'sites in user_site_assignments' },
-  Device: { where: (scope) => scope.devices(), describe: 'by device_sites; unassigned devices are admin-only' },
+  Site: {
+    where: (scope) => scope.sites(),
+    sql: (scope, row) => (scope.siteIds === null ? TRUE_SQL : Prisma.sql`${row}.id = ANY(${[...scope.siteIds]}::int[])`),
+    describe: 'sites in user_site_assignments',
+  },
+  Device: {
+    where: (scope) => scope.devices(),
+    sql: (scope, row) =>
+      scope.siteIds === null
+        ? TRUE_SQL
+        : Prisma.sql`EXISTS (SELECT 1 FROM engine.device_sites ds
+                        WHERE ds.device_hostname = ${row}.hostname AND ds.site_id = ANY(${[...scope.siteIds]}::int[]))`,
+    describe: 'by device_sites; unassigned devices are admin-only',
+  },
   DeviceKey: throughParent('Device'),
   DeviceMetadataField: throughParent('Device'),
   DeviceSoftwareInventory: throughParent('Device'),

@@ -4,6 +4,7 @@
  */
 import SchemaBuilder, { type SchemaTypes } from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
+import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import RelayPlugin, { resolveNodes } from '@pothos/plugin-relay';
@@ -54,13 +55,20 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  // scope-auth first, as its documentation asks: it wraps the resolvers the other plugins build.
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // scope-auth first, as its documentation asks: it wraps the resolvers the other plugins build
+  // (so a refused caller is a top-level UNAUTHENTICATED/FORBIDDEN error, never a typed result).
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({ operator: ctx.identity !== null, admin: ctx.identity?.isAdmin === true }),
     // The codes clients branch on: no identity is UNAUTHENTICATED, a User on an admin field FORBIDDEN.
     unauthorizedError: (_parent, ctx) => (ctx.identity ? forbidden() : unauthenticated()),
+  },
+  // Mutations answer expected failures as typed results (src/domains/graphql-mutations.ts, docs/mutations.md):
+  // `<Field>Result = <Payload> | NotFoundError | ...`, the payload object directly in the union.
+  errors: {
+    directResult: true,
+    defaultUnionOptions: { name: ({ fieldName }) => `${fieldName.charAt(0).toUpperCase()}${fieldName.slice(1)}Result` },
   },
   prisma: {
     // The client is per process, but reads go through the request context so tests can swap it.
@@ -106,6 +114,8 @@ export const builder = new SchemaBuilder<{
 nodeBuilder.current = builder;
 
 builder.queryType({});
+// Every mutation needs a signed-in operator; admin-only ones add `authScopes: { admin: true }`.
+builder.mutationType({ authScopes: { operator: true } });
 
 /** The builder's schema types, for helpers that take Pothos refs as parameters. */
 export type GatewaySchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;

@@ -19,6 +19,8 @@ import '../domains/scheduler/graphql.js';
 import '../domains/patches/graphql.js';
 import '../domains/workflows/graphql.js';
 import '../domains/ansible/graphql.js';
+// Mutations: one file per domain (docs/mutations.md).
+import '../domains/approvals/mutations.js';
 
 let built: GraphQLSchema | undefined;
 

@@ -7,6 +7,7 @@
 import { GraphQLError } from 'graphql';
 import { classifyInfrastructureError, type InfrastructureFailure } from '../../db/infrastructure-errors.js';
 import type { RequestTrace } from '../../graphql/context.js';
+import { DomainError } from '../../domains/errors.js';
 
 const INTERNAL = 'INTERNAL_SERVER_ERROR';
 
@@ -25,6 +26,10 @@ export function maskError(error: unknown): Error {
     if (hasCode(original)) return withCode(error, String((original as GraphQLError).extensions.code), (original as GraphQLError).extensions);
     // Pothos refuses impossible arguments (e.g. `before` with `first`) with its own error type.
     if (original.name === 'PothosValidationError') return withCode(error, 'BAD_USER_INPUT');
+    // A domain error a field does not list as a typed result: its code, message and problems.
+    if (original instanceof DomainError) {
+      return withCode(error, original.code, original.problems.length > 0 ? { problems: original.problems } : {});
+    }
   }
   const original = error instanceof GraphQLError && error.originalError ? error.originalError : error;
   const failure = classifyInfrastructureError(original);
