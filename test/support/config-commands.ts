@@ -1,32 +1,25 @@
 /**
- * Helpers of the configuration command tests: a CommandContext for a demo operator, whole-table
- * snapshots (to prove a refused command changed nothing) and the code of a refusal.
+ * Helpers of the configuration command tests (on top of test/support/mutations.ts): a command
+ * context per demo operator, the code of a refusal, one row of a query.
  */
-import { pino } from 'pino';
 import { expect } from 'vitest';
-import { createScope } from '../../src/access/scope.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
-import type { CommandContext } from '../../src/domains/commands.js';
 import { DomainError, type DomainErrorCode } from '../../src/domains/errors.js';
+import { commandContextFor, type CapturedCommandContext } from './mutations.js';
 import type { OperatorName, SeededGateway } from './seeded.js';
 
-export function commandContexts(seeded: SeededGateway): { as(who: OperatorName): CommandContext; prisma: Db } {
-  const prisma = createPrismaClient(seeded.db.pool);
-  const log = pino({ level: 'silent' });
+/** `as(who)`: a command context of a demo operator (one per operator, closed by `close()`). */
+export function commandContexts(seeded: SeededGateway): { as(who: OperatorName): CapturedCommandContext; close(): Promise<void> } {
+  const contexts = new Map<OperatorName, CapturedCommandContext>();
   return {
-    prisma,
-    as: (who) => ({ pool: seeded.db.pool, identity: seeded.identities[who], scope: createScope(prisma, seeded.identities[who]), log }),
+    as(who) {
+      let context = contexts.get(who);
+      if (!context) contexts.set(who, (context = commandContextFor(seeded.db.pool, seeded.identities[who])));
+      return context;
+    },
+    close: async () => {
+      await Promise.all([...contexts.values()].map((context) => context.close()));
+    },
   };
-}
-
-/** Every row of the tables, in a stable order: equal snapshots mean nothing was written. */
-export async function snapshot(seeded: SeededGateway, tables: readonly string[]): Promise<Record<string, unknown[]>> {
-  const result: Record<string, unknown[]> = {};
-  for (const table of tables) {
-    const { rows } = await seeded.db.pool.query(`SELECT to_jsonb(t) AS row FROM ${table} t ORDER BY to_jsonb(t)::text`);
-    result[table] = rows.map((r: { row: unknown }) => r.row);
-  }
-  return result;
 }
 
 /** The DomainError a command refused with (fails the test when it succeeded or threw something else). */
@@ -36,12 +29,29 @@ export async function refusal(work: Promise<unknown>, code: DomainErrorCode): Pr
     (e: unknown) => e,
   );
   expect(error, `expected ${code}`).toBeInstanceOf(DomainError);
-  expect((error as DomainError).code).toBe(code);
+  expect((error as DomainError).code, (error as Error).message).toBe(code);
   return error as DomainError;
 }
 
+/** The one row `sql` returns (fails the test when there is not exactly one). */
 export async function one<T = Record<string, unknown>>(seeded: SeededGateway, sql: string, params: unknown[] = []): Promise<T> {
   const { rows } = await seeded.db.pool.query(sql, params);
   expect(rows.length, sql).toBe(1);
   return rows[0] as T;
+}
+
+/** Site ids by name. */
+export async function siteIdsByName(seeded: SeededGateway): Promise<(name: string) => number> {
+  const { rows } = await seeded.db.pool.query<{ id: string; name: string }>('SELECT id::text, name FROM engine.sites');
+  const ids = new Map(rows.map((r) => [r.name, Number(r.id)]));
+  return (name) => ids.get(name) ?? Number.NaN;
+}
+
+/** The first device (by hostname) assigned to the site. */
+export function deviceIn(seeded: SeededGateway, siteId: number) {
+  return one<{ hostname: string; guid: string }>(
+    seeded,
+    'SELECT d.hostname, d.guid FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname WHERE ds.site_id = $1 ORDER BY d.hostname LIMIT 1',
+    [siteId],
+  );
 }

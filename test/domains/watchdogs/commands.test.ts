@@ -11,12 +11,12 @@ import {
   type CreateWatchdogInput,
 } from '../../../src/domains/watchdogs/commands.js';
 import { createSeededGateway, type SeededGateway } from '../../support/seeded.js';
-import { commandContexts, one, refusal, snapshot } from '../../support/config-commands.js';
+import { commandContexts, deviceIn, one, refusal, siteIdsByName } from '../../support/config-commands.js';
+import { snapshot } from '../../support/mutations.js';
 
 let seeded: SeededGateway;
 let ctx: ReturnType<typeof commandContexts>;
-let siteId: Record<string, number>;
-const sid = (name: string): number => siteId[name] ?? Number.NaN;
+let sid: (name: string) => number;
 
 const WATCHDOG_TABLES = ['engine.watchdogs', 'engine.watchdog_sites', 'engine.watchdog_targets', 'engine.watchdog_device_overrides', 'engine.watchdog_incidents'];
 const now = () => Math.floor(Date.now() / 1000);
@@ -24,11 +24,10 @@ const now = () => Math.floor(Date.now() / 1000);
 beforeAll(async () => {
   seeded = await createSeededGateway({ devices: 60 });
   ctx = commandContexts(seeded);
-  const { rows } = await seeded.db.pool.query<{ id: string; name: string }>('SELECT id::text, name FROM engine.sites');
-  siteId = Object.fromEntries(rows.map((r) => [r.name, Number(r.id)]));
+  sid = await siteIdsByName(seeded);
 });
 afterAll(async () => {
-  await ctx?.prisma.$disconnect();
+  await ctx?.close();
   await seeded?.close();
 });
 
@@ -42,13 +41,7 @@ async function openIncident(site: string, other = false) {
   );
 }
 
-async function hostIn(site: string) {
-  return one<{ hostname: string; guid: string }>(
-    seeded,
-    `SELECT d.hostname, d.guid FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname WHERE ds.site_id = $1 ORDER BY d.hostname LIMIT 1`,
-    [sid(site)],
-  );
-}
+const hostIn = (site: string) => deviceIn(seeded, sid(site));
 
 const baseWatchdog = (targets: unknown[], extra: Record<string, unknown> = {}): CreateWatchdogInput =>
   ({
@@ -78,12 +71,12 @@ describe('acknowledgeIncident', () => {
 
   it('refuses another site\'s incident exactly like a missing one', async () => {
     const foreign = await openIncident('Acme HQ', true);
-    const tables = await snapshot(seeded, ['engine.watchdog_incidents']);
+    const tables = await snapshot(seeded.db.pool, ['engine.watchdog_incidents']);
     const outOfScope = await refusal(acknowledgeIncident(ctx.as('alice'), { incidentId: foreign.id }), 'NOT_FOUND');
     const missing = await refusal(acknowledgeIncident(ctx.as('alice'), { incidentId: 999999 }), 'NOT_FOUND');
     expect(outOfScope.message).toBe(missing.message);
     await refusal(acknowledgeIncident(ctx.as('carol'), { incidentId: foreign.id }), 'NOT_FOUND');
-    expect(await snapshot(seeded, ['engine.watchdog_incidents'])).toEqual(tables);
+    expect(await snapshot(seeded.db.pool, ['engine.watchdog_incidents'])).toEqual(tables);
   });
 
   it('refuses a resolved incident (CONFLICT) and a malformed id (VALIDATION_FAILED)', async () => {
@@ -138,7 +131,7 @@ describe('watchdog overrides', () => {
     const global = await one<{ id: string }>(seeded, "SELECT id::text FROM engine.watchdogs WHERE name = 'Server Offline > 15 min'");
     const globex = await hostIn('Globex Plant');
     const mine = await hostIn('Acme HQ');
-    const tables = await snapshot(seeded, WATCHDOG_TABLES);
+    const tables = await snapshot(seeded.db.pool, WATCHDOG_TABLES);
     const foreignDevice = await refusal(setWatchdogOverride(ctx.as('alice'), { watchdogId: acme.id, hostname: globex.hostname, state: 'suppressed' }), 'NOT_FOUND');
     const missingDevice = await refusal(setWatchdogOverride(ctx.as('alice'), { watchdogId: acme.id, hostname: 'NO-SUCH-HOST', state: 'suppressed' }), 'NOT_FOUND');
     expect(foreignDevice.message).toBe(missingDevice.message);
@@ -152,7 +145,7 @@ describe('watchdog overrides', () => {
       [sid('Acme HQ')],
     );
     await refusal(clearWatchdogOverride(ctx.as('alice'), { watchdogId: seededOverride.watchdog_id, hostname: seededOverride.hostname }), 'NOT_FOUND');
-    expect(await snapshot(seeded, WATCHDOG_TABLES)).toEqual(tables);
+    expect(await snapshot(seeded.db.pool, WATCHDOG_TABLES)).toEqual(tables);
   });
 });
 
@@ -216,7 +209,7 @@ describe('watchdog definitions', () => {
   it('refuses, writing nothing: a global watchdog from a User, another site, another site\'s target, no rules, a taken name', async () => {
     const globex = await hostIn('Globex Plant');
     const mine = await hostIn('Acme HQ');
-    const tables = await snapshot(seeded, WATCHDOG_TABLES);
+    const tables = await snapshot(seeded.db.pool, WATCHDOG_TABLES);
     await refusal(createWatchdog(ctx.as('alice'), baseWatchdog([{ kind: 'device', hostname: mine.hostname }])), 'FORBIDDEN');
     const outside = await refusal(
       createWatchdog(ctx.as('alice'), baseWatchdog([{ kind: 'device', hostname: mine.hostname }], { siteMode: 'specific_sites', siteIds: [sid('Globex Plant')] })),
@@ -243,7 +236,7 @@ describe('watchdog definitions', () => {
     expect(noRules.problems[0]?.path).toEqual(['criteria', 'rules']);
     await refusal(createWatchdog(ctx.as('admin'), { ...baseWatchdog([{ kind: 'device', hostname: mine.hostname }]), criteria: { rules: [{ type: 'nonsense' as 'device_offline' }] } }), 'VALIDATION_FAILED');
     await refusal(createWatchdog(ctx.as('admin'), baseWatchdog([{ kind: 'device', hostname: mine.hostname }], { name: 'Server Offline > 15 min' })), 'CONFLICT');
-    expect(await snapshot(seeded, WATCHDOG_TABLES)).toEqual(tables);
+    expect(await snapshot(seeded.db.pool, WATCHDOG_TABLES)).toEqual(tables);
   });
 
   it('updates fields, replaces sites and targets, and keeps what was not given', async () => {
@@ -258,12 +251,12 @@ describe('watchdog definitions', () => {
     const { rows: targets } = await seeded.db.pool.query('SELECT count(*)::int AS n FROM engine.watchdog_targets WHERE watchdog_id = $1', [watchdogId]);
     expect(targets[0].n).toBe(1);
     // alice sees it (Acme HQ is one of its sites) but may not change it: it also covers Globex Plant.
-    const tables = await snapshot(seeded, WATCHDOG_TABLES);
+    const tables = await snapshot(seeded.db.pool, WATCHDOG_TABLES);
     await refusal(updateWatchdog(ctx.as('alice'), { id: watchdogId, severity: 'error' }), 'FORBIDDEN');
     await refusal(setWatchdogEnabled(ctx.as('alice'), { id: watchdogId, value: false }), 'FORBIDDEN');
     await refusal(updateWatchdog(ctx.as('carol'), { id: watchdogId, severity: 'error' }), 'NOT_FOUND');
     await refusal(updateWatchdog(ctx.as('admin'), { id: watchdogId, evaluationIntervalSeconds: 5 }), 'VALIDATION_FAILED');
-    expect(await snapshot(seeded, WATCHDOG_TABLES)).toEqual(tables);
+    expect(await snapshot(seeded.db.pool, WATCHDOG_TABLES)).toEqual(tables);
   });
 
   it('archives and disables with 0/1 flags, updated_at and last_edited_by', async () => {
