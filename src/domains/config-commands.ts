@@ -3,9 +3,24 @@
  * credentials) share beyond commands.ts: the value spellings Borealis's Python writes (JSON text,
  * single-line text), the site-row rule for writes, and unique-name conflicts.
  */
+import type pg from 'pg';
+import { z } from 'zod';
 import type { OperatorIdentity } from '../auth/identity.js';
+import { Prisma } from '../generated/prisma/client.js';
 import { DomainError, validationFailed, type FieldProblem } from './errors.js';
-import { uniqueViolation } from './commands.js';
+import { run, uniqueViolation } from './commands.js';
+
+/** A database id as clients send it (GraphQL ID text or a number): a positive int4. */
+export const databaseId = z
+  .union([z.string().regex(/^[0-9]{1,10}$/, 'must be a numeric id'), z.number().int()])
+  .transform(Number)
+  .pipe(z.number().int().min(1, 'must be a positive id').max(2_147_483_647, 'is out of range'));
+
+export const hostnameSchema = z.string().trim().min(1, 'is required').max(255);
+export const nameSchema = z.string().max(200).transform((text) => singleLine(text)).pipe(z.string().min(1, 'is required'));
+export const descriptionSchema = z.string().max(2000).transform((text) => singleLine(text)).nullish();
+/** Site ids of a site-scoped row (duplicates dropped). */
+export const siteIdList = z.array(databaseId).max(500).transform((ids) => [...new Set(ids)]);
 
 /** Borealis's `_clean_single_line`: trimmed, line breaks and blanks around them joined by one space. */
 export const singleLine = (text: string): string =>
@@ -74,4 +89,11 @@ export async function uniqueName<T>(what: string, name: string, work: () => Prom
     if (uniqueViolation(error)) throw conflict(`A ${what} named "${name}" already exists.`);
     throw error;
   }
+}
+
+/** A problem for each of `siteIds` that is not a site. */
+export async function unknownSites(tx: pg.PoolClient, siteIds: readonly number[]): Promise<FieldProblem[]> {
+  const { rows } = await run<{ id: string }>(tx, Prisma.sql`SELECT id::text AS id FROM engine.sites WHERE id = ANY(${[...siteIds]}::bigint[])`);
+  const found = new Set(rows.map((r) => Number(r.id)));
+  return siteIds.flatMap((id, index) => (found.has(id) ? [] : [{ path: ['siteIds', index], message: 'No site with this id.' }]));
 }

@@ -12,15 +12,8 @@ import { targetsInScopeSql } from '../access/scope.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { run } from './commands.js';
+import { databaseId, hostnameSchema } from './config-commands.js';
 import type { FieldProblem } from './errors.js';
-
-/** A database id as clients send it (GraphQL ID text or a number): a positive int4. */
-export const databaseId = z
-  .union([z.string().regex(/^[0-9]{1,10}$/, 'must be a numeric id'), z.number().int()])
-  .transform(Number)
-  .pipe(z.number().int().min(1, 'must be a positive id').max(2_147_483_647, 'is out of range'));
-
-export const hostnameSchema = z.string().trim().min(1, 'is required').max(255);
 
 export const targetInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('device'), hostname: hostnameSchema }),

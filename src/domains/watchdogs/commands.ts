@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { ruleSql } from '../../access/rules.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { epochNow, parseInput, run, writeCommand, type AuditRow, type CommandContext } from '../commands.js';
-import { forbidden, pythonJson, refuseProblems, requireOwnSites, singleLine, siteRowAccess, uniqueName, conflict } from '../config-commands.js';
+import { conflict, databaseId, descriptionSchema, forbidden, hostnameSchema, nameSchema, pythonJson, refuseProblems, requireOwnSites, singleLine, siteIdList, siteRowAccess, uniqueName, unknownSites } from '../config-commands.js';
 import { notFound, validationFailed } from '../errors.js';
-import { databaseId, hostnameSchema, normalizeTargets, targetListSchema } from '../targets.js';
+import { normalizeTargets, targetListSchema } from '../targets.js';
 
 // ---------------------------------------------------------------------------------------------
 // Incidents
@@ -78,15 +78,14 @@ async function lockVisibleWatchdog(tx: pg.PoolClient, ctx: CommandContext, watch
   return { ...watchdog, access };
 }
 
-/** The device with this hostname (case-insensitive) when it is in the operator's sites. */
+/** The device with this hostname (case-insensitive) when it is in the operator's sites (the Device rule). */
 async function deviceInScope(tx: pg.PoolClient, ctx: CommandContext, hostname: string) {
-  const sites = ctx.identity.siteIds;
+  const rule = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
   const { rows } = await run<{ guid: string; hostname: string; site_id: number | null }>(
     tx,
     Prisma.sql`SELECT d.guid, d.hostname, ds.site_id
                  FROM engine.devices d LEFT JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
-                WHERE lower(d.hostname) = lower(${hostname})
-                  AND ${sites === null ? Prisma.sql`TRUE` : Prisma.sql`ds.site_id = ANY(${[...sites]}::int[])`}`,
+                WHERE lower(d.hostname) = lower(${hostname}) AND ${rule}`,
   );
   if (!rows[0]) throw notFound('Device');
   return rows[0];
@@ -175,9 +174,6 @@ export const WATCHDOG_RULE_TYPES = [
 ] as const;
 export const WATCHDOG_ACTION_TYPES = ['notification', 'service_control', 'assembly', 'do_nothing'] as const;
 
-const siteIdList = z.array(databaseId).max(500).transform((ids) => [...new Set(ids)]);
-const nameSchema = z.string().max(200).transform(singleLine).pipe(z.string().min(1, 'is required'));
-const descriptionSchema = z.string().max(2000).transform(singleLine).nullish();
 
 const watchdogFields = {
   name: nameSchema,
@@ -234,11 +230,6 @@ function checkSites(values: WatchdogValues) {
   }
 }
 
-async function sitesExist(tx: pg.PoolClient, siteIds: readonly number[]) {
-  const { rows } = await run<{ id: string }>(tx, Prisma.sql`SELECT id::text AS id FROM engine.sites WHERE id = ANY(${[...siteIds]}::bigint[])`);
-  const found = new Set(rows.map((r) => Number(r.id)));
-  return siteIds.flatMap((id, index) => (found.has(id) ? [] : [{ path: ['siteIds', index], message: 'No site with this id.' }]));
-}
 
 async function writeSitesAndTargets(tx: pg.PoolClient, watchdogId: number, siteIds: readonly number[] | null, targets: readonly object[] | null, now: number) {
   if (siteIds !== null) {
@@ -271,7 +262,7 @@ export async function createWatchdog(ctx: CommandContext, input: z.input<typeof 
   return uniqueName('watchdog', values.name, () =>
     writeCommand(ctx, 'watchdog.create', async (tx) => {
       const { saved, problems } = await normalizeTargets(tx, ctx.identity, values.targets, 'targets');
-      refuseProblems([...(await sitesExist(tx, values.siteIds)), ...problems]);
+      refuseProblems([...(await unknownSites(tx, values.siteIds)), ...problems]);
       const now = epochNow();
       const { rows } = await run<{ id: string }>(
         tx,
@@ -367,7 +358,7 @@ export async function updateWatchdog(ctx: CommandContext, input: z.input<typeof 
       requireOwnSites(ctx.identity, merged.siteMode, merged.siteIds, 'watchdog');
       const { criteria, actions } = withIds(merged);
       const normalized = targets ? await normalizeTargets(tx, ctx.identity, targets, 'targets') : null;
-      refuseProblems([...(patch.siteIds ? await sitesExist(tx, merged.siteIds) : []), ...(normalized?.problems ?? [])]);
+      refuseProblems([...(patch.siteIds ? await unknownSites(tx, merged.siteIds) : []), ...(normalized?.problems ?? [])]);
       const now = epochNow();
       await run(
         tx,
