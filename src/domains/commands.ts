@@ -12,13 +12,13 @@
  * docs/mutations.md ("How to add a mutation") shows a complete command.
  */
 import type pg from 'pg';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Logger } from '../config/logger.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Scope } from '../access/scope.js';
 import { inTransaction, type TransactionOptions } from '../db/transaction.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { validationFailed } from './errors.js';
+import { ForbiddenError, validationFailed } from './errors.js';
 
 /** Who runs a command and with what: the GraphQL context has all four (GatewayContext). */
 export interface CommandContext {
@@ -41,6 +41,22 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
     })),
   );
 }
+
+/**
+ * Admin-only commands check it themselves too (GraphQL refuses Users earlier with
+ * `authScopes: { admin: true }`), so another caller of the service cannot skip it.
+ */
+export function requireAdmin(ctx: CommandContext, action: string): void {
+  if (!ctx.identity.isAdmin) throw new ForbiddenError(`Administrator permissions are required to ${action}.`);
+}
+
+/** A positive integer key (bigint columns included) as the decimal text SQL compares with. */
+export const databaseId = (what: string) =>
+  z.union([z.string(), z.number()]).transform((value, issue) => {
+    const text = String(value).trim();
+    if (!/^[1-9]\d{0,17}$/.test(text)) issue.addIssue({ code: 'custom', message: `${what} must be a positive numeric id.` });
+    return text;
+  });
 
 /** One row a command wrote, for the audit line: its table, its key and what happened to it. */
 export interface AuditRow {

@@ -21,6 +21,8 @@ import '../domains/workflows/graphql.js';
 import '../domains/ansible/graphql.js';
 // Mutations: one file per domain (docs/mutations.md).
 import '../domains/approvals/mutations.js';
+import '../domains/sites/mutations.js';
+import '../domains/operators/mutations.js';
 
 let built: GraphQLSchema | undefined;
 

@@ -36,7 +36,10 @@ const CHROMIUM_FLAGS = [
 describe('GraphiQL options', () => {
   it('splits the examples into one tab per operation, comments included', () => {
     const tabs = exampleTabs();
-    expect(tabs.map((t) => t.name)).toEqual(['DeviceList', 'DeviceDetail', 'IncidentQueue', 'Watchdogs', 'JobRuns', 'GatewayStatus']);
+    expect(tabs.map((t) => t.name)).toEqual([
+      'DeviceList', 'DeviceDetail', 'IncidentQueue', 'Watchdogs', 'JobRuns', 'GatewayStatus',
+      'PendingApprovals', 'ApproveDevice', 'DenyDevice', 'CreateSite', 'AssignDevices',
+    ]);
     expect(tabs[0]!.query).toMatch(/^# Borealis GraphQL gateway: example operations/);
     expect(tabs[0]!.query).toContain('query DeviceList(');
     expect(tabs[1]!.query).toMatch(/^# Device detail/);

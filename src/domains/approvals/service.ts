@@ -69,12 +69,12 @@ interface LockedApproval {
   ssl_key_fingerprint_claimed: string;
 }
 
-export function approveDeviceApproval(ctx: CommandContext, input: ApproveDeviceApprovalInput): Promise<ApprovalDecision> {
+export async function approveDeviceApproval(ctx: CommandContext, input: ApproveDeviceApprovalInput): Promise<ApprovalDecision> {
   const { id, guid, conflictResolution } = parseInput(ApproveInput, input);
   return decide(ctx, id, 'approved', guid, conflictResolution ?? null);
 }
 
-export function denyDeviceApproval(ctx: CommandContext, input: DenyDeviceApprovalInput): Promise<ApprovalDecision> {
+export async function denyDeviceApproval(ctx: CommandContext, input: DenyDeviceApprovalInput): Promise<ApprovalDecision> {
   const { id } = parseInput(DenyInput, input);
   return decide(ctx, id, 'denied', null, null);
 }
