@@ -23,6 +23,7 @@ import '../domains/ansible/graphql.js';
 import '../domains/approvals/mutations.js';
 import '../domains/sites/mutations.js';
 import '../domains/operators/mutations.js';
+import '../domains/watchdogs/mutations.js';
 
 let built: GraphQLSchema | undefined;
 
