@@ -3,6 +3,7 @@ import { scopedWhere } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
 import type { GatewayContext } from '../../graphql/context.js';
 import { databaseKey } from '../../graphql/ids.js';
+import { inputLimits } from '../../graphql/input-limits.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationFailedError } from '../errors.js';
 import { commandContext, errorTypes } from '../graphql-mutations.js';
 import { SiteNode } from './graphql.js';
@@ -15,6 +16,7 @@ import {
   rotateSiteEnrollmentCode,
   unassignDevicesFromSite,
   updateSite,
+  MAX_SITE_DESCRIPTION,
   type SiteAssignmentChange,
   type SiteChange,
   type SiteDeletion,
@@ -40,14 +42,14 @@ const SitePayload = builder.objectRef<SiteChange>('SitePayload').implement({
 const CreateSiteInput = builder.inputType('CreateSiteInput', {
   fields: (t) => ({
     name: t.string({ required: true, description: 'Unique site name.' }),
-    description: t.string(),
+    description: t.string({ extensions: inputLimits({ maxLength: MAX_SITE_DESCRIPTION }) }),
   }),
 });
 const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
   fields: (t) => ({
     id: t.id({ required: true, description: 'The site (its `id` or `databaseId`).' }),
     name: t.string({ description: 'A new unique name.' }),
-    description: t.string({ description: 'A new description.' }),
+    description: t.string({ description: 'A new description.', extensions: inputLimits({ maxLength: MAX_SITE_DESCRIPTION }) }),
   }),
 });
 const SiteKeyInput = builder.inputType('SiteKeyInput', {

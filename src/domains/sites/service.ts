@@ -40,7 +40,9 @@ const MAX_HOSTNAME = 253;
 const CODE_ATTEMPTS = 5;
 
 const siteName = z.string().trim().min(1, 'A site name is required.').max(200, 'At most 200 characters.');
-const siteDescription = z.string().trim().max(2000, 'At most 2000 characters.');
+/** Longer than the gateway's default input string (256): descriptions are free text. */
+export const MAX_SITE_DESCRIPTION = 2000;
+const siteDescription = z.string().trim().max(MAX_SITE_DESCRIPTION, `At most ${MAX_SITE_DESCRIPTION} characters.`);
 const siteId = databaseId('The site id');
 const hostnames = z
   .array(z.string().trim().min(1, 'A hostname must not be empty.').max(MAX_HOSTNAME, `At most ${MAX_HOSTNAME} characters.`))
@@ -107,7 +109,8 @@ async function nameConflictsAsConflict<T>(name: string | null | undefined, comma
   try {
     return await command();
   } catch (error) {
-    if (name && uniqueViolation(error)?.constraint === 'sites_name_key') throw new ConflictError(`A site named "${name}" already exists.`);
+    // sites_name_key, or sites_new_name_key on a database Borealis rebuilt through sites_new.
+    if (name && /name/.test(uniqueViolation(error)?.constraint ?? '')) throw new ConflictError(`A site named "${name}" already exists.`);
     throw error;
   }
 }

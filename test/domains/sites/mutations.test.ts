@@ -101,6 +101,21 @@ describe('createSite', () => {
     expect(await snapshot(g.db.pool, SITE_TABLES)).toEqual(before);
   });
 
+  it('of two concurrent creations with one name, one wins and the other is CONFLICT', async () => {
+    const admin = commandContextFor(g.db.pool, g.identities.admin);
+    try {
+      for (let round = 0; round < 3; round += 1) {
+        const name = `Race ${round}`;
+        const outcomes = await Promise.allSettled([createSite(admin, { name }), createSite(admin, { name })]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code)).toEqual(['CONFLICT']);
+        expect(await rows('SELECT count(*)::int AS n FROM engine.sites WHERE name = $1', [name])).toEqual([{ n: 1 }]);
+      }
+    } finally {
+      await admin.close();
+    }
+  });
+
   it('the service refuses a User too (for callers other than GraphQL), and audits what an Admin creates', async () => {
     const alice = commandContextFor(g.db.pool, g.identities.alice);
     const admin = commandContextFor(g.db.pool, g.identities.admin);
@@ -125,6 +140,9 @@ describe('updateSite, rotateSiteEnrollmentCode', () => {
     const renamed = answer(await q('admin', UPDATE, { input: { id, name: 'Renamed', description: 'Now described' } }));
     expect(renamed.site).toMatchObject({ name: 'Renamed', description: 'Now described' });
     expect(await site(id)).toMatchObject({ name: 'Renamed', description: 'Now described' });
+    // Descriptions are free text, longer than the gateway's default 256-character input strings.
+    const long = 'd'.repeat(1500);
+    expect(answer(await q('admin', UPDATE, { input: { id, description: long } })).site.description).toBe(long);
     const nodeId = Buffer.from(`Site:${id}`).toString('base64');
     expect(answer(await q('admin', UPDATE, { input: { id: nodeId, name: 'Renamed' } })).site.name).toBe('Renamed');
     const before = await snapshot(g.db.pool, SITE_TABLES);
