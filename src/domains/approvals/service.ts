@@ -79,15 +79,17 @@ export async function denyDeviceApproval(ctx: CommandContext, input: DenyDeviceA
   return decide(ctx, id, 'denied', null, null);
 }
 
-function decide(
+async function decide(
   ctx: CommandContext,
   id: string,
   status: 'approved' | 'denied',
   requestedGuid: string | null,
   requested: ConflictResolution | null,
 ): Promise<ApprovalDecision> {
+  // The rules' SQL is built before the transaction opens (a rule may read first).
+  const inScope = await ruleSql('DeviceApproval', ctx.scope, Prisma.raw('da'));
+  const deviceInScope = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
   return writeCommand(ctx, status === 'approved' ? 'deviceApproval.approve' : 'deviceApproval.deny', async (tx) => {
-    const inScope = await ruleSql('DeviceApproval', ctx.scope, Prisma.raw('da'));
     const locked = await run<LockedApproval>(
       tx,
       Prisma.sql`SELECT status, guid, hostname_claimed, ssl_key_fingerprint_claimed
@@ -117,7 +119,7 @@ function decide(
           );
         }
       }
-      if (guid) await requireDeviceInScope(ctx, tx, guid);
+      if (guid) await requireDeviceInScope(ctx, tx, guid, deviceInScope);
     }
     await run(
       tx,
@@ -152,9 +154,8 @@ async function hostnameConflict(tx: pg.PoolClient, hostname: string, guid: strin
 }
 
 /** A User may only hand an agent the identity of a device in their sites (an unknown GUID is a new device). */
-async function requireDeviceInScope(ctx: CommandContext, tx: pg.PoolClient, guid: string): Promise<void> {
+async function requireDeviceInScope(ctx: CommandContext, tx: pg.PoolClient, guid: string, inScope: Prisma.Sql): Promise<void> {
   if (ctx.scope.isAdmin) return;
-  const inScope = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
   const { rows } = await run<{ in_scope: boolean }>(
     tx,
     Prisma.sql`SELECT ${inScope} AS in_scope FROM engine.devices d WHERE UPPER(d.guid) = ${guid}`,

@@ -30,7 +30,8 @@ export async function setUserSiteAssignments(ctx: CommandContext, input: SetUser
   const { userId, siteIds } = parseInput(AssignmentsInput, input);
   const wanted = [...new Set(siteIds)];
   return writeCommand(ctx, 'user.setSiteAssignments', async (tx) => {
-    const user = await run(tx, Prisma.sql`SELECT 1 FROM engine.users WHERE id = ${userId}::bigint FOR UPDATE`);
+    // Not locked: that would need UPDATE on engine.users, and Borealis deletes users without touching these rows anyway.
+    const user = await run(tx, Prisma.sql`SELECT 1 FROM engine.users WHERE id = ${userId}::bigint`);
     if (user.rows.length === 0) throw notFound('User');
     // The sites stay while the assignments are written (a concurrent delete waits for us).
     const existing = await run<{ id: string }>(

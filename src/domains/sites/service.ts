@@ -26,6 +26,7 @@ import {
   writeCommand,
   type AuditRow,
   type CommandContext,
+  type Written,
 } from '../commands.js';
 
 /** A new site install code: 16 random bytes as 8 groups of 4 upper-case hex digits (Borealis's format). */
@@ -84,18 +85,26 @@ interface SiteRow {
 const siteRows = (id: string): AuditRow[] => [{ table: 'engine.sites', key: { id }, change: 'update' }];
 
 /**
- * The site, locked for the transaction, when it exists and the operator's scope has it: one answer
- * (NOT_FOUND) for both a missing and another site's id.
+ * A command on one site: in one transaction, the site row is locked (`FOR UPDATE`) with the Site
+ * rule in the same WHERE, so a missing site and another site's id get one answer (NOT_FOUND); then
+ * `work` runs with the locked row. The rule's SQL is built before the transaction opens.
  */
-async function lockSite(ctx: CommandContext, tx: pg.PoolClient, id: string): Promise<SiteRow> {
+async function siteCommand<T>(
+  ctx: CommandContext,
+  action: string,
+  id: string,
+  work: (tx: pg.PoolClient, site: SiteRow) => Promise<Written<T>>,
+): Promise<T> {
   const inScope = await ruleSql('Site', ctx.scope, Prisma.raw('s'));
-  const { rows } = await run<SiteRow>(
-    tx,
-    Prisma.sql`SELECT s.id::text AS id, s.name, s.description, s.auto_approve_until
-                 FROM engine.sites s WHERE s.id = ${id}::bigint AND ${inScope} FOR UPDATE`,
-  );
-  if (!rows[0]) throw notFound('Site');
-  return rows[0];
+  return writeCommand(ctx, action, async (tx) => {
+    const { rows } = await run<SiteRow>(
+      tx,
+      Prisma.sql`SELECT s.id::text AS id, s.name, s.description, s.auto_approve_until
+                   FROM engine.sites s WHERE s.id = ${id}::bigint AND ${inScope} FOR UPDATE`,
+    );
+    if (!rows[0]) throw notFound('Site');
+    return work(tx, rows[0]);
+  });
 }
 
 /** A unique site name: checked first for a clear answer; a concurrent insert still hits the unique key. */
@@ -149,8 +158,7 @@ export async function updateSite(ctx: CommandContext, input: UpdateSiteInput): P
   requireAdmin(ctx, 'change sites');
   const { id, name, description } = parseInput(UpdateInput, input);
   return nameConflictsAsConflict(name, () =>
-    writeCommand(ctx, 'site.update', async (tx) => {
-      const site = await lockSite(ctx, tx, id);
+    siteCommand(ctx, 'site.update', id, async (tx, site) => {
       const nextName = name ?? site.name;
       const nextDescription = description ?? site.description;
       if (nextName === site.name && nextDescription === site.description) return { result: { siteId: id }, rows: [] };
@@ -165,8 +173,7 @@ export async function updateSite(ctx: CommandContext, input: UpdateSiteInput): P
 export async function rotateSiteEnrollmentCode(ctx: CommandContext, input: SiteKeyInput): Promise<SiteChange> {
   requireAdmin(ctx, 'rotate enrollment codes');
   const { id } = parseInput(SiteInput, input);
-  return writeCommand(ctx, 'site.rotateEnrollmentCode', async (tx) => {
-    await lockSite(ctx, tx, id);
+  return siteCommand(ctx, 'site.rotateEnrollmentCode', id, async (tx) => {
     await writeFreshCode(
       tx,
       (code) => Prisma.sql`UPDATE engine.sites SET enrollment_code = ${code} WHERE id = ${id}::bigint AND ${codeIsFree(code)} RETURNING id::text AS id`,
@@ -190,8 +197,7 @@ export async function closeSiteAutoApproval(ctx: CommandContext, input: SiteKeyI
 }
 
 function setAutoApproveUntil(ctx: CommandContext, action: string, id: string, until: number | null): Promise<SiteChange> {
-  return writeCommand(ctx, action, async (tx) => {
-    const site = await lockSite(ctx, tx, id);
+  return siteCommand(ctx, action, id, async (tx, site) => {
     if (site.auto_approve_until === until) return { result: { siteId: id }, rows: [] };
     await run(tx, Prisma.sql`UPDATE engine.sites SET auto_approve_until = ${until} WHERE id = ${id}::bigint`);
     return { result: { siteId: id }, rows: siteRows(id) };
@@ -229,8 +235,7 @@ export interface SiteDeletion {
 export async function deleteSite(ctx: CommandContext, input: SiteKeyInput): Promise<SiteDeletion> {
   requireAdmin(ctx, 'delete sites');
   const { id } = parseInput(SiteInput, input);
-  return writeCommand(ctx, 'site.delete', async (tx) => {
-    const site = await lockSite(ctx, tx, id);
+  return siteCommand(ctx, 'site.delete', id, async (tx, site) => {
     const users = await run<{ user_id: string }>(
       tx,
       Prisma.sql`DELETE FROM engine.user_site_assignments WHERE site_id = ${id}::bigint RETURNING user_id::text AS user_id`,
@@ -313,10 +318,9 @@ export interface SiteAssignmentChange {
  */
 export async function assignDevicesToSite(ctx: CommandContext, input: SiteHostnamesInput): Promise<SiteAssignmentChange> {
   const { siteId: id, hostnames: names } = parseInput(AssignInput, input);
-  return writeCommand(ctx, 'site.assignDevices', async (tx) => {
-    await lockSite(ctx, tx, id);
+  const deviceInScope = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
+  return siteCommand(ctx, 'site.assignDevices', id, async (tx) => {
     if (!ctx.scope.isAdmin) {
-      const deviceInScope = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
       const { rows } = await run<{ hostname: string }>(
         tx,
         Prisma.sql`SELECT d.hostname FROM engine.devices d JOIN engine.device_sites ds ON ds.device_hostname = d.hostname
@@ -349,8 +353,7 @@ export async function assignDevicesToSite(ctx: CommandContext, input: SiteHostna
  */
 export async function unassignDevicesFromSite(ctx: CommandContext, input: SiteHostnamesInput): Promise<SiteAssignmentChange> {
   const { siteId: id, hostnames: names } = parseInput(AssignInput, input);
-  return writeCommand(ctx, 'site.unassignDevices', async (tx) => {
-    await lockSite(ctx, tx, id);
+  return siteCommand(ctx, 'site.unassignDevices', id, async (tx) => {
     const { rows } = await run<{ device_hostname: string }>(
       tx,
       Prisma.sql`DELETE FROM engine.device_sites WHERE site_id = ${id}::bigint AND device_hostname = ANY(${names}::text[]) RETURNING device_hostname`,
