@@ -56,11 +56,11 @@ const valueInput = z.object({
  */
 export async function setDeviceMetadataValue(ctx: CommandContext, input: z.input<typeof valueInput>): Promise<{ deviceGuid: string; fieldNumber: number }> {
   const values = parseInput(valueInput, input);
+  const rule = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
   return writeCommand(ctx, 'deviceMetadataField.set', async (tx) => {
-    const rule = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
     const { rows } = await run<{ guid: string }>(
       tx,
-      Prisma.sql`SELECT d.guid FROM engine.devices d WHERE lower(d.hostname) = lower(${values.hostname}) AND ${rule} FOR SHARE`,
+      Prisma.sql`SELECT d.guid FROM engine.devices d WHERE lower(d.hostname) = lower(${values.hostname}) AND ${rule}`,
     );
     const device = rows[0];
     if (!device) throw notFound('Device');

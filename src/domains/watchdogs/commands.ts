@@ -28,8 +28,8 @@ const acknowledgeInput = z.object({ incidentId: databaseId });
  */
 export async function acknowledgeIncident(ctx: CommandContext, input: z.input<typeof acknowledgeInput>): Promise<{ incidentId: number }> {
   const { incidentId } = parseInput(acknowledgeInput, input);
+  const rule = await ruleSql('WatchdogIncident', ctx.scope, Prisma.raw('i'));
   return writeCommand(ctx, 'watchdogIncident.acknowledge', async (tx) => {
-    const rule = await ruleSql('WatchdogIncident', ctx.scope, Prisma.raw('i'));
     const { rows } = await run<{ state: string; acknowledged_at: number | null }>(
       tx,
       Prisma.sql`SELECT i.state, i.acknowledged_at FROM engine.watchdog_incidents i WHERE i.id = ${incidentId} AND ${rule} FOR UPDATE`,
@@ -78,9 +78,8 @@ async function lockVisibleWatchdog(tx: pg.PoolClient, ctx: CommandContext, watch
   return { ...watchdog, access };
 }
 
-/** The device with this hostname (case-insensitive) when it is in the operator's sites (the Device rule). */
-async function deviceInScope(tx: pg.PoolClient, ctx: CommandContext, hostname: string) {
-  const rule = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
+/** The device with this hostname (case-insensitive) when it is in the operator's sites (`rule`: the Device rule on `d`). */
+async function deviceInScope(tx: pg.PoolClient, rule: Prisma.Sql, hostname: string) {
   const { rows } = await run<{ guid: string; hostname: string; site_id: number | null }>(
     tx,
     Prisma.sql`SELECT d.guid, d.hostname, ds.site_id
@@ -99,9 +98,10 @@ async function deviceInScope(tx: pg.PoolClient, ctx: CommandContext, hostname: s
  */
 export async function setWatchdogOverride(ctx: CommandContext, input: z.input<typeof setOverrideInput>): Promise<{ watchdogId: number; hostname: string }> {
   const { watchdogId, hostname, state, reason, expiresAt } = parseInput(setOverrideInput, input);
+  const deviceRule = await ruleSql('Device', ctx.scope, Prisma.raw('d'));
   return writeCommand(ctx, 'watchdogOverride.set', async (tx) => {
     await lockVisibleWatchdog(tx, ctx, watchdogId);
-    const device = await deviceInScope(tx, ctx, hostname);
+    const device = await deviceInScope(tx, deviceRule, hostname);
     const now = epochNow();
     const expires = expiresAt ? Math.floor(expiresAt.getTime() / 1000) : null;
     const guid = device.guid.toUpperCase();
@@ -144,9 +144,9 @@ const OVERRIDE_LOCK = 0x57_44_4f_56; // "WDOV"
  */
 export async function clearWatchdogOverride(ctx: CommandContext, input: z.input<typeof overrideKey>): Promise<{ watchdogId: number; hostname: string }> {
   const { watchdogId, hostname } = parseInput(overrideKey, input);
+  const rule = await ruleSql('WatchdogDeviceOverride', ctx.scope, Prisma.raw('o'));
   return writeCommand(ctx, 'watchdogOverride.clear', async (tx) => {
     await lockVisibleWatchdog(tx, ctx, watchdogId);
-    const rule = await ruleSql('WatchdogDeviceOverride', ctx.scope, Prisma.raw('o'));
     const { rows } = await run<{ id: string; hostname: string }>(
       tx,
       Prisma.sql`DELETE FROM engine.watchdog_device_overrides o
