@@ -130,7 +130,7 @@ export async function updateScheduledJob(ctx: CommandContext, input: z.input<typ
   const { id, targets, ...patch } = parseInput(updateJobInput, input);
   return writeCommand(ctx, 'scheduledJob.update', async (tx) => {
     const stored = await lockJobInScope(tx, ctx, id);
-    if (!(JOB_KINDS as readonly string[]).includes(stored.job_kind) && patch.jobKind === undefined) {
+    if (!(JOB_KINDS as readonly string[]).includes(stored.job_kind)) {
       throw validationFailed([{ path: ['id'], message: `${stored.job_kind} jobs are edited in Borealis, not through the gateway.` }]);
     }
     const normalized = targets ? await normalizeTargets(tx, ctx.identity, targets, 'targets') : null;

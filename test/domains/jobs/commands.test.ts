@@ -157,4 +157,18 @@ describe('run now and delete', () => {
     expect(await one(seeded, 'SELECT status, error FROM engine.job_scheduler_work_items WHERE id = $1', [workItemId])).toEqual({ status: 'cancelled', error: 'scheduled job deleted' });
     await refusal(deleteScheduledJob(ctx.as('admin'), { id: jobId }), 'NOT_FOUND');
   });
+
+  it('onboarding jobs: not edited through the gateway, run now goes to the onboarding lane of their site', async () => {
+    const onboarding = await one<{ id: string }>(seeded, "SELECT id::text FROM engine.scheduled_jobs WHERE job_kind = 'onboarding' ORDER BY id LIMIT 1");
+    const tables = await snapshot(seeded.db.pool, JOB_TABLES);
+    const refused = await refusal(updateScheduledJob(ctx.as('admin'), { id: onboarding.id, name: 'renamed' }), 'VALIDATION_FAILED');
+    expect(refused.problems).toEqual([{ path: ['id'], message: 'onboarding jobs are edited in Borealis, not through the gateway.' }]);
+    expect(await snapshot(seeded.db.pool, JOB_TABLES)).toEqual(tables);
+    const { workItemId } = await runScheduledJobNow(ctx.as('admin'), { id: onboarding.id });
+    expect(await one(seeded, 'SELECT kind, lane, site_id FROM engine.job_scheduler_work_items WHERE id = $1', [workItemId])).toEqual({
+      kind: 'onboarding_run',
+      lane: 'onboarding',
+      site_id: sid('Umbrella Lab'),
+    });
+  });
 });
