@@ -7,6 +7,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import type { OperatorIdentity } from '../auth/identity.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { parseStoredJson } from '../graphql/values.js';
 import { DomainError, validationFailed, type FieldProblem } from './errors.js';
 import { run, uniqueViolation } from './commands.js';
 
@@ -96,4 +97,16 @@ export async function unknownSites(tx: pg.PoolClient, siteIds: readonly number[]
   const { rows } = await run<{ id: string }>(tx, Prisma.sql`SELECT id::text AS id FROM engine.sites WHERE id = ANY(${[...siteIds]}::bigint[])`);
   const found = new Set(rows.map((r) => Number(r.id)));
   return siteIds.flatMap((id, index) => (found.has(id) ? [] : [{ path: ['siteIds', index], message: 'No site with this id.' }]));
+}
+
+/** A stored JSON text column as a value; malformed or empty text is null (the command then validates what it needs). */
+export function storedJsonValue(text: string | null): unknown {
+  const parsed = parseStoredJson(text);
+  return parsed.ok ? parsed.value : null;
+}
+
+/** A stored JSON object (`fallback` when the text is not one). */
+export function storedJsonObject(text: string | null, fallback: Record<string, unknown> = {}): Record<string, unknown> {
+  const value = storedJsonValue(text);
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : fallback;
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client.js';
 import { epochNow, parseInput, run, writeCommand, type AuditRow, type CommandContext } from '../commands.js';
-import { databaseId, descriptionSchema, forbidden, nameSchema, pythonJson, refuseProblems, uniqueName, unknownSites } from '../config-commands.js';
+import { databaseId, descriptionSchema, forbidden, nameSchema, pythonJson, refuseProblems, storedJsonObject, uniqueName, unknownSites } from '../config-commands.js';
 import { DomainError, notFound } from '../errors.js';
 
 /** The secret inputs a client might send (GraphQL keeps them so that the refusal is explicit). */
@@ -115,12 +115,7 @@ export async function updateCredential(ctx: CommandContext, input: SecretCarryin
 }
 
 function mergedMetadata(stored: string | null, next: Record<string, unknown> | null): string | null {
-  let state: unknown;
-  try {
-    state = (JSON.parse(stored ?? 'null') as Record<string, unknown> | null)?.aegis_secret_state;
-  } catch {
-    state = undefined;
-  }
+  const state = storedJsonObject(stored).aegis_secret_state;
   const merged = { ...(next ?? {}), ...(state === undefined ? {} : { aegis_secret_state: state }) };
   return next === null && state === undefined ? null : pythonJson(merged);
 }

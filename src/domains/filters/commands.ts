@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client.js';
 import { epochNow, parseInput, run, writeCommand, type AuditRow, type CommandContext } from '../commands.js';
-import { databaseId, descriptionSchema, forbidden, nameSchema, pythonJson, refuseProblems, requireOwnSites, siteIdList, siteRowAccess, uniqueName, unknownSites } from '../config-commands.js';
+import { databaseId, descriptionSchema, forbidden, nameSchema, pythonJson, refuseProblems, requireOwnSites, siteIdList, siteRowAccess, storedJsonValue, uniqueName, unknownSites } from '../config-commands.js';
 import { notFound, validationFailed } from '../errors.js';
 
 
@@ -95,14 +95,6 @@ interface StoredFilter {
   site_ids: number[];
 }
 
-const storedDocument = (text: string | null): unknown => {
-  try {
-    return text ? (JSON.parse(text) as unknown) : null;
-  } catch {
-    return null;
-  }
-};
-
 /** The locked filter with the operator's right to change it: invisible is NOT_FOUND, read-only FORBIDDEN. */
 async function lockWritableFilter(tx: pg.PoolClient, ctx: CommandContext, filterId: number): Promise<StoredFilter> {
   const { rows } = await run<StoredFilter>(
@@ -130,8 +122,8 @@ export async function updateDeviceFilter(ctx: CommandContext, input: z.input<typ
         criteriaMode: stored.criteria_mode,
         siteMode: stored.site_mode,
         siteIds: stored.site_ids,
-        basicCriteria: storedDocument(stored.basic_criteria_json),
-        advancedCriteria: storedDocument(stored.advanced_criteria_json),
+        basicCriteria: storedJsonValue(stored.basic_criteria_json),
+        advancedCriteria: storedJsonValue(stored.advanced_criteria_json),
         ...Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)),
       });
       checkFilter(merged);

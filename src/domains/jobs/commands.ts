@@ -11,7 +11,7 @@ import type pg from 'pg';
 import { z } from 'zod';
 import { Prisma } from '../../generated/prisma/client.js';
 import { epochNow, parseInput, run, writeCommand, type AuditRow, type CommandContext } from '../commands.js';
-import { databaseId, nameSchema, pythonJson, refuseProblems } from '../config-commands.js';
+import { databaseId, nameSchema, pythonJson, refuseProblems, storedJsonValue } from '../config-commands.js';
 import { notFound, validationFailed, type FieldProblem } from '../errors.js';
 import { normalizeTargets, savedListInScope, targetListSchema, type SavedTarget } from '../targets.js';
 
@@ -103,14 +103,6 @@ interface StoredJob {
   credential_id: number | null;
 }
 
-const parsedList = (text: string): unknown => {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-};
-
 /** The job row, locked, when every saved target is in the operator's sites; else NOT_FOUND. */
 async function lockJobInScope(tx: pg.PoolClient, ctx: CommandContext, jobId: number): Promise<StoredJob> {
   const { rows } = await run<StoredJob>(
@@ -118,7 +110,7 @@ async function lockJobInScope(tx: pg.PoolClient, ctx: CommandContext, jobId: num
     Prisma.sql`SELECT name, components_json, targets_json, job_kind, credential_id FROM engine.scheduled_jobs WHERE id = ${jobId} FOR UPDATE`,
   );
   const job = rows[0];
-  if (!job || !(await savedListInScope(tx, ctx.identity, parsedList(job.targets_json)))) throw notFound('Scheduled job');
+  if (!job || !(await savedListInScope(tx, ctx.identity, storedJsonValue(job.targets_json)))) throw notFound('Scheduled job');
   return job;
 }
 
@@ -202,7 +194,7 @@ function workKind(job: StoredJob): { kind: string; lane: string } {
     case 'patch_install':
       return { kind: 'patch_install_run', lane: 'scheduled_job' };
     default: {
-      const components = parsedList(job.components_json);
+      const components = storedJsonValue(job.components_json);
       const workflow = Array.isArray(components) && components.some((c) => (c as { kind?: unknown } | null)?.kind === 'workflow');
       return { kind: workflow ? 'scheduled_workflow_run' : 'scheduled_run', lane: 'scheduled_job' };
     }
@@ -257,7 +249,7 @@ export async function runScheduledJobNow(ctx: CommandContext, input: z.input<typ
       tx,
       Prisma.sql`INSERT INTO engine.job_scheduler_work_items
                    (dedupe_key, kind, site_id, lane, job_id, run_id, target_id, payload_json, status, attempt_count, priority, available_at, created_at, updated_at)
-                 VALUES (${dedupeKey}, ${kind}, ${await siteLane(tx, parsedList(job.targets_json))}, ${lane}, ${id}, NULL, NULL, ${pythonJson(payload)},
+                 VALUES (${dedupeKey}, ${kind}, ${await siteLane(tx, storedJsonValue(job.targets_json))}, ${lane}, ${id}, NULL, NULL, ${pythonJson(payload)},
                          'queued', 0, 0, ${now}, ${now}, ${now})
                  ON CONFLICT (dedupe_key) DO NOTHING
                  RETURNING id::text AS id`,

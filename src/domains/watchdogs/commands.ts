@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { ruleSql } from '../../access/rules.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { epochNow, parseInput, run, writeCommand, type AuditRow, type CommandContext } from '../commands.js';
-import { conflict, databaseId, descriptionSchema, forbidden, hostnameSchema, nameSchema, pythonJson, refuseProblems, requireOwnSites, singleLine, siteIdList, siteRowAccess, uniqueName, unknownSites } from '../config-commands.js';
+import { conflict, databaseId, descriptionSchema, forbidden, hostnameSchema, nameSchema, pythonJson, refuseProblems, requireOwnSites, singleLine, siteIdList, siteRowAccess, storedJsonObject, uniqueName, unknownSites } from '../config-commands.js';
 import { notFound, validationFailed } from '../errors.js';
 import { normalizeTargets, targetListSchema } from '../targets.js';
 
@@ -302,15 +302,6 @@ interface StoredWatchdog {
   site_ids: number[];
 }
 
-const parseObject = (text: string | null, fallback: Record<string, unknown>): Record<string, unknown> => {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : fallback;
-  } catch {
-    return fallback;
-  }
-};
-
 /** The locked row with the operator's right to change it: invisible is NOT_FOUND, read-only FORBIDDEN. */
 async function lockWritableWatchdog(tx: pg.PoolClient, ctx: CommandContext, watchdogId: number): Promise<StoredWatchdog> {
   const { rows } = await run<StoredWatchdog>(
@@ -336,7 +327,7 @@ export async function updateWatchdog(ctx: CommandContext, input: z.input<typeof 
   return uniqueName('watchdog', patch.name ?? '', () =>
     writeCommand(ctx, 'watchdog.update', async (tx) => {
       const stored = await lockWritableWatchdog(tx, ctx, id);
-      const storedCriteria = parseObject(stored.criteria_json, { rules: [] });
+      const storedCriteria = storedJsonObject(stored.criteria_json, { rules: [] });
       const merged = parseInput(createWatchdogInput.omit({ targets: true }), {
         name: stored.name,
         description: stored.description,
@@ -346,7 +337,7 @@ export async function updateWatchdog(ctx: CommandContext, input: z.input<typeof 
         siteMode: stored.site_mode,
         siteIds: stored.site_ids,
         criteria: storedCriteria,
-        actions: parseObject(stored.actions_json, { actions: [] }),
+        actions: storedJsonObject(stored.actions_json, { actions: [] }),
         evaluationIntervalSeconds: stored.evaluation_interval_seconds,
         cooldownSeconds: stored.cooldown_seconds,
         autoResolveAfterSeconds: stored.auto_resolve_after_seconds,
