@@ -63,7 +63,11 @@ const setOverrideInput = overrideKey.extend({
     .refine((date) => !date || date.getTime() / 1000 < 2_147_483_647, 'is out of range'),
 });
 
-/** The watchdog row, locked, when the operator may see it (a User: one of its sites is theirs). */
+/**
+ * The watchdog row, locked, when the operator may see it (a User: one of its sites is theirs). The
+ * lock also serialises override writes of the watchdog: two concurrent sets for one device cannot
+ * both insert.
+ */
 async function lockVisibleWatchdog(tx: pg.PoolClient, ctx: CommandContext, watchdogId: number) {
   const { rows } = await run<{ id: string; site_mode: string; site_ids: number[]; archived: number }>(
     tx,
@@ -132,11 +136,8 @@ export async function setWatchdogOverride(ctx: CommandContext, input: z.input<ty
       result: { watchdogId, hostname: device.hostname },
       rows: [{ table: 'engine.watchdog_device_overrides', key: { id: Number(id), watchdog_id: watchdogId, hostname: device.hostname }, change }],
     };
-  }, { advisoryLock: OVERRIDE_LOCK });
+  });
 }
-
-/** Serialises override writes so that two concurrent sets for one pair cannot insert two rows. */
-const OVERRIDE_LOCK = 0x57_44_4f_56; // "WDOV"
 
 /**
  * Clears the override of one watchdog for one device (Borealis deletes the pair's rows). The
@@ -158,7 +159,7 @@ export async function clearWatchdogOverride(ctx: CommandContext, input: z.input<
       result: { watchdogId, hostname: rows[0]!.hostname },
       rows: rows.map((row) => ({ table: 'engine.watchdog_device_overrides', key: { id: Number(row.id) }, change: 'delete' as const })),
     };
-  }, { advisoryLock: OVERRIDE_LOCK });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

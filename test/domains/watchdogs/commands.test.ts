@@ -269,4 +269,20 @@ describe('watchdog definitions', () => {
     expect(await one(seeded, 'SELECT archived, enabled, last_edited_by FROM engine.watchdogs WHERE id = $1', [watchdogId])).toEqual({ archived: 0, enabled: 0, last_edited_by: 'admin' });
     await refusal(setWatchdogArchived(ctx.as('bob'), { id: watchdogId, value: true }), 'NOT_FOUND');
   });
+
+  it('is all-or-nothing: a failure after the watchdog row was inserted leaves no row behind', async () => {
+    const mine = await hostIn('Acme HQ');
+    const tables = await snapshot(seeded.db.pool, WATCHDOG_TABLES);
+    // Borealis's database refusing the target rows (the last statement of the command).
+    await seeded.db.pool.query(`CREATE FUNCTION engine.refuse_targets() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+      CREATE TRIGGER refuse_targets BEFORE INSERT ON engine.watchdog_targets FOR EACH ROW EXECUTE FUNCTION engine.refuse_targets();`);
+    try {
+      await expect(
+        createWatchdog(ctx.as('admin'), baseWatchdog([{ kind: 'device', hostname: mine.hostname }], { siteMode: 'specific_sites', siteIds: [sid('Acme HQ')] })),
+      ).rejects.toThrow(/refused/);
+    } finally {
+      await seeded.db.pool.query('DROP TRIGGER refuse_targets ON engine.watchdog_targets; DROP FUNCTION engine.refuse_targets();');
+    }
+    expect(await snapshot(seeded.db.pool, WATCHDOG_TABLES)).toEqual(tables);
+  });
 });
