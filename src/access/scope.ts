@@ -187,6 +187,15 @@ function resolvedTargetsSql(source: Prisma.Sql, siteArray: Prisma.Sql): Prisma.S
 }
 
 /**
+ * Whether each of `targets` (a target list about to be saved, or a saved one being changed)
+ * resolves to `siteIds`, by the same rule that scopes saved jobs and watchdog targets on read:
+ * rows `(id, in_scope)`, `id` being the target's index in the list.
+ */
+export function targetsInScopeSql(targets: readonly unknown[], siteIds: readonly number[]): Prisma.Sql {
+  return resolvedTargetsSql(targetRows(targets.map((target, index) => ({ id: BigInt(index), target }))), Prisma.sql`${[...siteIds]}::int[]`);
+}
+
+/**
  * Stored JSON text as a value, or null when it is not JSON. Parsed here, not in SQL: PostgreSQL 15
  * cannot test a text for JSON validity without failing the whole statement (`pg_input_is_valid`
  * is 16+), and one malformed Borealis row must only hide itself, not fail the list.

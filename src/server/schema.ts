@@ -23,6 +23,11 @@ import '../domains/ansible/graphql.js';
 import '../domains/approvals/mutations.js';
 import '../domains/sites/mutations.js';
 import '../domains/operators/mutations.js';
+import '../domains/watchdogs/mutations.js';
+import '../domains/filters/mutations.js';
+import '../domains/devices/mutations.js';
+import '../domains/jobs/mutations.js';
+import '../domains/credentials/mutations.js';
 
 let built: GraphQLSchema | undefined;
 

@@ -103,3 +103,51 @@ describe('the documented database grants', () => {
     }
   });
 });
+
+describe('the documented database grants, configuration mutations', () => {
+  it('let the gateway role run every configuration command', async () => {
+    // Imported here so that this block stays self-contained next to the site and approval one.
+    const { createWatchdog, updateWatchdog, setWatchdogArchived, setWatchdogEnabled, setWatchdogOverride, clearWatchdogOverride, acknowledgeIncident } = await import(
+      '../../src/domains/watchdogs/commands.js'
+    );
+    const filters = await import('../../src/domains/filters/commands.js');
+    const metadata = await import('../../src/domains/devices/commands.js');
+    const jobs = await import('../../src/domains/jobs/commands.js');
+    const credentials = await import('../../src/domains/credentials/commands.js');
+    const admin: CapturedCommandContext = commandContextFor(g.db.pool, g.identities.admin);
+    const asGateway: CapturedCommandContext = { ...admin, pool: gatewayPool };
+    try {
+      const { rows } = await g.db.pool.query<{ hostname: string; incident: string }>(
+        "SELECT d.hostname, (SELECT id::text FROM engine.watchdog_incidents WHERE state = 'open' ORDER BY id LIMIT 1) AS incident FROM engine.devices d ORDER BY d.hostname LIMIT 1",
+      );
+      const { hostname, incident } = rows[0]!;
+      await acknowledgeIncident(asGateway, { incidentId: incident });
+      const { watchdogId } = await createWatchdog(asGateway, { name: 'Granted watchdog', criteria: { rules: [{ type: 'reboot_detected' }] }, targets: [{ kind: 'device', hostname }] });
+      await updateWatchdog(asGateway, { id: watchdogId, severity: 'info', targets: [{ kind: 'device', hostname }], siteMode: 'specific_sites', siteIds: [1] });
+      await setWatchdogEnabled(asGateway, { id: watchdogId, value: false });
+      await setWatchdogArchived(asGateway, { id: watchdogId, value: true });
+      await setWatchdogOverride(asGateway, { watchdogId, hostname, state: 'disabled' });
+      await setWatchdogOverride(asGateway, { watchdogId, hostname, state: 'suppressed' });
+      await clearWatchdogOverride(asGateway, { watchdogId, hostname });
+      const basicCriteria = { groups: [{ conditions: [{ field: 'hostname', operator: 'contains', value: 'PC' }] }] };
+      const { filterId } = await filters.createDeviceFilter(asGateway, { name: 'Granted filter', siteMode: 'specific_sites', siteIds: [1], basicCriteria });
+      await filters.updateDeviceFilter(asGateway, { id: filterId, siteIds: [1, 2] });
+      await filters.setDeviceFilterArchived(asGateway, { id: filterId, archived: true });
+      const { viewId } = await filters.createDeviceListView(asGateway, { name: 'Granted view', columns: ['hostname'] });
+      await filters.updateDeviceListView(asGateway, { id: viewId, filters: { a: 1 } });
+      await filters.deleteDeviceListView(asGateway, { id: viewId });
+      await metadata.setMetadataFieldDefinition(asGateway, { fieldNumber: 499, description: 'Granted' });
+      await metadata.setDeviceMetadataValue(asGateway, { hostname, fieldNumber: 499, value: 'granted' });
+      await metadata.setDeviceMetadataValue(asGateway, { hostname, fieldNumber: 499, value: '' });
+      const { jobId } = await jobs.createScheduledJob(asGateway, { name: 'Granted job', components: [{ kind: 'script' }], targets: [{ kind: 'device', hostname }], scheduleType: 'daily' });
+      await jobs.updateScheduledJob(asGateway, { id: jobId, scheduleType: 'weekly' });
+      await jobs.setScheduledJobEnabled(asGateway, { id: jobId, enabled: false });
+      await jobs.runScheduledJobNow(asGateway, { id: jobId });
+      await jobs.deleteScheduledJob(asGateway, { id: jobId });
+      const { credentialId } = await credentials.createCredential(asGateway, { name: 'Granted credential' });
+      await credentials.updateCredential(asGateway, { id: credentialId, description: 'granted' });
+    } finally {
+      await admin.close();
+    }
+  });
+});

@@ -39,6 +39,7 @@ describe('GraphiQL options', () => {
     expect(tabs.map((t) => t.name)).toEqual([
       'DeviceList', 'DeviceDetail', 'IncidentQueue', 'Watchdogs', 'JobRuns', 'GatewayStatus',
       'PendingApprovals', 'ApproveDevice', 'DenyDevice', 'CreateSite', 'AssignDevices',
+      'AcknowledgeIncident', 'SuppressWatchdogOnDevice', 'CreateWatchdog', 'CreateScheduledJob', 'RunJobNow', 'SetAssetTag', 'CreateCredential',
     ]);
     expect(tabs[0]!.query).toMatch(/^# Borealis GraphQL gateway: example operations/);
     expect(tabs[0]!.query).toContain('query DeviceList(');
