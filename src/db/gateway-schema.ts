@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 import { inClientTransaction } from './transaction.js';
+import { CAPTURE_TRIGGERS_PART, CHANGE_LOG_PART } from './change-capture.js';
 
 export const GATEWAY_SCHEMA = 'borealis_gateway';
 const INSTALL_LOCK_KEY = 0x62677773; // "bgws"
@@ -24,7 +25,7 @@ export interface GatewaySchemaPart {
 }
 
 /** Every part, in the order they are applied. Features append here. */
-export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [];
+export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [CHANGE_LOG_PART, CAPTURE_TRIGGERS_PART];
 
 export interface GatewaySchemaResult {
   applied: string[];

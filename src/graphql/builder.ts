@@ -106,6 +106,8 @@ export const builder = new SchemaBuilder<{
 nodeBuilder.current = builder;
 
 builder.queryType({});
+// Live events: src/domains/<name>/events.ts, served by src/realtime.
+builder.subscriptionType({});
 
 /** The builder's schema types, for helpers that take Pothos refs as parameters. */
 export type GatewaySchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;

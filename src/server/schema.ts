@@ -19,6 +19,10 @@ import '../domains/scheduler/graphql.js';
 import '../domains/patches/graphql.js';
 import '../domains/workflows/graphql.js';
 import '../domains/ansible/graphql.js';
+// Subscriptions: each domain's live events.
+import '../domains/jobs/events.js';
+import '../domains/watchdogs/events.js';
+import '../domains/approvals/events.js';
 
 let built: GraphQLSchema | undefined;
 
