@@ -4,6 +4,7 @@
  * runtime opening, acknowledging, suppressing and resolving watchdog_incidents. Used by
  * `npm run simulate`, the subscription tests and `npm run bench:subscriptions`.
  */
+import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 
 type Sql = Pick<pg.ClientBase, 'query'> | Pick<pg.Pool, 'query'>;
@@ -84,4 +85,21 @@ export async function moveRun(db: Sql, id: string, status: 'Running' | 'Success'
   const now = epoch();
   const column = status === 'Running' ? 'started_ts' : 'finished_ts';
   await db.query(`UPDATE engine.scheduled_job_runs SET status = $2, ${column} = $3, updated_at = $3 WHERE id = $1`, [id, status, now]);
+}
+
+/** An agent's enrollment request lands in the approval queue (status pending, ISO text timestamps). */
+export async function requestApproval(db: Sql, device: Pick<Device, 'hostname' | 'siteId'>): Promise<string> {
+  const id = randomUUID();
+  const now = new Date().toISOString().replace('Z', '+00:00');
+  await db.query(
+    `INSERT INTO engine.device_approvals (id, approval_reference, hostname_claimed, ssl_key_fingerprint_claimed, enrollment_code, site_id,
+                                          status, client_nonce, server_nonce, agent_pubkey_der, created_at, updated_at)
+     VALUES ($1, $2, $3, $4, (SELECT enrollment_code FROM engine.sites WHERE id = $5), $5, 'pending', $6, $7, $8, $9, $9)`,
+    [id, randomUUID(), `${device.hostname}-NEW`, randomBytes(32).toString('hex'), device.siteId, randomBytes(16).toString('base64'), randomBytes(16).toString('base64'), randomBytes(44), now],
+  );
+  return id;
+}
+
+export async function decideApproval(db: Sql, id: string, status: 'approved' | 'denied'): Promise<void> {
+  await db.query(`UPDATE engine.device_approvals SET status = $2, updated_at = $3 WHERE id = $1`, [id, status, new Date().toISOString().replace('Z', '+00:00')]);
 }

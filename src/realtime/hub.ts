@@ -149,6 +149,8 @@ export class ChangeHub implements ChangeFeed {
     };
     const revalidation = setInterval(() => void this.revalidate(subscriber), this.deps.config.revalidateMs);
     revalidation.unref();
+    // The client went away (SSE request aborted, WebSocket operation completed or socket closed).
+    ctx.signal?.addEventListener('abort', () => void subscriber.queue.return(), { once: true });
     void this.attach(subscriber, table, cursor).catch((error: unknown) => {
       this.deps.log.error({ err: error }, 'Subscriptions: could not start a subscription');
       subscriber.queue.fail(error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be started; try again.', { extensions: { code: 'SUBSCRIPTION_FAILED' } }));

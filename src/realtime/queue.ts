@@ -85,6 +85,7 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
 
   private takeEnding(): StreamEnded {
     const ending = this.ending!;
+    this.ending = null;
     this.finish();
     return ending;
   }
