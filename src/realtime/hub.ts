@@ -54,8 +54,8 @@ interface Subscriber {
   ctx: GatewayContext;
   accepts(change: Change): boolean;
   queue: SubscriberQueue<Change>;
-  /** Live events at or below this sequence are not delivered (already replayed or before the cursor). */
-  after: bigint;
+  /** The last sequence delivered to (or passed by) this subscriber: nothing at or below it is sent again. */
+  position: bigint;
   /** Live events that arrive while the subscriber replays the log; offered once it is done. */
   backlog: Event[] | null;
 }
@@ -67,6 +67,8 @@ export class ChangeHub implements ChangeFeed {
   private detail: string | null = null;
   /** Capture mode: every sequence at or below is delivered or known never to commit. */
   private watermark = 0n;
+  /** Capture mode: the last sequence whose subscribers were chosen (at most one page ahead of the watermark). */
+  private published = 0n;
   /** Polling mode: in-memory numbering of polled changes. */
   private polled = 0n;
   /** An unsettled gap: sequences below `below` may still commit while these transactions run. */
@@ -93,6 +95,7 @@ export class ChangeHub implements ChangeFeed {
     const capture = await captureStatus(pool);
     if (captureInstalled(capture)) {
       this.watermark = await lastSequence(pool);
+      this.published = this.watermark;
       this.mode = 'triggers';
       this.listener = startListener(pool.options, log, () => this.wake());
       this.every(SAFETY_WAKE_MS, () => this.wake());
@@ -138,7 +141,7 @@ export class ChangeHub implements ChangeFeed {
       table: table.table,
       ctx,
       accepts: subscription.accepts as (change: Change) => boolean,
-      after: 0n,
+      position: 0n,
       backlog: null,
       queue: new SubscriberQueue<Change>(
         this.deps.config.subscriberBuffer,
@@ -177,25 +180,33 @@ export class ChangeHub implements ChangeFeed {
     }
     if (subscriber.queue.ended) return;
     // Registered and the replay's end fixed in the same turn: live events start right after it.
-    const replayThrough = this.mode === 'triggers' ? this.watermark : this.polled;
-    subscriber.after = cursor !== null && cursor > replayThrough ? cursor : replayThrough;
+    const replayThrough = this.mode === 'triggers' ? this.published : this.polled;
+    subscriber.position = cursor ?? replayThrough;
     if (cursor !== null && cursor < replayThrough) subscriber.backlog = [];
     this.add(subscriber);
     if (!subscriber.backlog) return;
     await this.replay(subscriber, table, cursor!, replayThrough);
+    if (subscriber.position < replayThrough) subscriber.position = replayThrough;
     // Live events that came meanwhile, in order; the backlog closes in the turn it is found empty.
     for (let event = subscriber.backlog.shift(); event; event = subscriber.backlog.shift()) {
-      if (subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity))) subscriber.queue.offer(event.change);
+      this.deliver(subscriber, event, subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity)));
     }
     subscriber.backlog = null;
+  }
+
+  /** Hands the event to the subscriber once, in sequence order, if it may see it. */
+  private deliver(subscriber: Subscriber, event: Event, visible: boolean): void {
+    if (event.seq <= subscriber.position) return;
+    subscriber.position = event.seq;
+    if (visible) subscriber.queue.offer(event.change);
   }
 
   private async replay(subscriber: Subscriber, table: RealtimeTable, after: bigint, through: bigint): Promise<void> {
     for (let from = after; from < through && !subscriber.queue.ended; ) {
       const changes = await readRange(this.deps.pool, table.table, from, through, PAGE);
       if (!changes.length) return;
-      for (const event of await this.events(changes, true)) {
-        if (subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity))) subscriber.queue.offer(event.change);
+      for (const event of await this.events(changes)) {
+        this.deliver(subscriber, event, subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity)));
       }
       from = changes.at(-1)!.seq;
       await subscriber.queue.room();
@@ -249,7 +260,10 @@ export class ChangeHub implements ChangeFeed {
           this.deps.log.warn({ err: (error as Error).message }, 'Subscriptions: reading changes failed; retrying');
         }
       } while (this.pumpAgain && !this.stopped);
-    })().finally(() => (this.pumping = null));
+    })().finally(() => {
+      this.pumping = null;
+      if (this.pumpAgain) this.wake();
+    });
   }
 
   private async readLog(): Promise<void> {
@@ -275,8 +289,9 @@ export class ChangeHub implements ChangeFeed {
         expected = change.seq + 1n;
       }
       if (ready.length) {
-        await this.publish(await this.events(ready, false));
-        this.watermark = ready.at(-1)!.seq;
+        await this.publish(await this.events(ready));
+        // Changes nobody subscribed to are passed too (a resuming subscriber replays them).
+        this.watermark = this.published = ready.at(-1)!.seq;
       }
       if (blocked) return this.recheckGap();
       if (page.changes.length < PAGE) return;
@@ -297,15 +312,12 @@ export class ChangeHub implements ChangeFeed {
     const changes = await this.poller!.poll(this.deps.pool);
     if (!changes.length) return;
     const logged = changes.map((change: PolledChange): LoggedChange => ({ ...change, seq: ++this.polled, changedColumns: null }));
-    await this.publish(await this.events(logged, false));
+    await this.publish(await this.events(logged));
   }
 
-  /**
-   * The events of these changes with their rows, loaded once per table (live: only for tables
-   * somebody subscribes to; replay: always).
-   */
-  private async events(changes: readonly LoggedChange[], replay: boolean): Promise<Event[]> {
-    const wanted = changes.filter((change) => replay || this.subscribers.get(change.table)?.size);
+  /** The events of these changes with their rows, loaded once per table. */
+  private async events(changes: readonly LoggedChange[]): Promise<Event[]> {
+    const wanted = changes;
     const rows = new Map<string, Map<string, unknown>>();
     const sites = new Map<string, Map<string, number[]>>();
     for (const name of new Set(wanted.map((c) => c.table))) {
@@ -326,16 +338,20 @@ export class ChangeHub implements ChangeFeed {
 
   private async publish(events: readonly Event[]): Promise<void> {
     for (const event of events) {
-      const subscribers = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => !s.queue.ended && event.seq > s.after);
-      const live = subscribers.filter((s) => s.backlog === null && s.accepts(event.change));
-      // Visibility per distinct scope, asked in parallel; then every subscriber gets it in the same turn (order kept).
-      const visible = await Promise.all(live.map((s) => this.visibleTo(event, s.ctx.identity)));
-      live.forEach((subscriber, index) => visible[index] && subscriber.queue.offer(event.change));
-      for (const subscriber of subscribers) {
-        if (!subscriber.backlog) continue;
-        subscriber.backlog.push(event);
-        if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.fail(tooSlow(this.deps.config.subscriberBuffer));
-      }
+      // From here on a new subscriber replays this event from the log instead of receiving it live.
+      this.published = event.seq;
+      const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
+      // Visibility per distinct scope, asked in parallel (cached on the event)...
+      const visible = await Promise.all(candidates.map((s) => s.backlog === null && s.accepts(event.change) && this.visibleTo(event, s.ctx.identity)));
+      // ...then every subscriber gets it in one turn, so each one's order is the log's.
+      candidates.forEach((subscriber, index) => {
+        if (subscriber.backlog) {
+          subscriber.backlog.push(event);
+          if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.fail(tooSlow(this.deps.config.subscriberBuffer));
+        } else {
+          this.deliver(subscriber, event, visible[index] === true);
+        }
+      });
     }
   }
 

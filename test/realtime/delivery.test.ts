@@ -4,9 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acknowledgeIncident, createRun, moveRun, openIncident, resolveIncident, suppressIncident } from '../../dev/simulate/borealis-writes.js';
-import { siteOf, startRealtimeGateway, type RealtimeGateway } from './harness.js';
+import { siteOf, startRealtimeGateway, subscribers as waitForSubscribers, type RealtimeGateway } from './harness.js';
 
 let gateway: RealtimeGateway;
+const subscribers = (count: number) => waitForSubscribers(gateway, count);
 beforeAll(async () => {
   gateway = await startRealtimeGateway();
 });
@@ -25,7 +26,7 @@ describe('incident and run changes reach subscribers', () => {
   it('graphql-ws: an incident opened, acknowledged, suppressed, resolved arrives as four typed events', async () => {
     const acme = siteOf(gateway, 'Acme HQ');
     const stream = gateway.ws('admin', INCIDENTS);
-    await expect.poll(() => gateway.hub.status().subscribers).toBe(1);
+    await subscribers(1);
     const id = await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
     await acknowledgeIncident(gateway.writer, id, 'alice');
     await suppressIncident(gateway.writer, id);
@@ -44,12 +45,13 @@ describe('incident and run changes reach subscribers', () => {
     const cursors = events.map((e) => BigInt(e.cursor));
     expect([...cursors].sort((a, b) => (a < b ? -1 : 1))).toEqual(cursors);
     await stream.close();
+    await subscribers(0);
   });
 
   it('SSE: a run moving Pending -> Running -> Success arrives as CREATED and two STATUS_CHANGED', async () => {
     const device = gateway.targets.devices[0]!;
     const stream = await gateway.sse('admin', RUNS, { jobIds: [String(gateway.targets.jobId)] });
-    await expect.poll(() => gateway.hub.status().subscribers).toBeGreaterThan(0);
+    await subscribers(1);
     const id = await createRun(gateway.writer, gateway.targets.jobId, device);
     await moveRun(gateway.writer, id, 'Running');
     await moveRun(gateway.writer, id, 'Success');
@@ -61,16 +63,18 @@ describe('incident and run changes reach subscribers', () => {
     ]);
     expect(events.every((e) => e.runId === id && e.run.targetHostname === device.hostname)).toBe(true);
     await stream.close();
+    await subscribers(0);
   });
 
   it('filters: a subscriber to another job receives nothing of this one', async () => {
     const other = gateway.ws('admin', RUNS, { jobIds: ['999999'] });
     const mine = gateway.ws('admin', RUNS, { jobIds: [String(gateway.targets.jobId)] });
-    await expect.poll(() => gateway.hub.status().subscribers).toBeGreaterThanOrEqual(2);
+    await subscribers(2);
     await createRun(gateway.writer, gateway.targets.jobId, gateway.targets.devices[0]!);
     await mine.until(1);
     expect(other.results).toEqual([]);
     await Promise.all([other.close(), mine.close()]);
+    await subscribers(0);
   });
 
   it('a malformed cursor is BAD_USER_INPUT', async () => {

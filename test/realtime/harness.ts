@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
+import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import { createWebSocketAuth } from '../../src/auth/websocket.js';
@@ -184,6 +185,11 @@ export async function startRealtimeGateway(options: { capture?: boolean; env?: R
       await db.drop();
     },
   };
+}
+
+/** Waits until exactly this many subscriptions are open on the gateway (tests close their own). */
+export async function subscribers(gateway: RealtimeGateway, count: number): Promise<void> {
+  await expect.poll(() => gateway.hub.status().subscribers, { timeout: 10_000 }).toBe(count);
 }
 
 /** The site id of a demo site by name. */

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRun, moveRun, openIncident, requestApproval, decideApproval } from '../../dev/simulate/borealis-writes.js';
-import { siteOf, startRealtimeGateway, type RealtimeGateway } from './harness.js';
+import { siteOf, startRealtimeGateway, subscribers as waitForSubscribers, type RealtimeGateway } from './harness.js';
 
 let gateway: RealtimeGateway;
 beforeAll(async () => {
@@ -19,8 +19,7 @@ const INCIDENTS = `subscription { incidentChanged { kind siteIds incident { data
 const APPROVALS = `subscription { approvalChanged { kind status approvalId approval { databaseId status site { name } } } }`;
 const RUNS = `subscription { runChanged { kind status runId run { targetHostname } } }`;
 
-/** Waits until this many subscriptions are open on the gateway (each test closes its own). */
-const subscribers = (count: number) => expect.poll(() => gateway.hub.status().subscribers).toBe(count);
+const subscribers = (count: number) => waitForSubscribers(gateway, count);
 
 describe('per-event scope', () => {
   it("alice (Acme HQ) receives her site's incidents and approvals, never another site's; the admin receives both", async () => {
