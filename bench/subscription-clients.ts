@@ -43,9 +43,15 @@ for (let i = 0; i < count; i++) {
   );
   clients.push(client);
   // Open connections in steps, as real clients arrive over time.
-  if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (i % 200 === 199) {
+    process.stderr.write(`  ${i + 1} opened, ${connected} connected\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
-while (connected < count && errors === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+for (let waited = 0; connected < count && errors === 0; waited += 100) {
+  if (waited % 2000 === 0) process.stderr.write(`  ${connected}/${count} subscribers connected (${errors} errors)\n`);
+  await new Promise((resolve) => setTimeout(resolve, 100));
+}
 process.stdout.write(JSON.stringify({ ready: connected }) + '\n');
 // The parent starts writing now; measure for the duration, then report.
 await new Promise((resolve) => setTimeout(resolve, Number(durationText)));
