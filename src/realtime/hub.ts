@@ -93,17 +93,23 @@ export class ChangeHub implements ChangeFeed {
   async start(): Promise<CaptureMode> {
     const { pool, config, log } = this.deps;
     const capture = await captureStatus(pool);
+    let detail = formatCaptureStatus(capture);
     if (captureInstalled(capture)) {
-      this.watermark = await lastSequence(pool);
-      this.published = this.watermark;
-      this.mode = 'triggers';
-      this.listener = startListener(pool.options, log, () => this.wake());
-      this.every(SAFETY_WAKE_MS, () => this.wake());
-      this.every(config.pruneIntervalMs, () => this.prune());
-      log.info({ fromSequence: this.watermark.toString() }, 'Subscriptions: change capture installed; listening for changes');
-    } else {
+      try {
+        this.watermark = this.published = await lastSequence(pool);
+        this.mode = 'triggers';
+        this.listener = startListener(pool.options, log, () => this.wake());
+        this.every(SAFETY_WAKE_MS, () => this.wake());
+        this.every(config.pruneIntervalMs, () => this.prune());
+        log.info({ fromSequence: this.watermark.toString() }, 'Subscriptions: change capture installed; listening for changes');
+      } catch (error) {
+        // e.g. the runtime role may not read the change log: serve by polling, and say why.
+        detail = `Change capture is installed but the change log cannot be read (${(error as Error).message}); subscriptions fall back to polling.`;
+      }
+    }
+    if (this.mode !== 'triggers') {
       this.mode = 'polling';
-      this.detail = formatCaptureStatus(capture);
+      this.detail = detail;
       this.poller = new ChangePoller(REALTIME_TABLES);
       await this.poller.poll(pool); // primes: start from now
       this.every(config.pollIntervalMs, () => this.wake());
