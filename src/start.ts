@@ -12,6 +12,7 @@ import type { AuthConfig } from './config/auth.js';
 import { createWebSocketAuth } from './auth/websocket.js';
 import { createRequestAuthenticator } from './auth/yoga-plugin.js';
 import { attachWebSocket, type GatewayWebSocket } from './server/websocket.js';
+import { ChangeHub } from './realtime/hub.js';
 import { applyBaseline } from './db/baseline.js';
 import { GatewaySchemaPrivilegeError, installGatewaySchema } from './db/gateway-schema.js';
 import { checkConnection, DatabaseConnectionError } from './db/connection-errors.js';
@@ -86,7 +87,9 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
   const demoToken = embedded ? demoAdminToken(auth) : undefined;
   const observability = createObservability(config, pool);
   if (observability.tracing) hooks.onCleanup(() => observability.tracing!.shutdown());
-  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken };
+  // Subscriptions wait for the feed to start (after the gateway schema is installed, below).
+  const changes = new ChangeHub({ pool, prisma, config: config.realtime, log: observability.log });
+  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken, changes };
   const yoga = createGatewayYoga(services, observability);
   hooks.onCleanup(() => yoga.gateway.agentApi.close());
   const server = createServer(yoga);
@@ -97,6 +100,8 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
   });
   // One cleanup, run first at stop: drain HTTP, close WebSockets (1001), within the deadline.
   hooks.onCleanup(() => drainServer(server, websocket, config.shutdownTimeoutMs));
+  // Run before the drain: ending every subscription lets SSE responses and socket operations finish.
+  hooks.onCleanup(() => changes.stop());
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`Borealis GraphQL gateway on http://${config.host}:${port}/graphql` + (config.graphiql ? ' (GraphiQL enabled)' : ''));
@@ -113,6 +118,12 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
     return;
   }
   await ensureGatewaySchema(pool);
+  const mode = await changes.start();
+  console.log(
+    mode === 'triggers'
+      ? 'Subscriptions: change capture installed; listening for changes (LISTEN).'
+      : `Subscriptions: polling the captured tables every ${config.realtime.pollIntervalMs} ms (change capture not installed; see gatewayStatus.subscriptions).`,
+  );
   printHowToAuthenticate(auth, demoToken);
 }
 

@@ -29,6 +29,23 @@ export interface GatewayConfig {
   shutdownTimeoutMs: number;
   /** The agent REST router (/api/agent/*, src/config/agent.ts). */
   agent: AgentApiConfig;
+  realtime: RealtimeConfig;
+}
+
+/** Live subscriptions (src/realtime, docs/subscriptions.md). */
+export interface RealtimeConfig {
+  /** Change-log rows older than this are pruned (cursors before them cannot be resumed). */
+  changeLogRetentionSeconds: number;
+  /** At most this many change-log rows are kept (the oldest are pruned first). */
+  changeLogMaxRows: number;
+  /** How often this replica prunes the change log. */
+  pruneIntervalMs: number;
+  /** Without the capture triggers: how often the captured tables are polled by their update column. */
+  pollIntervalMs: number;
+  /** Events queued for one subscriber beyond this many end its subscription (SUBSCRIBER_TOO_SLOW). */
+  subscriberBuffer: number;
+  /** How often a subscriber's account is re-read (a disabled account's stream ends). */
+  revalidateMs: number;
 }
 
 /** Optional OpenTelemetry tracing of GraphQL operations (off unless GATEWAY_OTEL_TRACING=true). */
@@ -231,6 +248,14 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     },
     shutdownTimeoutMs: read.integer('GATEWAY_SHUTDOWN_TIMEOUT_MS', 10000, 0, 600_000),
     agent: readAgentApiConfig(read, dataDir, !databaseUrl),
+    realtime: {
+      changeLogRetentionSeconds: read.integer('GATEWAY_CHANGE_LOG_RETENTION_SECONDS', 86_400, 60, 90 * 86_400),
+      changeLogMaxRows: read.integer('GATEWAY_CHANGE_LOG_MAX_ROWS', 1_000_000, 1000, 1_000_000_000),
+      pruneIntervalMs: read.integer('GATEWAY_CHANGE_LOG_PRUNE_INTERVAL_MS', 60_000, 1000, 86_400_000),
+      pollIntervalMs: read.integer('GATEWAY_SUBSCRIPTION_POLL_INTERVAL_MS', 2000, 100, 600_000),
+      subscriberBuffer: read.integer('GATEWAY_SUBSCRIBER_BUFFER', 1000, 1, 1_000_000),
+      revalidateMs: read.integer('GATEWAY_SUBSCRIPTION_REVALIDATE_MS', 60_000, 100, 86_400_000),
+    },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);
   return config;

@@ -10,6 +10,7 @@
  */
 import type pg from 'pg';
 import { inClientTransaction } from './transaction.js';
+import { CAPTURE_TRIGGERS_PART, CHANGE_LOG_PART } from './change-capture.js';
 
 export const GATEWAY_SCHEMA = 'borealis_gateway';
 const INSTALL_LOCK_KEY = 0x62677773; // "bgws"
@@ -31,6 +32,8 @@ export const GATEWAY_SCHEMA_PARTS: readonly GatewaySchemaPart[] = [
     // The layout rate-limiter-flexible's PostgreSQL store expects (key, points, expire in epoch ms).
     sql: `CREATE TABLE IF NOT EXISTS borealis_gateway.agent_rate_limits (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
   },
+  CHANGE_LOG_PART,
+  CAPTURE_TRIGGERS_PART,
 ];
 
 export interface GatewaySchemaResult {

@@ -116,6 +116,8 @@ nodeBuilder.current = builder;
 builder.queryType({});
 // Every mutation needs a signed-in operator; admin-only ones add `authScopes: { admin: true }`.
 builder.mutationType({ authScopes: { operator: true } });
+// Live events: src/domains/<name>/events.ts, served by src/realtime.
+builder.subscriptionType({});
 
 /** The builder's schema types, for helpers that take Pothos refs as parameters. */
 export type GatewaySchemaTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T extends SchemaTypes> ? T : never;

@@ -9,6 +9,7 @@ import type { StatementTally } from '../db/statements.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Loaders } from '../access/loaders.js';
 import type { Scope } from '../access/scope.js';
+import type { ChangeFeed } from './changes.js';
 
 export interface GatewayServices {
   config: GatewayConfig;
@@ -19,6 +20,8 @@ export interface GatewayServices {
   authenticate: (request: Request) => Promise<OperatorIdentity | null>;
   /** Embedded demo only: the printed admin token, pre-filled in GraphiQL's headers. */
   demoToken?: string | undefined;
+  /** Live subscriptions' change feed (src/realtime); absent where subscriptions are not served. */
+  changes?: ChangeFeed | undefined;
 }
 
 export type Transport = 'http' | 'websocket';

@@ -28,6 +28,10 @@ import '../domains/filters/mutations.js';
 import '../domains/devices/mutations.js';
 import '../domains/jobs/mutations.js';
 import '../domains/credentials/mutations.js';
+// Subscriptions: each domain's live events.
+import '../domains/jobs/events.js';
+import '../domains/watchdogs/events.js';
+import '../domains/approvals/events.js';
 
 let built: GraphQLSchema | undefined;
 

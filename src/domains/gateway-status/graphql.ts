@@ -1,6 +1,7 @@
 /** Gateway status: what an operator checks first when something looks wrong. */
 import { builder } from '../../graphql/builder.js';
 import { readinessReport, type ReadinessReport } from '../../db/readiness.js';
+import type { ChangeFeedStatus } from '../../graphql/changes.js';
 
 const SchemaCheck = builder.objectRef<NonNullable<ReadinessReport['schema']>>('SchemaCheck').implement({
   description: 'Result of comparing the Prisma mirror with the live Borealis catalog.',
@@ -24,13 +25,25 @@ const PoolStatus = builder
     }),
   });
 
-const GatewayStatus = builder.objectRef<ReadinessReport & { pool: PoolStatus }>('GatewayStatus').implement({
+const SubscriptionStatus = builder.objectRef<ChangeFeedStatus>('SubscriptionStatus').implement({
+  description: 'How this replica captures changes for subscriptions.',
+  fields: (t) => ({
+    mode: t.exposeString('mode', { description: 'triggers: change capture + LISTEN; polling: the fallback without triggers; starting.' }),
+    detail: t.exposeString('detail', { nullable: true, description: 'Why the replica polls, and how to install the capture.' }),
+    listening: t.exposeBoolean('listening', { description: 'The LISTEN connection is up (triggers mode).' }),
+    subscribers: t.exposeInt('subscribers', { description: 'Subscriptions open on this replica.' }),
+    lastSequence: t.exposeString('lastSequence', { nullable: true, description: 'The last change-log sequence delivered by this replica.' }),
+  }),
+});
+
+const GatewayStatus = builder.objectRef<ReadinessReport & { pool: PoolStatus; subscriptions: ChangeFeedStatus | null }>('GatewayStatus').implement({
   fields: (t) => ({
     ready: t.exposeBoolean('ready'),
     database: t.exposeString('database'),
     schema: t.field({ type: SchemaCheck, nullable: true, resolve: (s) => s.schema }),
     pool: t.field({ type: PoolStatus, resolve: (s) => s.pool }),
     checkedAt: t.exposeString('checkedAt', { nullable: true }),
+    subscriptions: t.field({ type: SubscriptionStatus, nullable: true, description: 'Null where subscriptions are not served.', resolve: (s) => s.subscriptions }),
   }),
 });
 
@@ -49,6 +62,7 @@ builder.queryField('gatewayStatus', (t) =>
         idle: ctx.pool.idleCount,
         waiting: ctx.pool.waitingCount,
       },
+      subscriptions: ctx.changes?.status() ?? null,
     }),
   }),
 );

@@ -1,0 +1,403 @@
+/**
+ * The change feed of one gateway replica (docs/subscriptions.md): one reader of the change log
+ * (woken by the LISTEN session) or, without capture triggers, one poller; each changed row is
+ * loaded once, checked once per distinct scope with the model's access rule (`allows`), and
+ * offered to every subscriber whose filter accepts it. Subscribers resuming with a cursor replay
+ * the log up to the point the live stream starts, so they get no gap and no duplicate.
+ */
+import { GraphQLError } from 'graphql';
+import { allows } from '../access/rules.js';
+import { Loaders } from '../access/loaders.js';
+import { createScope } from '../access/scope.js';
+import type { OperatorIdentity } from '../auth/identity.js';
+import { loadOperator, OperatorRefusedError } from '../auth/operator.js';
+import type { RealtimeConfig } from '../config/env.js';
+import type { Logger } from '../config/logger.js';
+import { captureInstalled, captureStatus, formatCaptureStatus } from '../db/change-capture.js';
+import type { Db } from '../db/prisma.js';
+import type { GatewayPool } from '../db/pool.js';
+import type { CaptureMode, Change, ChangeFeed, ChangeFeedStatus, ChangeSubscription, StreamEnded } from '../graphql/changes.js';
+import type { GatewayContext } from '../graphql/context.js';
+import { badInput, unauthenticated } from '../graphql/errors.js';
+import { allFinished, lastSequence, prunedThrough, pruneChangeLog, readAfter, readRange, type LoggedChange } from './change-log.js';
+import { startListener, type ChangeListener } from './listener.js';
+import { ChangePoller, type PolledChange } from './poller.js';
+import { SubscriberQueue, tooSlow } from './queue.js';
+import { keyWhere, loadRows, REALTIME_TABLES, realtimeTable, siteIdsOf, type RealtimeTable } from './tables.js';
+
+const PAGE = 500;
+/** While a sequence gap is unsettled the reader looks again after this long (doubling). */
+const GAP_RECHECK_MS = [10, 20, 50, 100, 250, 500, 1000];
+/** A reader wake-up without any notification, in case one was missed while (re)connecting. */
+const SAFETY_WAKE_MS = 5000;
+const POLL_CURSOR = /^poll:\d+$/;
+const LOG_CURSOR = /^\d{1,19}$/;
+
+export interface RealtimeDeps {
+  pool: GatewayPool;
+  prisma: Db;
+  config: RealtimeConfig;
+  log: Logger;
+}
+
+/** A change as every subscriber of this replica sees it, with its visibility per scope. */
+interface Event {
+  seq: bigint;
+  change: Change;
+  table: RealtimeTable;
+  /** Whether a scope (its site set) may see the row: asked once per distinct scope. */
+  visible: Map<string, Promise<boolean>>;
+}
+
+interface Subscriber {
+  table: string;
+  ctx: GatewayContext;
+  accepts(change: Change): boolean;
+  queue: SubscriberQueue<Change>;
+  /** The last sequence delivered to (or passed by) this subscriber: nothing at or below it is sent again. */
+  position: bigint;
+  /** Live events that arrive while the subscriber replays the log; offered once it is done. */
+  backlog: Event[] | null;
+}
+
+const scopeKey = (identity: OperatorIdentity) => (identity.isAdmin ? 'admin' : (identity.siteIds ?? []).join(','));
+
+export class ChangeHub implements ChangeFeed {
+  private mode: CaptureMode = 'starting';
+  private detail: string | null = null;
+  /** Capture mode: every sequence at or below is delivered or known never to commit. */
+  private watermark = 0n;
+  /** Capture mode: the last sequence whose subscribers were chosen (at most one page ahead of the watermark). */
+  private published = 0n;
+  /** Polling mode: in-memory numbering of polled changes. */
+  private polled = 0n;
+  /** An unsettled gap: sequences below `below` may still commit while these transactions run. */
+  private gap: { below: bigint; transactions: string[]; recheck: number } | null = null;
+  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  private subscriberCount = 0;
+  private listener: ChangeListener | null = null;
+  private poller: ChangePoller | null = null;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private gapTimer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | null = null;
+  private pumpAgain = false;
+  private stopped = false;
+  private readonly started: Promise<void>;
+  private markStarted!: () => void;
+
+  constructor(private readonly deps: RealtimeDeps) {
+    this.started = new Promise((resolve) => (this.markStarted = resolve));
+  }
+
+  /** Chooses the capture mode and starts reading: LISTEN + change log, or polling. */
+  async start(): Promise<CaptureMode> {
+    const { pool, config, log } = this.deps;
+    const capture = await captureStatus(pool);
+    let detail = formatCaptureStatus(capture);
+    if (captureInstalled(capture)) {
+      try {
+        this.watermark = this.published = await lastSequence(pool);
+        this.mode = 'triggers';
+        this.listener = startListener(pool.options, log, () => this.wake());
+        this.every(SAFETY_WAKE_MS, () => this.wake());
+        this.every(config.pruneIntervalMs, () => this.prune());
+        log.info({ fromSequence: this.watermark.toString() }, 'Subscriptions: change capture installed; listening for changes');
+      } catch (error) {
+        // e.g. the runtime role may not read the change log: serve by polling, and say why.
+        detail = `Change capture is installed but the change log cannot be read (${(error as Error).message}); subscriptions fall back to polling.`;
+      }
+    }
+    if (this.mode !== 'triggers') {
+      this.mode = 'polling';
+      this.detail = detail;
+      this.poller = new ChangePoller(REALTIME_TABLES);
+      await this.poller.poll(pool); // primes: start from now
+      this.every(config.pollIntervalMs, () => this.wake());
+      log.warn(`Subscriptions: ${this.detail} Polling every ${config.pollIntervalMs} ms.`);
+    }
+    this.markStarted();
+    return this.mode;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const timer of this.timers) clearInterval(timer);
+    clearTimeout(this.gapTimer);
+    await this.listener?.close();
+    for (const subscribers of this.subscribers.values()) {
+      for (const subscriber of subscribers) subscriber.queue.return();
+    }
+    await this.pumping;
+  }
+
+  status(): ChangeFeedStatus {
+    return {
+      mode: this.mode,
+      detail: this.detail,
+      listening: this.listener?.connected ?? false,
+      subscribers: this.subscriberCount,
+      lastSequence: this.mode === 'triggers' ? this.watermark.toString() : null,
+    };
+  }
+
+  subscribe<Row>(ctx: GatewayContext, subscription: ChangeSubscription<Row>): AsyncIterable<Change<Row> | StreamEnded> {
+    const table = realtimeTable(subscription.table);
+    const cursor = this.parseCursor(subscription.after);
+    const subscriber: Subscriber = {
+      table: table.table,
+      ctx,
+      accepts: subscription.accepts as (change: Change) => boolean,
+      position: 0n,
+      backlog: null,
+      queue: new SubscriberQueue<Change>(
+        this.deps.config.subscriberBuffer,
+        () => this.remove(subscriber, revalidation),
+        // Each event is resolved with fresh loaders: nothing read for an earlier event is reused.
+        () => (ctx.loaders = new Loaders(ctx.prisma, ctx.scope)),
+      ),
+    };
+    const revalidation = setInterval(() => void this.revalidate(subscriber), this.deps.config.revalidateMs);
+    revalidation.unref();
+    // The client went away (SSE request aborted, WebSocket operation completed or socket closed).
+    ctx.signal?.addEventListener('abort', () => void subscriber.queue.return(), { once: true });
+    void this.attach(subscriber, table, cursor).catch((error: unknown) => {
+      this.deps.log.error({ err: error }, 'Subscriptions: could not start a subscription');
+      subscriber.queue.fail(error instanceof GraphQLError ? error : new GraphQLError('The subscription could not be started; try again.', { extensions: { code: 'SUBSCRIPTION_FAILED' } }));
+    });
+    return subscriber.queue as AsyncIterable<Change<Row> | StreamEnded>;
+  }
+
+  /** A cursor from this feed: a change-log sequence, or null (start live). Malformed: BAD_USER_INPUT. */
+  private parseCursor(after: string | null | undefined): bigint | null {
+    if (after === null || after === undefined) return null;
+    if (POLL_CURSOR.test(after)) throw resumeUnavailable();
+    if (!LOG_CURSOR.test(after)) throw badInput('`after` must be the `cursor` of an earlier event.');
+    return BigInt(after);
+  }
+
+  private async attach(subscriber: Subscriber, table: RealtimeTable, cursor: bigint | null): Promise<void> {
+    await this.started;
+    if (subscriber.queue.ended) return;
+    if (cursor !== null && this.mode !== 'triggers') throw resumeUnavailable();
+    if (cursor !== null && cursor < (await prunedThrough(this.deps.pool))) {
+      throw new GraphQLError('This cursor is older than the retained change log: re-query the current state, then subscribe without `after`.', {
+        extensions: { code: 'CURSOR_EXPIRED' },
+      });
+    }
+    if (subscriber.queue.ended) return;
+    // Registered and the replay's end fixed in the same turn: live events start right after it.
+    const replayThrough = this.mode === 'triggers' ? this.published : this.polled;
+    subscriber.position = cursor ?? replayThrough;
+    if (cursor !== null && cursor < replayThrough) subscriber.backlog = [];
+    this.add(subscriber);
+    if (!subscriber.backlog) return;
+    await this.replay(subscriber, table, cursor!, replayThrough);
+    if (subscriber.position < replayThrough) subscriber.position = replayThrough;
+    // Live events that came meanwhile, in order; the backlog closes in the turn it is found empty.
+    for (let event = subscriber.backlog.shift(); event; event = subscriber.backlog.shift()) {
+      this.deliver(subscriber, event, subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity)));
+    }
+    subscriber.backlog = null;
+  }
+
+  /** Hands the event to the subscriber once, in sequence order, if it may see it. */
+  private deliver(subscriber: Subscriber, event: Event, visible: boolean): void {
+    if (event.seq <= subscriber.position) return;
+    subscriber.position = event.seq;
+    if (visible) subscriber.queue.offer(event.change);
+  }
+
+  private async replay(subscriber: Subscriber, table: RealtimeTable, after: bigint, through: bigint): Promise<void> {
+    for (let from = after; from < through && !subscriber.queue.ended; ) {
+      const changes = await readRange(this.deps.pool, table.table, from, through, PAGE);
+      if (!changes.length) return;
+      for (const event of await this.events(changes)) {
+        this.deliver(subscriber, event, subscriber.accepts(event.change) && (await this.visibleTo(event, subscriber.ctx.identity)));
+      }
+      from = changes.at(-1)!.seq;
+      await subscriber.queue.room();
+    }
+  }
+
+  private add(subscriber: Subscriber): void {
+    let set = this.subscribers.get(subscriber.table);
+    if (!set) this.subscribers.set(subscriber.table, (set = new Set()));
+    set.add(subscriber);
+    this.subscriberCount++;
+  }
+
+  private remove(subscriber: Subscriber, revalidation: NodeJS.Timeout): void {
+    clearInterval(revalidation);
+    if (this.subscribers.get(subscriber.table)?.delete(subscriber)) this.subscriberCount--;
+  }
+
+  /** Re-reads the subscriber's account: a refused (disabled, deleted) or expired one ends the stream. */
+  private async revalidate(subscriber: Subscriber): Promise<void> {
+    const { ctx } = subscriber;
+    const identity = ctx.identity;
+    if (!identity || subscriber.queue.ended) return;
+    try {
+      if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) throw unauthenticated('The token of this subscription expired: sign in again and resubscribe.');
+      const fresh = await loadOperator(ctx.prisma, identity.username, { authMethod: identity.authMethod, expiresAt: identity.expiresAt });
+      ctx.identity = fresh;
+      ctx.scope = createScope(ctx.prisma, fresh);
+    } catch (error) {
+      if (error instanceof OperatorRefusedError) subscriber.queue.fail(unauthenticated(`${error.message} The subscription ended.`));
+      else if (error instanceof GraphQLError) subscriber.queue.fail(error);
+      // Anything else (database briefly down): keep the stream, try again next time.
+      else this.deps.log.warn({ err: (error as Error).message }, 'Subscriptions: could not re-validate a subscriber');
+    }
+  }
+
+  /** Coalesces wake-ups: one read at a time, and one more if woken meanwhile. */
+  private wake(): void {
+    if (this.stopped || this.mode === 'starting') return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = (async () => {
+      do {
+        this.pumpAgain = false;
+        try {
+          await (this.mode === 'triggers' ? this.readLog() : this.poll());
+        } catch (error) {
+          // The log is the truth: nothing was skipped, the next wake-up reads from the same point.
+          this.deps.log.warn({ err: (error as Error).message }, 'Subscriptions: reading changes failed; retrying');
+        }
+      } while (this.pumpAgain && !this.stopped);
+    })().finally(() => {
+      this.pumping = null;
+      if (this.pumpAgain) this.wake();
+    });
+  }
+
+  private async readLog(): Promise<void> {
+    const { pool } = this.deps;
+    let settledBelow = 0n;
+    if (this.gap && (await allFinished(pool, this.gap.transactions))) {
+      settledBelow = this.gap.below;
+      this.gap = null;
+    }
+    for (;;) {
+      const page = await readAfter(pool, this.watermark, PAGE);
+      const ready: LoggedChange[] = [];
+      let expected = this.watermark + 1n;
+      let blocked = false;
+      for (const change of page.changes) {
+        if (change.seq !== expected && change.seq > settledBelow) {
+          // Sequences expected..change.seq-1 are missing: held back until their writers finish.
+          this.gap ??= { below: change.seq, transactions: page.inProgress, recheck: 0 };
+          blocked = true;
+          break;
+        }
+        ready.push(change);
+        expected = change.seq + 1n;
+      }
+      if (ready.length) {
+        await this.publish(await this.events(ready));
+        // Changes nobody subscribed to are passed too (a resuming subscriber replays them).
+        this.watermark = this.published = ready.at(-1)!.seq;
+      }
+      if (blocked) return this.recheckGap();
+      if (page.changes.length < PAGE) return;
+    }
+  }
+
+  private recheckGap(): void {
+    if (!this.gap || this.gapTimer) return;
+    const delay = GAP_RECHECK_MS[Math.min(this.gap.recheck++, GAP_RECHECK_MS.length - 1)]!;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = undefined;
+      this.wake();
+    }, delay);
+    this.gapTimer.unref();
+  }
+
+  private async poll(): Promise<void> {
+    const changes = await this.poller!.poll(this.deps.pool);
+    if (!changes.length) return;
+    const logged = changes.map((change: PolledChange): LoggedChange => ({ ...change, seq: ++this.polled, changedColumns: null }));
+    await this.publish(await this.events(logged));
+  }
+
+  /** The events of these changes with their rows, loaded once per table. */
+  private async events(changes: readonly LoggedChange[]): Promise<Event[]> {
+    const wanted = changes;
+    const rows = new Map<string, Map<string, unknown>>();
+    const sites = new Map<string, Map<string, number[]>>();
+    for (const name of new Set(wanted.map((c) => c.table))) {
+      const table = realtimeTable(name);
+      const loaded = await loadRows(this.deps.prisma, table, wanted.filter((c) => c.table === name && c.operation !== 'DELETE').map((c) => c.key));
+      rows.set(name, loaded);
+      sites.set(name, await siteIdsOf(this.deps.prisma, table, loaded));
+    }
+    return wanted.map((change) => {
+      const table = realtimeTable(change.table);
+      const cursor = this.mode === 'triggers' ? change.seq.toString() : `poll:${change.seq}`;
+      const row = change.operation === 'DELETE' ? null : (rows.get(change.table)?.get(change.key) ?? null);
+      const { seq, siteIds: logged, ...fields } = change;
+      const siteIds = row === null ? (logged ?? []) : (sites.get(change.table)?.get(change.key) ?? []);
+      return { seq, table, visible: new Map(), change: { ...fields, cursor, row, siteIds } };
+    });
+  }
+
+  private async publish(events: readonly Event[]): Promise<void> {
+    for (const event of events) {
+      // From here on a new subscriber replays this event from the log instead of receiving it live.
+      this.published = event.seq;
+      const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
+      // Visibility per distinct scope, asked in parallel (cached on the event)...
+      const visible = await Promise.all(candidates.map((s) => s.backlog === null && s.accepts(event.change) && this.visibleTo(event, s.ctx.identity)));
+      // ...then every subscriber gets it in one turn, so each one's order is the log's.
+      candidates.forEach((subscriber, index) => {
+        if (subscriber.backlog) {
+          subscriber.backlog.push(event);
+          if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.fail(tooSlow(this.deps.config.subscriberBuffer));
+        } else {
+          this.deliver(subscriber, event, visible[index] === true);
+        }
+      });
+    }
+  }
+
+  /**
+   * The model's access rule for the row, once per event and distinct scope. A deleted row cannot
+   * be asked about any more: its deletion reaches administrators only.
+   */
+  private visibleTo(event: Event, identity: OperatorIdentity | null): Promise<boolean> {
+    if (!identity) return Promise.resolve(false);
+    if (identity.isAdmin) return Promise.resolve(true);
+    if (event.change.row === null) return Promise.resolve(false);
+    const key = scopeKey(identity);
+    let answer = event.visible.get(key);
+    if (!answer) {
+      const { prisma } = this.deps;
+      answer = allows(prisma, createScope(prisma, identity), event.table.model, keyWhere(event.table, event.change.key));
+      event.visible.set(key, answer);
+    }
+    return answer;
+  }
+
+  private async prune(): Promise<void> {
+    try {
+      const pruned = await pruneChangeLog(this.deps.pool, this.deps.config);
+      if (pruned) this.deps.log.debug({ pruned }, 'Subscriptions: change log pruned');
+    } catch (error) {
+      this.deps.log.warn({ err: (error as Error).message }, 'Subscriptions: pruning the change log failed');
+    }
+  }
+
+  private every(ms: number, work: () => unknown): void {
+    const timer = setInterval(() => void work(), ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+}
+
+function resumeUnavailable(): GraphQLError {
+  return new GraphQLError('This gateway polls for changes (change capture is not installed), so events cannot be resumed: re-query, then subscribe without `after`.', {
+    extensions: { code: 'RESUME_UNAVAILABLE' },
+  });
+}
+

@@ -1,0 +1,88 @@
+/**
+ * The replica's one LISTEN session: a dedicated connection outside the request pool (a pooled
+ * session would be reused by requests and lose its LISTEN). Notifications only wake the reader;
+ * the change log is the source of truth, so after a reconnect (PostgreSQL restart, a terminated
+ * backend) the reader simply continues from its last sequence and nothing is lost.
+ */
+import pg from 'pg';
+import type { Logger } from '../config/logger.js';
+import { CHANGE_CHANNEL } from '../db/change-capture.js';
+
+export interface ChangeListener {
+  readonly connected: boolean;
+  close(): Promise<void>;
+}
+
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5000;
+
+/** Delay before reconnection attempt n (100 ms doubling to 5 s). */
+export function listenBackoffMs(attempt: number): number {
+  return Math.min(MIN_BACKOFF_MS * 2 ** Math.max(0, attempt - 1), MAX_BACKOFF_MS);
+}
+
+export function startListener(connection: pg.ClientConfig, log: Logger, wake: (reason: 'notify' | 'connected') => void): ChangeListener {
+  let client: pg.Client | null = null;
+  let connected = false;
+  let closed = false;
+  let attempt = 0;
+  let retry: NodeJS.Timeout | undefined;
+
+  const scheduleReconnect = () => {
+    if (closed || retry) return;
+    attempt++;
+    const delay = listenBackoffMs(attempt);
+    retry = setTimeout(() => {
+      retry = undefined;
+      void connect();
+    }, delay);
+    retry.unref();
+  };
+
+  const connect = async () => {
+    const next = new pg.Client({ ...connection, application_name: `${connection.application_name ?? 'borealis-graphql-gateway'} (listen)` });
+    const lost = (error?: Error) => {
+      if (client !== next) return;
+      client = null;
+      const was = connected;
+      connected = false;
+      next.removeAllListeners();
+      next.on('error', () => {});
+      void next.end().catch(() => {});
+      if (closed) return;
+      if (was) log.warn({ err: error?.message }, 'Subscriptions: LISTEN connection lost; reconnecting (missed changes are read from the change log)');
+      scheduleReconnect();
+    };
+    client = next;
+    next.on('error', lost);
+    next.on('end', () => lost());
+    next.on('notification', () => wake('notify'));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${CHANGE_CHANNEL}`);
+      if (closed) return void (await next.end().catch(() => {}));
+      if (attempt > 0) log.info({ attempts: attempt }, 'Subscriptions: LISTEN connection restored');
+      attempt = 0;
+      connected = true;
+      wake('connected');
+    } catch (error) {
+      if (attempt === 0 || attempt % 10 === 0) log.warn({ err: (error as Error).message }, 'Subscriptions: LISTEN connection failed; retrying');
+      lost(error as Error);
+    }
+  };
+
+  void connect();
+  return {
+    get connected() {
+      return connected;
+    },
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const current = client;
+      client = null;
+      connected = false;
+      await current?.end().catch(() => {});
+    },
+  };
+}
