@@ -14,6 +14,13 @@ import type { GatewaySchemaPart } from './gateway-schema.js';
 
 export const CHANGE_CHANNEL = 'borealis_gateway_changes';
 export const CHANGE_LOG = 'borealis_gateway.change_log';
+/**
+ * Every transaction that logs a change holds this advisory lock (shared, so writers never wait for
+ * each other) from before it takes its sequence number until it ends. The reader asks pg_locks
+ * which of them are still running when it sees a gap: only the change-log writers of this
+ * database, not every transaction of the cluster.
+ */
+export const CHANGE_WRITER_LOCK = 0x62676377; // 'bgcw'
 const TRIGGER_NAME = 'borealis_gateway_capture';
 
 /** A captured Borealis table: the key, status and site columns its change rows record. */
@@ -82,6 +89,8 @@ export const CHANGE_LOG_PART: GatewaySchemaPart = {
         -- An UPDATE that changed nothing is no event.
         IF cardinality(changed) = 0 THEN RETURN NULL; END IF;
       END IF;
+      -- Before the sequence number is taken (see CHANGE_WRITER_LOCK).
+      PERFORM pg_advisory_xact_lock_shared(${CHANGE_WRITER_LOCK});
       IF TG_ARGV[2] <> '' THEN
         SELECT array_agg(DISTINCT s ORDER BY s) INTO sites
           FROM unnest(ARRAY[(new_row ->> TG_ARGV[2])::integer, (old_row ->> TG_ARGV[2])::integer]) AS s WHERE s IS NOT NULL;

@@ -5,13 +5,15 @@
  * seq 11 may be visible while seq 10's transaction is still running. Events are therefore
  * delivered strictly in sequence order, and a missing sequence (a gap) holds back what follows
  * until it is settled: the transaction that took it was running when the gap was seen (it took
- * the number before the later row committed), so once every transaction in progress at that
- * snapshot has finished, the number is either visible or was rolled back. A cursor is thus a
+ * the number before the later row committed) and holds the change writers' advisory lock
+ * (CHANGE_WRITER_LOCK) until it ends, so once every change writer of this database that held the
+ * lock when the page was read has finished, the number is either visible or was rolled back.
+ * Transactions of other databases, or ones that never logged a change, do not hold events back. A cursor is thus a
  * point below which nothing can appear any more, which makes resuming exact.
  */
 import type pg from 'pg';
 import type { RealtimeConfig } from '../config/env.js';
-import { CHANGE_LOG } from '../db/change-capture.js';
+import { CHANGE_LOG, CHANGE_WRITER_LOCK } from '../db/change-capture.js';
 import type { ChangeOperation } from '../graphql/changes.js';
 
 export interface LoggedChange {
@@ -39,6 +41,7 @@ interface LogRow {
   in_progress: string[] | null;
 }
 
+// Ordered by the table's bigint `log.seq`, never by this text alias ("10" < "9").
 const COLUMNS = 'seq::text, table_name, operation, row_key, site_ids, status, previous_status, changed_columns, changed_at';
 
 const toChange = (row: LogRow): LoggedChange => ({
@@ -55,26 +58,31 @@ const toChange = (row: LogRow): LoggedChange => ({
 
 export interface LogPage {
   changes: LoggedChange[];
-  /** Transactions in progress at the page's snapshot (they may still commit lower sequences). */
+  /** Change writers (virtual transaction ids) running when the page was read: they may still commit lower sequences. */
   inProgress: string[];
 }
 
-/** Up to `limit` changes after `after`, with the in-progress transactions of the same snapshot. */
+/** The change writers of this database: holders of CHANGE_WRITER_LOCK (pg_locks needs no privilege). */
+const RUNNING_WRITERS = `SELECT l.virtualtransaction FROM pg_locks l
+   WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objid = ${CHANGE_WRITER_LOCK} AND l.objsubid = 1
+     AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND l.granted`;
+
+/** Up to `limit` changes after `after`, with the change writers running when they were read. */
 export async function readAfter(pool: pg.Pool, after: bigint, limit: number): Promise<LogPage> {
   const { rows } = await pool.query<LogRow>(
-    `SELECT ${COLUMNS}, (SELECT array_agg(x::text) FROM pg_snapshot_xip(pg_current_snapshot()) AS x) AS in_progress
-       FROM ${CHANGE_LOG} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+    `SELECT ${COLUMNS}, (SELECT array_agg(w.virtualtransaction) FROM (${RUNNING_WRITERS}) w) AS in_progress
+       FROM ${CHANGE_LOG} log WHERE log.seq > $1 ORDER BY log.seq LIMIT $2`,
     [after.toString(), limit],
   );
   return { changes: rows.map(toChange), inProgress: rows[0]?.in_progress ?? [] };
 }
 
-/** Whether every one of these transactions has finished (committed or rolled back). */
-export async function allFinished(pool: pg.Pool, transactions: readonly string[]): Promise<boolean> {
-  if (!transactions.length) return true;
+/** Whether every one of these change writers has finished (committed or rolled back). */
+export async function allFinished(pool: pg.Pool, writers: readonly string[]): Promise<boolean> {
+  if (!writers.length) return true;
   const { rows } = await pool.query<{ finished: boolean }>(
-    `SELECT coalesce(bool_and(pg_xact_status(x::xid8) IS DISTINCT FROM 'in progress'), true) AS finished FROM unnest($1::text[]) AS x`,
-    [transactions],
+    `SELECT NOT EXISTS (SELECT 1 FROM (${RUNNING_WRITERS}) w WHERE w.virtualtransaction = ANY($1::text[])) AS finished`,
+    [writers],
   );
   return rows[0]!.finished;
 }
@@ -88,7 +96,7 @@ export async function lastSequence(pool: pg.Pool): Promise<bigint> {
 /** Changes of `table` in (after, through], for a resuming subscriber. */
 export async function readRange(pool: pg.Pool, table: string, after: bigint, through: bigint, limit: number): Promise<LoggedChange[]> {
   const { rows } = await pool.query<LogRow>(
-    `SELECT ${COLUMNS} FROM ${CHANGE_LOG} WHERE table_name = $1 AND seq > $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+    `SELECT ${COLUMNS} FROM ${CHANGE_LOG} log WHERE log.table_name = $1 AND log.seq > $2 AND log.seq <= $3 ORDER BY log.seq LIMIT $4`,
     [table, after.toString(), through.toString(), limit],
   );
   return rows.map(toChange);

@@ -71,7 +71,7 @@ export class ChangeHub implements ChangeFeed {
   private published = 0n;
   /** Polling mode: in-memory numbering of polled changes. */
   private polled = 0n;
-  /** An unsettled gap: sequences below `below` may still commit while these transactions run. */
+  /** An unsettled gap: sequences below `below` may still commit while these change writers run. */
   private gap: { below: bigint; transactions: string[]; recheck: number } | null = null;
   private readonly subscribers = new Map<string, Set<Subscriber>>();
   private subscriberCount = 0;
@@ -347,8 +347,9 @@ export class ChangeHub implements ChangeFeed {
       // From here on a new subscriber replays this event from the log instead of receiving it live.
       this.published = event.seq;
       const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
-      // Visibility per distinct scope, asked in parallel (cached on the event)...
-      const visible = await Promise.all(candidates.map((s) => s.backlog === null && s.accepts(event.change) && this.visibleTo(event, s.ctx.identity)));
+      // Visibility per distinct scope, asked in parallel (cached on the event). Asked for replaying
+      // subscribers too: one may finish its replay during this await and take the event live.
+      const visible = await Promise.all(candidates.map((s) => s.accepts(event.change) && this.visibleTo(event, s.ctx.identity)));
       // ...then every subscriber gets it in one turn, so each one's order is the log's.
       candidates.forEach((subscriber, index) => {
         if (subscriber.backlog) {
