@@ -300,6 +300,9 @@ export class AgentIngest {
 
     const now = epochNow();
     const software = Array.isArray(details.software) ? details.software : undefined;
+    // Absent patches keep the stored patch rows; a present (even empty) list replaces them.
+    const patches = Array.isArray(details.patches) ? details.patches : isObject(details.patches) && Array.isArray(details.patches.patches) ? details.patches.patches : undefined;
+    const icons = softwareIcons(details.software_icon_payloads);
     await inTransaction(this.services.pool, async (client) => {
       // Located by hostname first, then GUID.
       const { rows } = await client.query<{ guid: string; ssl_key_fingerprint: string | null; details: Json }>(
@@ -340,6 +343,8 @@ export class AgentIngest {
       };
       await updateDevice(client, row.guid, hostname, columns);
       if (software) await rewriteSoftwareInventory(client, device.guid, software, now);
+      if (patches) await rewritePatchInventory(client, device.guid, patches, now);
+      if (icons.length) await upsertSoftwareIcons(client, icons, now);
       await client.query(
         'INSERT INTO engine.device_keys (id, guid, ssl_key_fingerprint, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (guid, ssl_key_fingerprint) DO NOTHING',
         [randomBytes(16).toString('hex'), device.guid, device.sslKeyFingerprint, isoNow()],
@@ -366,5 +371,114 @@ async function rewriteSoftwareInventory(client: pg.PoolClient, guid: string, sof
      SELECT $1, u.name, u.normalized, u.version, u.source, $2, u.metadata
        FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(name, normalized, version, source, metadata)`,
     [guid, capturedAt, rows.map((r) => r.name), rows.map((r) => r.normalized), rows.map((r) => r.version), rows.map((r) => r.source), rows.map((r) => r.metadata)],
+  );
+}
+
+const PATCH_STATES: Record<string, string> = { available: 'pending', ready: 'pending', ready_to_install: 'pending', not_installed: 'pending', succeeded: 'installed', success: 'installed' };
+const PATCH_SOURCES: Record<string, string> = {
+  wua: 'wua_pending', windows_update: 'wua_pending', windows_update_agent: 'wua_pending', pending: 'wua_pending',
+  history: 'wua_history', windows_update_history: 'wua_history',
+  qfe: 'quick_fix_engineering', hotfix: 'quick_fix_engineering', get_hotfix: 'quick_fix_engineering', quickfixengineering: 'quick_fix_engineering',
+};
+const normalizedWord = (value: unknown, aliases: Record<string, string>): string | undefined => {
+  const word = nonEmpty(value)?.toLowerCase();
+  return word && (aliases[word] ?? word);
+};
+
+/** `KB5031356` from `kb`, `hotfix_id`, `kb_article_id` (string or list) or the title. */
+function patchKb(...candidates: unknown[]): string | undefined {
+  for (const candidate of candidates.flatMap((c) => (Array.isArray(c) ? c : [c]))) {
+    const value = nonEmpty(candidate)?.toUpperCase();
+    const match = value && (/KB\d{4,9}/.exec(value)?.[0] ?? (/^\d{4,9}$/.test(value) ? `KB${value}` : undefined));
+    if (match) return match;
+  }
+  return undefined;
+}
+
+const INT4_MAX = 2 ** 31 - 1;
+
+/** Epoch seconds from a number or a date text; null when absent or beyond the integer columns. */
+function epochSeconds(value: unknown): number | null {
+  const n = integer(value);
+  const seconds = n ?? Math.floor(Date.parse(text(value) ?? '') / 1000);
+  return seconds > 0 && seconds <= INT4_MAX ? seconds : null;
+}
+
+/**
+ * One row per patch identity as Borealis keys it: the KB, else the WUA update id (+ revision),
+ * else a hash of the title; each with its state. Duplicates of a key keep the first report.
+ */
+async function rewritePatchInventory(client: pg.PoolClient, guid: string, patches: unknown[], capturedAt: number): Promise<void> {
+  const rows = new Map<string, unknown[]>();
+  for (const item of patches) {
+    if (!isObject(item)) continue;
+    const title = nonEmpty(item.title);
+    const kb = patchKb(item.kb, item.hotfix_id, item.kb_article_id, title);
+    if (!title && !kb) continue;
+    const state = normalizedWord(item.state, PATCH_STATES) ?? 'pending';
+    const metadata = isObject(item.metadata) ? item.metadata : {};
+    const updateId = nonEmpty(metadata.update_id ?? metadata.updateID)?.toLowerCase();
+    const revision = nonEmpty(metadata.revision_number ?? metadata.revision);
+    const identity = kb ? `kb:${kb}` : updateId ? `update:${updateId}${revision ? `:${revision}` : ''}` : `title:${createHash('sha256').update(title!.toLowerCase()).digest('hex')}`;
+    const key = `${identity}:state:${state}`;
+    if (rows.has(key)) continue;
+    rows.set(key, [
+      key, kb ?? null, title ?? kb!, state, normalizedWord(item.source, PATCH_SOURCES) ?? 'wua_pending', nonEmpty(item.classification) ?? null, nonEmpty(item.severity) ?? null,
+      epochSeconds(item.installed_on ?? item.installed_at), epochSeconds(item.published_at ?? item.last_deployment_change_at), Object.keys(metadata).length ? JSON.stringify(metadata) : null,
+    ]);
+  }
+  await client.query('DELETE FROM engine.device_patch_inventory WHERE device_guid = $1', [guid]);
+  if (rows.size === 0) return;
+  const column = (i: number) => [...rows.values()].map((row) => row[i]);
+  await client.query(
+    `INSERT INTO engine.device_patch_inventory (device_guid, patch_key, kb, title, state, source, classification, severity, installed_on, published_at, captured_at, metadata_json)
+     SELECT $1, u.patch_key, u.kb, u.title, u.state, u.source, u.classification, u.severity, u.installed_on, u.published_at, $2, u.metadata
+       FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::int[], $12::text[])
+            AS u(patch_key, kb, title, state, source, classification, severity, installed_on, published_at, metadata)`,
+    [guid, capturedAt, ...Array.from({ length: 10 }, (_, i) => column(i))],
+  );
+}
+
+export const SOFTWARE_ICON_MAX_BYTES = 512 * 1024;
+
+/** The image type from the bytes themselves; a declared mime_type is not trusted. */
+function iconMimeType(bytes: Buffer): string | undefined {
+  if (bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  if (bytes.length > 6 && bytes.readUInt32BE(0) === 0x00000100) return 'image/x-icon';
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(bytes.subarray(0, 4096).toString('utf8'))) return 'image/svg+xml';
+  return undefined;
+}
+
+interface SoftwareIcon {
+  hash: string;
+  mimeType: string;
+  bytes: Buffer;
+}
+
+/** Valid icons of `software_icon_payloads` by SHA-256; anything else is skipped, never an error. */
+function softwareIcons(payloads: unknown): SoftwareIcon[] {
+  if (!Array.isArray(payloads)) return [];
+  const icons = new Map<string, SoftwareIcon>();
+  for (const entry of payloads) {
+    if (!isObject(entry)) continue;
+    const data = nonEmpty(entry.data_base64 ?? entry.icon_data_base64 ?? entry.data);
+    if (!data || data.length > Math.ceil(SOFTWARE_ICON_MAX_BYTES / 3) * 4 + 4 || !/^[A-Za-z0-9+/]+={0,2}$/.test(data)) continue;
+    const bytes = Buffer.from(data, 'base64');
+    const mimeType = bytes.length > 0 && bytes.length <= SOFTWARE_ICON_MAX_BYTES ? iconMimeType(bytes) : undefined;
+    if (!mimeType) continue;
+    const hash = createHash('sha256').update(bytes).digest('hex');
+    icons.set(hash, { hash, mimeType, bytes });
+  }
+  return [...icons.values()].sort((a, b) => a.hash.localeCompare(b.hash));
+}
+
+async function upsertSoftwareIcons(client: pg.PoolClient, icons: SoftwareIcon[], now: number): Promise<void> {
+  await client.query(
+    `INSERT INTO engine.software_icon_assets (icon_hash, mime_type, icon_bytes, byte_size, created_at, updated_at)
+     SELECT u.hash, u.mime_type, u.bytes, length(u.bytes), $1, $1 FROM unnest($2::text[], $3::text[], $4::bytea[]) AS u(hash, mime_type, bytes)
+     ON CONFLICT (icon_hash) DO UPDATE SET mime_type = EXCLUDED.mime_type, icon_bytes = EXCLUDED.icon_bytes, byte_size = EXCLUDED.byte_size, updated_at = EXCLUDED.updated_at`,
+    [now, icons.map((i) => i.hash), icons.map((i) => i.mimeType), icons.map((i) => i.bytes)],
   );
 }
