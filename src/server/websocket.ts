@@ -6,7 +6,8 @@
  *
  * The handshake authenticates the connection (src/auth/websocket.ts: connection_init payload or
  * cookie, 4403 on refusal, closed when the token expires); every operation re-reads the account
- * and gets its own request id, context (scope, loaders), access line and metrics.
+ * and gets its own request id, context (scope, loaders), access line and metrics. A client that
+ * does not keep up is closed with 4413 (TOO_SLOW_CLOSE_CODE, docs/subscriptions.md "Backpressure").
  */
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
