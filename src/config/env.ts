@@ -44,6 +44,11 @@ export interface RealtimeConfig {
   pollIntervalMs: number;
   /** Events queued for one subscriber beyond this many end its subscription (SUBSCRIBER_TOO_SLOW). */
   subscriberBuffer: number;
+  /**
+   * graphql-ws: bytes a socket may hold unsent (the client does not read) before it is closed with
+   * 4413 (src/server/websocket.ts).
+   */
+  socketBufferBytes: number;
   /** How often a subscriber's account is re-read (a disabled account's stream ends). */
   revalidateMs: number;
 }
@@ -254,6 +259,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       pruneIntervalMs: read.integer('GATEWAY_CHANGE_LOG_PRUNE_INTERVAL_MS', 60_000, 1000, 86_400_000),
       pollIntervalMs: read.integer('GATEWAY_SUBSCRIPTION_POLL_INTERVAL_MS', 2000, 100, 600_000),
       subscriberBuffer: read.integer('GATEWAY_SUBSCRIBER_BUFFER', 1000, 1, 1_000_000),
+      socketBufferBytes: read.integer('GATEWAY_SUBSCRIBER_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       revalidateMs: read.integer('GATEWAY_SUBSCRIPTION_REVALIDATE_MS', 60_000, 100, 86_400_000),
     },
   };

@@ -1,6 +1,6 @@
 /** What every resolver receives. Built once per operation by src/server/context.ts, whatever the transport. */
 import type pg from 'pg';
-import type { OperationTypeNode } from 'graphql';
+import type { GraphQLError, OperationTypeNode } from 'graphql';
 import type { GatewayConfig } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/prisma.js';
@@ -61,4 +61,10 @@ export interface GatewayContext extends GatewayServices {
    * client or socket closed): the operation's running statements are cancelled (src/db/pool.ts).
    */
   signal?: AbortSignal;
+  /**
+   * graphql-ws: told at once when a subscription of this operation falls too far behind
+   * (SUBSCRIBER_TOO_SLOW), since a client that does not read would never receive the error through
+   * the stream; the transport sends it and closes the socket.
+   */
+  onTooSlow?: (error: GraphQLError) => void;
 }

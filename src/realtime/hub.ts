@@ -22,7 +22,7 @@ import { badInput, unauthenticated } from '../graphql/errors.js';
 import { allFinished, lastSequence, prunedThrough, pruneChangeLog, readAfter, readRange, type LoggedChange } from './change-log.js';
 import { startListener, type ChangeListener } from './listener.js';
 import { ChangePoller, type PolledChange } from './poller.js';
-import { SubscriberQueue, tooSlow } from './queue.js';
+import { SubscriberQueue } from './queue.js';
 import { keyWhere, loadRows, REALTIME_TABLES, realtimeTable, siteIdsOf, type RealtimeTable } from './tables.js';
 
 const PAGE = 500;
@@ -154,6 +154,7 @@ export class ChangeHub implements ChangeFeed {
         () => this.remove(subscriber, revalidation),
         // Each event is resolved with fresh loaders: nothing read for an earlier event is reused.
         () => (ctx.loaders = new Loaders(ctx.prisma, ctx.scope)),
+        (error) => ctx.onTooSlow?.(error),
       ),
     };
     const revalidation = setInterval(() => void this.revalidate(subscriber), this.deps.config.revalidateMs);
@@ -354,7 +355,7 @@ export class ChangeHub implements ChangeFeed {
       candidates.forEach((subscriber, index) => {
         if (subscriber.backlog) {
           subscriber.backlog.push(event);
-          if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.fail(tooSlow(this.deps.config.subscriberBuffer));
+          if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.overflow();
         } else {
           this.deliver(subscriber, event, visible[index] === true);
         }

@@ -21,6 +21,11 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
     private readonly onEnd: () => void,
     /** Runs before each item is handed to the transport. */
     private readonly beforeDeliver: () => void = () => {},
+    /**
+     * Runs at once when the stream is ended for being too slow: the consumer may never read the
+     * error from the queue (graphql-ws closes the socket of a client that stopped reading).
+     */
+    private readonly onTooSlow: (error: GraphQLError) => void = () => {},
   ) {}
 
   get ended(): boolean {
@@ -41,7 +46,15 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
       return;
     }
     this.items.push(item);
-    if (this.items.length > this.bound) this.fail(tooSlow(this.bound));
+    if (this.items.length > this.bound) this.overflow();
+  }
+
+  /** Ends the stream with SUBSCRIBER_TOO_SLOW (also when a backlog outside the queue overflowed). */
+  overflow(): void {
+    if (this.ended) return;
+    const error = tooSlow(this.bound);
+    this.fail(error);
+    this.onTooSlow(error);
   }
 
   /** Resolves once fewer than half the bound are waiting (replay pages wait for the client). */

@@ -5,6 +5,7 @@
  * on its trace (src/db/statements.ts).
  */
 import { randomUUID } from 'node:crypto';
+import type { GraphQLError } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import { createScope } from '../access/scope.js';
 import { Loaders } from '../access/loaders.js';
@@ -48,7 +49,7 @@ export function traceOfRequest(request: Request): RequestTrace {
  */
 export type TransportContext =
   | { request: Request; trace?: undefined }
-  | { trace: RequestTrace; identity: OperatorIdentity | null; signal: AbortSignal; request?: undefined };
+  | { trace: RequestTrace; identity: OperatorIdentity | null; signal: AbortSignal; onTooSlow: (error: GraphQLError) => void; request?: undefined };
 
 export function traceOf(transport: TransportContext): RequestTrace {
   return transport.trace ?? traceOfRequest(transport.request);
@@ -80,5 +81,6 @@ export async function buildContext(services: GatewayServices, log: Logger, trans
     scope,
     loaders: new Loaders(services.prisma, scope),
     signal: transport.request ? transport.request.signal : transport.signal,
+    ...(transport.request ? {} : { onTooSlow: transport.onTooSlow }),
   };
 }

@@ -6,11 +6,12 @@
  *
  * The handshake authenticates the connection (src/auth/websocket.ts: connection_init payload or
  * cookie, 4403 on refusal, closed when the token expires); every operation re-reads the account
- * and gets its own request id, context (scope, loaders), access line and metrics.
+ * and gets its own request id, context (scope, loaders), access line and metrics. A client that
+ * does not keep up is closed with 4413 (TOO_SLOW_CLOSE_CODE, docs/subscriptions.md "Backpressure").
  */
 import type { Server } from 'node:http';
 import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { MessageType, parseMessage, type SubscribePayload } from 'graphql-ws';
+import { MessageType, parseMessage, stringifyMessage, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
@@ -27,6 +28,18 @@ export interface GatewayWebSocket {
 }
 
 type Enveloped = ReturnType<GatewayYoga['getEnveloped']>;
+
+/**
+ * The close code of a socket whose client does not keep up: one of its subscriptions fell more
+ * than GATEWAY_SUBSCRIBER_BUFFER events behind (SUBSCRIBER_TOO_SLOW), or more than
+ * GATEWAY_SUBSCRIBER_SOCKET_BUFFER_BYTES wait unsent. In the application range and none of
+ * graphql-ws's own codes (4400-4409, 4429, 4499, 4500, 4504 mean protocol faults there), so its
+ * client treats it as a retryable close; 413 as in HTTP "too large": the client's backlog.
+ */
+export const TOO_SLOW_CLOSE_CODE = 4413;
+export const TOO_SLOW_CLOSE_REASON = 'Subscriber too slow: re-query, then subscribe again with `after` to resume';
+
+const socketOf = (ctx: WsContext) => ctx.extra.socket as unknown as WebSocket;
 
 /** The error without `extensions.http` (status and Retry-After are for HTTP responses). */
 function withoutHttp(error: GraphQLError): GraphQLError {
@@ -72,8 +85,7 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
    * signal fires and its running statements are cancelled.
    */
   const abortWhenClientCompletes = (ctx: WsContext) => {
-    const socket = ctx.extra.socket as unknown as WebSocket;
-    socket.on('message', (data) => {
+    socketOf(ctx).on('message', (data) => {
       let message;
       try {
         message = parseMessage(String(data));
@@ -86,12 +98,34 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     });
   };
 
+  /**
+   * A client that does not keep up: the subscription's SUBSCRIBER_TOO_SLOW error (when there is
+   * one) is queued as the operation's `error` message, then the socket is closed. Nothing more is
+   * written to it; ws destroys it if the client does not answer the close within its timeout.
+   */
+  const closeTooSlow = (ctx: WsContext, id: string, error: GraphQLError | null) => {
+    const socket = socketOf(ctx);
+    if (socket.readyState !== socket.OPEN) return;
+    const trace = operations(ctx).get(id);
+    if (error) {
+      const errors = trace ? masked(trace, [error]) : [error];
+      socket.send(stringifyMessage({ id, type: MessageType.Error, payload: errors.map((e) => e.toJSON()) }));
+    }
+    socket.close(TOO_SLOW_CLOSE_CODE, TOO_SLOW_CLOSE_REASON);
+  };
+
   const prepare = async (ctx: WsContext, id: string, trace: RequestTrace, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const refused = await countStatementsInto(trace.statements, () => auth.onSubscribe(ctx, id, payload));
     if (refused) return refused;
     const abort = new AbortController();
     aborts.set(trace, abort);
-    const initial: TransportContext & { params: SubscribePayload } = { trace, identity: auth.identityOf(ctx), signal: abort.signal, params: payload };
+    const initial: TransportContext & { params: SubscribePayload } = {
+      trace,
+      identity: auth.identityOf(ctx),
+      signal: abort.signal,
+      onTooSlow: (error) => closeTooSlow(ctx, id, error),
+      params: payload,
+    };
     const enveloped = yoga.getEnveloped(initial);
     const document = enveloped.parse(payload.query);
     const errors = enveloped.validate(enveloped.schema, document);
@@ -140,6 +174,8 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
         }
       },
       onNext(ctx, id, _payload, _args, result) {
+        // A client not reading its socket: graphql-ws would keep adding to what ws holds unsent.
+        if (socketOf(ctx).bufferedAmount > services.config.realtime.socketBufferBytes) return closeTooSlow(ctx, id, null);
         const trace = operations(ctx).get(id);
         const errors = (result as ExecutionResult).errors;
         if (trace) noteErrors(trace, errors);

@@ -10,6 +10,7 @@ describe('realtime configuration', () => {
       pruneIntervalMs: 60_000,
       pollIntervalMs: 2000,
       subscriberBuffer: 1000,
+      socketBufferBytes: 4 * 1024 * 1024,
       revalidateMs: 60_000,
     });
   });
