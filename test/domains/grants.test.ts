@@ -5,6 +5,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
+import { installGatewaySchema } from '../../src/db/gateway-schema.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveDeviceApproval, denyDeviceApproval } from '../../src/domains/approvals/service.js';
 import { setUserSiteAssignments } from '../../src/domains/operators/service.js';
@@ -42,12 +43,15 @@ function documentedGrants(database: string): string[] {
       statement
         .replace(/CREATE ROLE borealis_gateway LOGIN PASSWORD '\.\.\.'/, `CREATE ROLE ${role} LOGIN PASSWORD '${password}'`)
         .replace(/ON DATABASE borealis /, `ON DATABASE ${database} `)
-        .replace(/borealis_gateway/g, role),
+        // The role is granted to (`TO borealis_gateway`); `borealis_gateway.` and `SCHEMA borealis_gateway` name the gateway's schema.
+        .replace(/\bTO borealis_gateway\b/g, `TO ${role}`),
     );
 }
 
 beforeAll(async () => {
   g = await createSeededGateway({ devices: 20 });
+  // The documented grants include the gateway's own schema, installed by db:setup or at start.
+  await installGatewaySchema(g.db.pool);
   for (const statement of documentedGrants(g.db.name)) await g.db.pool.query(statement);
   const url = new URL(g.db.url);
   url.username = role;
