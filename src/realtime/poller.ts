@@ -6,18 +6,11 @@
  * not bump the update column. Changes are numbered in memory, so they cannot be resumed.
  */
 import type pg from 'pg';
-import type { ChangeOperation } from '../graphql/changes.js';
 import type { RealtimeTable } from './tables.js';
+import type { LoggedChange } from './change-log.js';
 
-export interface PolledChange {
-  table: string;
-  operation: ChangeOperation;
-  key: string;
-  siteIds: number[] | null;
-  status: string | null;
-  previousStatus: string | null;
-  changedAt: Date;
-}
+/** A change seen by polling: a logged change without a sequence (numbered by the hub) or changed columns. */
+export type PolledChange = Omit<LoggedChange, 'seq' | 'changedColumns'>;
 
 interface Seen {
   fingerprint: string;
