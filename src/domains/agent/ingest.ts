@@ -303,12 +303,38 @@ export class AgentIngest {
     // Absent patches keep the stored patch rows; a present (even empty) list replaces them.
     const patches = Array.isArray(details.patches) ? details.patches : isObject(details.patches) && Array.isArray(details.patches.patches) ? details.patches.patches : undefined;
     const icons = softwareIcons(details.software_icon_payloads);
+    const roleHealth = body.agent_role_health ?? body.role_health ?? details.agent_role_health;
+    // Shaped before the transaction: it holds the row lock only for its statements.
+    const columns: DeviceColumns = {
+      memory: jsonText(details.memory ?? summary.memory),
+      network: jsonText(details.network ?? summary.network),
+      software: jsonText(software),
+      services: jsonText(details.services),
+      storage: jsonText(details.storage ?? summary.storage),
+      cpu: jsonText(details.cpu ?? summary.cpu),
+      sessions: jsonText(details.sessions),
+      processes: jsonText(details.processes),
+      description: text(summary.description),
+      operating_system: text(summary.operating_system),
+      last_user: text(summary.last_user),
+      device_type: text(summary.device_type),
+      domain: text(summary.domain),
+      external_ip: text(summary.external_ip),
+      internal_ip: text(summary.internal_ip),
+      last_reboot: text(summary.last_reboot),
+      uptime: integer(summary.uptime),
+      agent_id: nonEmpty(body.agent_id),
+      ssl_key_fingerprint: device.sslKeyFingerprint,
+      ...buildColumnsOf(body),
+      ...updateStatusColumns(body.agent_update_status),
+    };
+    const softwareRows = software && softwareInventoryRows(software);
+    const patchRows = patches && patchInventoryRows(patches);
     await inTransaction(this.services.pool, async (client) => {
       // Located by hostname first, then GUID.
-      const { rows } = await client.query<{ guid: string; ssl_key_fingerprint: string | null; details: Json }>(
-        `SELECT guid, ssl_key_fingerprint,
-                json_build_object('memory', memory, 'network', network, 'software', software, 'services', services, 'storage', storage,
-                                  'cpu', cpu, 'sessions', sessions, 'processes', processes, 'agent_role_health', agent_role_health) AS details
+      // Sections absent from the report keep their stored columns; only role health is merged here.
+      const { rows } = await client.query<{ guid: string; ssl_key_fingerprint: string | null; agent_role_health: string | null }>(
+        `SELECT guid, ssl_key_fingerprint, agent_role_health
            FROM engine.devices WHERE hostname = $1 OR guid = ANY(${GUID_SPELLINGS_SQL('$2')}) ORDER BY (hostname = $1) DESC LIMIT 1 FOR UPDATE`,
         [hostname, device.guid],
       );
@@ -316,34 +342,11 @@ export class AgentIngest {
       if (!row) throw new AgentError('not_found', 'device_not_registered');
       if (row.guid.toUpperCase() !== device.guid) throw new AgentError('forbidden', 'guid_mismatch');
       if ((row.ssl_key_fingerprint ?? '').trim() && row.ssl_key_fingerprint!.trim().toLowerCase() !== device.sslKeyFingerprint) throw new AgentError('forbidden', 'fingerprint_mismatch');
-      const roleHealth = body.agent_role_health ?? body.role_health ?? details.agent_role_health;
-      const columns: DeviceColumns = {
-        memory: jsonText(details.memory ?? summary.memory),
-        network: jsonText(details.network ?? summary.network),
-        software: jsonText(software),
-        services: jsonText(details.services),
-        storage: jsonText(details.storage ?? summary.storage),
-        cpu: jsonText(details.cpu ?? summary.cpu),
-        sessions: jsonText(details.sessions),
-        processes: jsonText(details.processes),
-        description: text(summary.description),
-        operating_system: text(summary.operating_system),
-        last_user: text(summary.last_user),
-        device_type: text(summary.device_type),
-        domain: text(summary.domain),
-        external_ip: text(summary.external_ip),
-        internal_ip: text(summary.internal_ip),
-        last_reboot: text(summary.last_reboot),
-        uptime: integer(summary.uptime),
-        agent_id: nonEmpty(body.agent_id),
-        ssl_key_fingerprint: device.sslKeyFingerprint,
-        agent_role_health: roleHealth === undefined ? undefined : mergeRoleHealth(text(row.details.agent_role_health) ?? null, roleHealth, mode),
-        ...buildColumnsOf(body),
-        ...updateStatusColumns(body.agent_update_status),
-      };
-      await updateDevice(client, row.guid, hostname, columns);
-      if (software) await rewriteSoftwareInventory(client, device.guid, software, now);
-      if (patches) await rewritePatchInventory(client, device.guid, patches, now);
+      // Role health is merged into what is stored, so only it waits for the locked row.
+      const agentRoleHealth = roleHealth === undefined ? undefined : mergeRoleHealth(row.agent_role_health, roleHealth, mode);
+      await updateDevice(client, row.guid, hostname, { ...columns, agent_role_health: agentRoleHealth });
+      if (softwareRows) await rewriteSoftwareInventory(client, device.guid, softwareRows, now);
+      if (patchRows) await rewritePatchInventory(client, device.guid, patchRows, now);
       if (icons.length) await upsertSoftwareIcons(client, icons, now);
       await client.query(
         'INSERT INTO engine.device_keys (id, guid, ssl_key_fingerprint, added_at) VALUES ($1, $2, $3, $4) ON CONFLICT (guid, ssl_key_fingerprint) DO NOTHING',
@@ -355,16 +358,27 @@ export class AgentIngest {
   }
 }
 
+interface SoftwareRow {
+  name: string;
+  normalized: string;
+  version: string | null;
+  source: string;
+  metadata: string | null;
+}
+
 /** The normalized inventory Borealis matches software on: one row per item, name lower-cased. */
-async function rewriteSoftwareInventory(client: pg.PoolClient, guid: string, software: unknown[], capturedAt: number): Promise<void> {
-  await client.query('DELETE FROM engine.device_software_inventory WHERE device_guid = $1', [guid]);
-  const rows = software.flatMap((item) => {
+function softwareInventoryRows(software: unknown[]): SoftwareRow[] {
+  return software.flatMap((item) => {
     const entry = isObject(item) ? item : { name: item };
     const name = nonEmpty(entry.name ?? entry.DisplayName ?? entry.display_name);
     if (!name) return [];
     const { name: _n, version, source, ...rest } = entry;
     return [{ name, normalized: name.toLowerCase().replace(/\s+/g, ' '), version: nonEmpty(version ?? entry.DisplayVersion) ?? null, source: nonEmpty(source) ?? 'agent', metadata: Object.keys(rest).length ? JSON.stringify(rest) : null }];
   });
+}
+
+async function rewriteSoftwareInventory(client: pg.PoolClient, guid: string, rows: readonly SoftwareRow[], capturedAt: number): Promise<void> {
+  await client.query('DELETE FROM engine.device_software_inventory WHERE device_guid = $1', [guid]);
   if (rows.length === 0) return;
   await client.query(
     `INSERT INTO engine.device_software_inventory (device_guid, name, name_normalized, version, source, captured_at, metadata_json)
@@ -408,7 +422,8 @@ function epochSeconds(value: unknown): number | null {
  * One row per patch identity as Borealis keys it: the KB, else the WUA update id (+ revision),
  * else a hash of the title; each with its state. Duplicates of a key keep the first report.
  */
-async function rewritePatchInventory(client: pg.PoolClient, guid: string, patches: unknown[], capturedAt: number): Promise<void> {
+/** One row (in the INSERT's column order) per patch key; the first entry of a key wins. */
+function patchInventoryRows(patches: unknown[]): unknown[][] {
   const rows = new Map<string, unknown[]>();
   for (const item of patches) {
     if (!isObject(item)) continue;
@@ -427,9 +442,13 @@ async function rewritePatchInventory(client: pg.PoolClient, guid: string, patche
       epochSeconds(item.installed_on ?? item.installed_at), epochSeconds(item.published_at ?? item.last_deployment_change_at), Object.keys(metadata).length ? JSON.stringify(metadata) : null,
     ]);
   }
+  return [...rows.values()];
+}
+
+async function rewritePatchInventory(client: pg.PoolClient, guid: string, rows: readonly unknown[][], capturedAt: number): Promise<void> {
   await client.query('DELETE FROM engine.device_patch_inventory WHERE device_guid = $1', [guid]);
-  if (rows.size === 0) return;
-  const column = (i: number) => [...rows.values()].map((row) => row[i]);
+  if (rows.length === 0) return;
+  const column = (i: number) => rows.map((row) => row[i]);
   await client.query(
     `INSERT INTO engine.device_patch_inventory (device_guid, patch_key, kb, title, state, source, classification, severity, installed_on, published_at, captured_at, metadata_json)
      SELECT $1, u.patch_key, u.kb, u.title, u.state, u.source, u.classification, u.severity, u.installed_on, u.published_at, $2, u.metadata
