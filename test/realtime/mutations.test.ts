@@ -64,22 +64,29 @@ describe('mutations are seen by subscriptions', () => {
     });
 
     // The enrollment request's row, as Borealis writes it.
-    const id = randomUUID();
-    const now = new Date().toISOString();
-    await gateway.writer.query(
-      `INSERT INTO engine.device_approvals (id, approval_reference, hostname_claimed, ssl_key_fingerprint_claimed, enrollment_code, site_id,
-         status, client_nonce, server_nonce, agent_pubkey_der, created_at, updated_at)
-       VALUES ($1, $2, 'WS-LIVE-APPROVAL', $3, 'CODE', $4, 'pending', 'bm9uY2U=', 'c2VydmVy', '\\x302a300506032b6570'::bytea, $5, $5)`,
-      [id, randomUUID(), 'cd'.repeat(32), aliceSite, now],
-    );
+    const requestEnrollment = async (hostname: string, siteId: number) => {
+      const approvalId = randomUUID();
+      const now = new Date().toISOString();
+      await gateway.writer.query(
+        `INSERT INTO engine.device_approvals (id, approval_reference, hostname_claimed, ssl_key_fingerprint_claimed, enrollment_code, site_id,
+           status, client_nonce, server_nonce, agent_pubkey_der, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, 'CODE', $5, 'pending', 'bm9uY2U=', 'c2VydmVy', '\\x302a300506032b6570'::bytea, $6, $6)`,
+        [approvalId, randomUUID(), hostname, 'cd'.repeat(32), siteId, now],
+      );
+      return approvalId;
+    };
+    const id = await requestEnrollment('WS-LIVE-APPROVAL', aliceSite!);
     const data = await mutate('alice', `mutation($id: ID!) { approveDeviceApproval(input: { id: $id }) { __typename } }`, { id });
     expect(data.approveDeviceApproval.__typename).toBe('DeviceApprovalDecision');
 
     const events = (await alice.until(2)).map((result) => result.data.approvalChanged);
     expect(events.map((event) => [event.kind, event.approvalId])).toEqual([['REQUESTED', id], ['STATUS_CHANGED', id]]);
     expect(events[1].approval).toEqual({ status: 'approved', hostname: 'WS-LIVE-APPROVAL' });
-    // Bob's stream is open and healthy, and got nothing of alice's site.
-    expect(bob.results).toEqual([]);
+    // Bob's stream works (it gets his own site's request), and got nothing of alice's site.
+    const bobsId = await requestEnrollment('WS-LIVE-BOB', bobSites[0]!);
+    const [bobsEvent] = (await bob.until(1)).map((result) => result.data.approvalChanged);
+    expect(bobsEvent).toMatchObject({ kind: 'REQUESTED', approvalId: bobsId });
+    expect(bob.results).toHaveLength(1);
     await Promise.all([alice.close(), bob.close()]);
   });
 });
