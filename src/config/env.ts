@@ -51,6 +51,12 @@ export interface RealtimeConfig {
   socketBufferBytes: number;
   /** How often a subscriber's account is re-read (a disabled account's stream ends). */
   revalidateMs: number;
+  /**
+   * How long the change feed may be cut off from the database (LISTEN lost, reads failing) before
+   * its subscriptions end with the retryable SUBSCRIPTIONS_INTERRUPTED; shorter outages are
+   * bridged without an error (the log is read from the last sequence once it is back).
+   */
+  outageLimitMs: number;
 }
 
 /** Optional OpenTelemetry tracing of GraphQL operations (off unless GATEWAY_OTEL_TRACING=true). */
@@ -261,6 +267,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       subscriberBuffer: read.integer('GATEWAY_SUBSCRIBER_BUFFER', 1000, 1, 1_000_000),
       socketBufferBytes: read.integer('GATEWAY_SUBSCRIBER_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       revalidateMs: read.integer('GATEWAY_SUBSCRIPTION_REVALIDATE_MS', 60_000, 100, 86_400_000),
+      outageLimitMs: read.integer('GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS', 30_000, 1000, 3_600_000),
     },
   };
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -43,6 +43,8 @@ export interface ChangeFeedStatus {
   subscribers: number;
   /** The last change-log sequence delivered by this replica (capture mode). */
   lastSequence: string | null;
+  /** Since when the feed is cut off from the database (LISTEN lost or reads failing), or null. */
+  interruptedSince: string | null;
 }
 
 export interface ChangeSubscription<Row> {

@@ -20,7 +20,7 @@ import type { CaptureMode, Change, ChangeFeed, ChangeFeedStatus, ChangeSubscript
 import type { GatewayContext } from '../graphql/context.js';
 import { badInput, unauthenticated } from '../graphql/errors.js';
 import { allFinished, lastSequence, prunedThrough, pruneChangeLog, readAfter, readRange, type LoggedChange } from './change-log.js';
-import { startListener, type ChangeListener } from './listener.js';
+import { listenBackoffMs, startListener, type ChangeListener } from './listener.js';
 import { ChangePoller, type PolledChange } from './poller.js';
 import { SubscriberQueue } from './queue.js';
 import { keyWhere, loadRows, REALTIME_TABLES, realtimeTable, siteIdsOf, type RealtimeTable } from './tables.js';
@@ -30,6 +30,8 @@ const PAGE = 500;
 const GAP_RECHECK_MS = [10, 20, 50, 100, 250, 500, 1000];
 /** A reader wake-up without any notification, in case one was missed while (re)connecting. */
 const SAFETY_WAKE_MS = 5000;
+/** How often an interrupted feed checks whether the outage has outlasted GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS. */
+const OUTAGE_CHECK_MS = 500;
 const POLL_CURSOR = /^poll:\d+$/;
 const LOG_CURSOR = /^\d{1,19}$/;
 
@@ -81,6 +83,11 @@ export class ChangeHub implements ChangeFeed {
   private gapTimer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
+  /** Since when the feed is cut off from the database (LISTEN lost or reads failing). */
+  private interruptedSince: Date | null = null;
+  /** Failed reads in a row: a failed read is retried after listenBackoffMs(failures). */
+  private readFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly started: Promise<void>;
   private markStarted!: () => void;
@@ -98,7 +105,7 @@ export class ChangeHub implements ChangeFeed {
       try {
         this.watermark = this.published = await lastSequence(pool);
         this.mode = 'triggers';
-        this.listener = startListener(pool.options, log, () => this.wake());
+        this.listener = startListener(pool.options, log, (signal) => (signal === 'lost' ? this.interrupted() : this.wake()));
         this.every(SAFETY_WAKE_MS, () => this.wake());
         this.every(config.pruneIntervalMs, () => this.prune());
         log.info({ fromSequence: this.watermark.toString() }, 'Subscriptions: change capture installed; listening for changes');
@@ -115,6 +122,7 @@ export class ChangeHub implements ChangeFeed {
       this.every(config.pollIntervalMs, () => this.wake());
       log.warn(`Subscriptions: ${this.detail} Polling every ${config.pollIntervalMs} ms.`);
     }
+    this.every(OUTAGE_CHECK_MS, () => this.endStreamsIfOutageTooLong());
     this.markStarted();
     return this.mode;
   }
@@ -123,6 +131,7 @@ export class ChangeHub implements ChangeFeed {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     clearTimeout(this.gapTimer);
+    clearTimeout(this.retryTimer);
     await this.listener?.close();
     for (const subscribers of this.subscribers.values()) {
       for (const subscriber of subscribers) subscriber.queue.return();
@@ -137,6 +146,7 @@ export class ChangeHub implements ChangeFeed {
       listening: this.listener?.connected ?? false,
       subscribers: this.subscriberCount,
       lastSequence: this.mode === 'triggers' ? this.watermark.toString() : null,
+      interruptedSince: this.interruptedSince?.toISOString() ?? null,
     };
   }
 
@@ -180,6 +190,7 @@ export class ChangeHub implements ChangeFeed {
     await this.started;
     if (subscriber.queue.ended) return;
     if (cursor !== null && this.mode !== 'triggers') throw resumeUnavailable();
+    if (this.outageTooLong()) throw this.interruptedError(cursor ?? this.published);
     if (cursor !== null && cursor < (await prunedThrough(this.deps.pool))) {
       throw new GraphQLError('This cursor is older than the retained change log: re-query the current state, then subscribe without `after`.', {
         extensions: { code: 'CURSOR_EXPIRED' },
@@ -262,15 +273,65 @@ export class ChangeHub implements ChangeFeed {
         this.pumpAgain = false;
         try {
           await (this.mode === 'triggers' ? this.readLog() : this.poll());
+          this.readSucceeded();
         } catch (error) {
-          // The log is the truth: nothing was skipped, the next wake-up reads from the same point.
-          this.deps.log.warn({ err: (error as Error).message }, 'Subscriptions: reading changes failed; retrying');
+          // The log is the truth: nothing was skipped, the retry reads from the same point.
+          this.readFailed(error as Error);
         }
       } while (this.pumpAgain && !this.stopped);
     })().finally(() => {
       this.pumping = null;
       if (this.pumpAgain) this.wake();
     });
+  }
+
+  /** The LISTEN session is lost, or a read failed: the feed is cut off until a read succeeds. */
+  private interrupted(): void {
+    this.interruptedSince ??= new Date();
+  }
+
+  /** A failed read is retried with backoff (100 ms doubling to 2 s), not only at the next notification. */
+  private readFailed(error: Error): void {
+    this.interrupted();
+    this.readFailures++;
+    if (this.readFailures === 1 || this.readFailures % 10 === 0) {
+      this.deps.log.warn({ err: error.message, failures: this.readFailures }, 'Subscriptions: reading changes failed; retrying');
+    }
+    if (this.retryTimer || this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.wake();
+    }, listenBackoffMs(this.readFailures));
+    this.retryTimer.unref();
+  }
+
+  /** The feed is whole again once a read succeeded with the LISTEN session up (triggers mode). */
+  private readSucceeded(): void {
+    this.readFailures = 0;
+    if (!this.interruptedSince || (this.mode === 'triggers' && !this.listener?.connected)) return;
+    this.deps.log.info({ outageMs: Date.now() - this.interruptedSince.getTime() }, 'Subscriptions: change feed restored; changes missed meanwhile were read from the log');
+    this.interruptedSince = null;
+  }
+
+  private outageTooLong(): boolean {
+    return this.interruptedSince !== null && Date.now() - this.interruptedSince.getTime() >= this.deps.config.outageLimitMs;
+  }
+
+  /** Past the outage limit every stream ends with a retryable error carrying where to resume. */
+  private endStreamsIfOutageTooLong(): void {
+    if (!this.outageTooLong()) return;
+    for (const subscribers of this.subscribers.values()) {
+      for (const subscriber of [...subscribers]) subscriber.queue.fail(this.interruptedError(subscriber.position));
+    }
+  }
+
+  private interruptedError(after: bigint): GraphQLError {
+    const resume = this.mode === 'triggers';
+    const seconds = Math.round(this.deps.config.outageLimitMs / 1000);
+    return new GraphQLError(
+      `The change feed has been cut off from the database for more than ${seconds} s. Subscribe again${resume ? ' with `after` (your last cursor, or extensions.after)' : ''} once the gateway reports it is back.`,
+      { extensions: { code: 'SUBSCRIPTIONS_INTERRUPTED', ...(resume ? { after: after.toString() } : {}) } },
+    );
   }
 
   private async readLog(): Promise<void> {

@@ -85,8 +85,8 @@ function collector(): { stream: Omit<Stream, 'close'>; push(result: Received): v
   };
 }
 
-export async function startRealtimeGateway(options: { capture?: boolean; env?: Record<string, string> } = {}): Promise<RealtimeGateway> {
-  const db = await createTestDatabase({ env: { GATEWAY_SUBSCRIPTION_POLL_INTERVAL_MS: '200', ...options.env } });
+export async function startRealtimeGateway(options: { capture?: boolean; env?: Record<string, string>; serverUrl?: string | undefined } = {}): Promise<RealtimeGateway> {
+  const db = await createTestDatabase({ env: { GATEWAY_SUBSCRIPTION_POLL_INTERVAL_MS: '200', ...options.env }, serverUrl: options.serverUrl });
   await seedDemoData(db.pool, { devices: 40 });
   // Without `capture`: only the log, no triggers (as for a role that may not create them).
   await installGatewaySchema(db.pool, options.capture === false ? [CHANGE_LOG_PART] : [CHANGE_LOG_PART, CAPTURE_TRIGGERS_PART]);
@@ -103,6 +103,8 @@ export async function startRealtimeGateway(options: { capture?: boolean; env?: R
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const writer = new pg.Client({ connectionString: db.url });
+  // A test that restarts PostgreSQL loses this session: not an unhandled 'error' event.
+  writer.on('error', () => {});
   await writer.connect();
   const token = (username: string) => mintBorealisSession({ secret: ENGINE_SECRET, username, role: username === 'admin' ? 'Admin' : 'User' });
   const clients: Client[] = [];

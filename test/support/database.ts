@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
+import { applyBaseline } from '../../src/db/baseline.js';
 import { loadConfig, type GatewayConfig } from '../../src/config/env.js';
 import { createPool, type GatewayPool } from '../../src/db/pool.js';
 
@@ -21,8 +22,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: inject('pgServerUrl') });
+async function admin<T>(work: (client: pg.Client) => Promise<T>, serverUrl = inject('pgServerUrl')): Promise<T> {
+  const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
     return await work(client);
@@ -33,16 +34,21 @@ async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
 
 /**
  * A new database: with the Borealis baseline (default) or empty (`baseline: false`), and a
- * gateway pool configured like production (env overrides allowed).
+ * gateway pool configured like production (env overrides allowed). On the test run's server, or
+ * on `serverUrl` (a server of the test's own, which has no template: the baseline is applied).
  */
 export async function createTestDatabase(
-  options: { baseline?: boolean; env?: Record<string, string> | undefined } = {},
+  options: { baseline?: boolean; env?: Record<string, string> | undefined; serverUrl?: string | undefined } = {},
 ): Promise<TestDatabase> {
   const name = `gateway_test_${randomBytes(6).toString('hex')}`;
-  await admin((client) =>
-    client.query(options.baseline === false ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`),
-  );
-  const url = databaseUrl(inject('pgServerUrl'), name);
+  const serverUrl = options.serverUrl ?? inject('pgServerUrl');
+  const fromTemplate = options.baseline !== false && !options.serverUrl;
+  await admin((client) => client.query(fromTemplate ? `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}` : `CREATE DATABASE ${name}`), serverUrl);
+  const url = databaseUrl(serverUrl, name);
+  if (options.baseline !== false && !fromTemplate) {
+    const setup = new pg.Pool({ connectionString: url, max: 1 });
+    await applyBaseline(setup).finally(() => setup.end());
+  }
   // Access lines of every test request would flood the output; tests of the logs set LOG_LEVEL.
   const config = loadConfig({ DATABASE_URL: url, LOG_LEVEL: 'silent', ...options.env });
   const pool = createPool(url, config.db);
@@ -53,7 +59,7 @@ export async function createTestDatabase(
     pool,
     async drop() {
       await pool.end();
-      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`), serverUrl);
     },
   };
 }

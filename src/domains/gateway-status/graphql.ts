@@ -33,6 +33,10 @@ const SubscriptionStatus = builder.objectRef<ChangeFeedStatus>('SubscriptionStat
     listening: t.exposeBoolean('listening', { description: 'The LISTEN connection is up (triggers mode).' }),
     subscribers: t.exposeInt('subscribers', { description: 'Subscriptions open on this replica.' }),
     lastSequence: t.exposeString('lastSequence', { nullable: true, description: 'The last change-log sequence delivered by this replica.' }),
+    interruptedSince: t.exposeString('interruptedSince', {
+      nullable: true,
+      description: 'Since when (ISO 8601) the feed is cut off from the database (LISTEN connection lost or reads failing); null while it is up.',
+    }),
   }),
 });
 
