@@ -15,11 +15,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { bearerToken, cookieOriginAllowed, cookieValue, loadIdentity, verifyToken, type AuthDeps, type TokenProof } from './authenticate.js';
 import { defaultLogger } from '../config/logger.js';
+import { classifyInfrastructureError } from '../db/infrastructure-errors.js';
 import { AuthError, unauthenticatedError } from './errors.js';
 import type { OperatorIdentity } from './identity.js';
 
 export const WS_CLOSE_FORBIDDEN = 4403;
 export const WS_CLOSE_INTERNAL = 4500;
+/**
+ * The account could not be read because the database is unavailable (restart, failover):
+ * WebSocket's "Try Again Later", which graphql-ws clients retry (4500 would be fatal for them).
+ */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 export const TOKEN_EXPIRED_REASON = 'Token expired';
 /** setTimeout's largest delay (~24.8 days); longer lifetimes are waited for in steps. */
 const MAX_TIMER_MS = 2_147_483_647;
@@ -113,6 +119,11 @@ export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAut
     if (error instanceof AuthError) {
       if (error.reason === 'token_expired') close(ctx, WS_CLOSE_FORBIDDEN, TOKEN_EXPIRED_REASON);
       // Returning false makes graphql-ws close with 4403 "Forbidden" (no detail for the client).
+      return false;
+    }
+    if (classifyInfrastructureError(error)) {
+      log.warn({ err: (error as Error).message }, 'WebSocket connection refused for now: the database is unavailable');
+      close(ctx, WS_CLOSE_TRY_AGAIN_LATER, 'Database unavailable: try again later');
       return false;
     }
     log.error({ err: error }, 'WebSocket authentication failed unexpectedly');

@@ -7,6 +7,7 @@
  * retryable SUBSCRIPTIONS_INTERRUPTED, and resuming with `after` delivers what was missed.
  */
 import pg from 'pg';
+import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIncident } from '../../dev/simulate/borealis-writes.js';
 import { CHANGE_LOG } from '../../src/db/change-capture.js';
@@ -14,14 +15,15 @@ import { startRestartablePostgres, type RestartablePostgres } from '../../dev/re
 import { siteOf, startRealtimeGateway, subscribers as waitForSubscribers, type RealtimeGateway, type Stream } from './harness.js';
 
 let postgres: RestartablePostgres;
-/** Bridges outages of up to 20 s; `brief` (the second test) only 1.5 s. */
+/** Bridges outages of up to 20 s; `brief` (the second test's) only 1.5 s. */
 let gateway: RealtimeGateway;
 let brief: RealtimeGateway | undefined;
 const sessions: pg.Client[] = [];
 
 beforeAll(async () => {
   postgres = await startRestartablePostgres();
-  gateway = await startRealtimeGateway({ serverUrl: postgres.url, env: { GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS: '20000' } });
+  // Accounts re-read every 300 ms: re-reads failing during the outage must not end the streams.
+  gateway = await startRealtimeGateway({ serverUrl: postgres.url, env: { GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS: '20000', GATEWAY_SUBSCRIPTION_REVALIDATE_MS: '300' } });
 });
 afterAll(async () => {
   await Promise.all(sessions.map((session) => session.end().catch(() => {})));
@@ -62,6 +64,13 @@ interface Audience {
   /** The incidents it may see, in the order they were committed. */
   expected: string[];
   siteOnly: number | null;
+}
+
+/** A graphql-ws handshake: the socket's close code and reason. */
+async function connectWhileDown(): Promise<{ code: number; reason: string }> {
+  const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${gateway.token('admin')}` } })));
+  return new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
 }
 
 interface Subscriber extends Audience {
@@ -125,7 +134,9 @@ describe('a PostgreSQL restart', () => {
     const down = await status();
     expect(down.subscriptions).toMatchObject({ mode: 'triggers', listening: false });
     expect(down.subscriptions.interruptedSince).toEqual(expect.any(String));
-    await pause(1000);
+    // A client connecting now is told to retry (1013 Try Again Later), not refused for good.
+    expect(await connectWhileDown()).toEqual({ code: 1013, reason: 'Database unavailable: try again later' });
+    await pause(500);
 
     await postgres.start();
     // Committed right after the start, very likely before the listener is back: read from the log.
