@@ -134,8 +134,15 @@ describe('a PostgreSQL restart', () => {
     const down = await status();
     expect(down.subscriptions).toMatchObject({ mode: 'triggers', listening: false });
     expect(down.subscriptions.interruptedSince).toEqual(expect.any(String));
-    // A client connecting now is told to retry (1013 Try Again Later), not refused for good.
+    // A client connecting now is told to retry: graphql-ws 1013 (Try Again Later), SSE 503 + Retry-After.
     expect(await connectWhileDown()).toEqual({ code: 1013, reason: 'Database unavailable: try again later' });
+    const sse = await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', authorization: `Bearer ${gateway.token('admin')}` },
+      body: JSON.stringify({ query: INCIDENTS }),
+    });
+    expect([sse.status, sse.headers.get('retry-after')]).toEqual([503, '5']);
+    expect(await sse.text()).toMatch(/"code":"DB_UNAVAILABLE"/);
     await pause(500);
 
     await postgres.start();
