@@ -9,7 +9,7 @@
 import pg from 'pg';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openIncident } from '../../dev/simulate/borealis-writes.js';
+import { createRun, openIncident } from '../../dev/simulate/borealis-writes.js';
 import { CHANGE_LOG } from '../../src/db/change-capture.js';
 import { startRestartablePostgres, type RestartablePostgres } from '../../dev/restartable-postgres.js';
 import { siteOf, startRealtimeGateway, subscribers as waitForSubscribers, type RealtimeGateway, type Stream } from './harness.js';
@@ -23,7 +23,11 @@ const sessions: pg.Client[] = [];
 beforeAll(async () => {
   postgres = await startRestartablePostgres();
   // Accounts re-read every 300 ms: re-reads failing during the outage must not end the streams.
-  gateway = await startRealtimeGateway({ serverUrl: postgres.url, env: { GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS: '20000', GATEWAY_SUBSCRIPTION_REVALIDATE_MS: '300' } });
+  // Statements time out after 1 s: the last test makes the reader's row load fail that way.
+  gateway = await startRealtimeGateway({
+    serverUrl: postgres.url,
+    env: { GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS: '20000', GATEWAY_SUBSCRIPTION_REVALIDATE_MS: '300', GATEWAY_DB_STATEMENT_TIMEOUT_MS: '1000' },
+  });
 });
 afterAll(async () => {
   await Promise.all(sessions.map((session) => session.end().catch(() => {})));
@@ -218,5 +222,41 @@ describe('a PostgreSQL restart', () => {
     await writeMissed(after);
     await expectExactlyOnce(missed);
     await Promise.all(missed.map((s) => s.stream.close()));
+  });
+});
+
+describe('a failing read of the changes, the database up', () => {
+  it('is retried with backoff, not left for the next notification: the event arrives as soon as the row can be loaded', async () => {
+    const stream = gateway.ws('admin', `subscription { runChanged { kind runId } }`);
+    await waitForSubscribers(gateway, 1);
+    // A run's sites are read from device_sites: locked, the reader's row load times out (1 s), again and again.
+    const locker = await writerSession();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE engine.device_sites IN ACCESS EXCLUSIVE MODE');
+    const writer = await writerSession();
+    const run = await createRun(writer, gateway.targets.jobId, gateway.targets.devices[0]!);
+    await expect.poll(async () => (await status()).subscriptions.interruptedSince, { timeout: 5000 }).toEqual(expect.any(String));
+    // The reader's attempts, seen waiting for the lock: with no notification coming any more, only
+    // its retries (100 ms doubling, after each 1 s timeout) try again within 4 s; its 5 s safety
+    // wake-up would add at most one.
+    const attempts = new Set<string>();
+    for (const until = Date.now() + 4000; Date.now() < until; await pause(100)) {
+      // Not from the locker: pg_stat_activity stays as first read within a transaction.
+      const { rows } = await writer.query<{ attempt: string }>(
+        `SELECT pid || '@' || query_start AS attempt FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%device_sites%'`,
+      );
+      for (const row of rows) attempts.add(row.attempt);
+    }
+    expect(attempts.size).toBeGreaterThanOrEqual(3);
+    expect(stream.results).toEqual([]);
+    const released = Date.now();
+    await locker.query('ROLLBACK');
+    const [event] = await stream.until(1, 5000);
+    expect(Date.now() - released).toBeLessThan(2500);
+    expect(event!.data.runChanged).toEqual({ kind: 'CREATED', runId: run });
+    await expect.poll(async () => (await status()).subscriptions.interruptedSince).toBe(null);
+    await stream.close();
+    await waitForSubscribers(gateway, 0);
   });
 });
