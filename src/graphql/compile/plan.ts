@@ -64,7 +64,7 @@ export interface PlanField {
   form?: SqlForm;
   /** `__typename`'s value. */
   typename?: string;
-  /** The value is non-null in GraphQL but may be NULL in storage: checked after the statement. */
+  /** The value is non-null in GraphQL: a NULL from storage is checked after the statement. */
   mustNotBeNull?: boolean;
   /** The selection under an object, list, connection, edge or pageInfo. */
   children?: PlanSelection;
@@ -215,7 +215,8 @@ function planSelection(context: PlanContext, type: GraphQLObjectType, selectionS
         }
         if (form.kind === 'epoch' && column.pgType !== 'integer') throw new NotCompilable(`${type.name}.${name}: epoch in ${column.pgType}`);
         if (form.kind === 'idText' && column.pgType !== 'bigint') throw new NotCompilable(`${type.name}.${name}: id in ${column.pgType}`);
-        planned.mustNotBeNull = nonNull && (column.nullable || form.kind === 'epoch');
+        // Checked whatever the mirror says: a live column may have lost its NOT NULL (drift).
+        planned.mustNotBeNull = nonNull;
         break;
       }
       case 'row':
