@@ -140,3 +140,159 @@ describe('paging', () => {
     }
   });
 });
+
+describe('fallback to the normal execution', () => {
+  const sameAsNormal = async (who: OperatorName | null, query: string, variables?: Record<string, unknown>) => {
+    const expected = await (who ? asNormal(who, query, variables) : (normal.graphql(query, variables) as Promise<GraphQLResponse>));
+    const recorder = recordStatements(g.db.pool);
+    let result: GraphQLResponse;
+    try {
+      result = await g.as(who, query, variables);
+    } finally {
+      recorder.stop();
+    }
+    expect(result).toEqual(expected);
+    expect(answering(recorder.recorded), 'no compiled statement').toHaveLength(0);
+    return result;
+  };
+
+  it('an operation with a field without an SQL form gives the normal result', async () => {
+    const result = await sameAsNormal('admin', `{ devices(first: 3) { edges { node { hostname online inventory { cpu } } } } }`);
+    expect(result.data.devices.edges).toHaveLength(3);
+    await sameAsNormal('alice', `{ incidents(first: 3) { edges { node { title sample } } } }`);
+    // A list filter the compiled path does not state in SQL (case-insensitive `contains`).
+    await sameAsNormal('admin', `{ devices(first: 3, where: { search: "acme" }) { edges { node { hostname } } } }`);
+  });
+
+  it('arguments the normal path refuses get its errors', async () => {
+    for (const [query, code] of [
+      [`{ devices(first: 2, after: "not-a-cursor") { edges { node { hostname } } } }`, 'BAD_USER_INPUT'],
+      [`{ devices(first: 101) { edges { node { hostname } } } }`, 'BAD_USER_INPUT'],
+      [`{ scheduledJobs(first: 2) { edges { node { runs(first: 500) { status } } } } }`, 'BAD_USER_INPUT'],
+    ] as const) {
+      const result = await sameAsNormal('admin', query);
+      expect(result.errors?.[0]?.extensions?.code).toBe(code);
+    }
+    // A cursor of another list.
+    const page = await g.as('admin', `{ incidents(first: 1) { pageInfo { endCursor } } }`);
+    const result = await sameAsNormal('admin', `query($after: String) { devices(first: 2, after: $after) { edges { node { hostname } } } }`, { after: page.data.incidents.pageInfo.endCursor });
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it('backward paging, admin-only fields for a User, anonymous callers and introspection run the normal path', async () => {
+    await sameAsNormal('admin', `{ devices(last: 2) { edges { node { hostname } } } }`);
+    const forbidden = await sameAsNormal('alice', `{ sites(first: 5) { edges { node { name enrollmentCode } } } }`);
+    expect(forbidden.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await sameAsNormal(null, `{ devices(first: 2) { edges { node { hostname } } } }`);
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    await sameAsNormal('admin', `{ __schema { queryType { name } } }`);
+  });
+
+  it('a stored value the normal path answers with an error gives the same error', async () => {
+    // Borealis's column is NOT NULL; a drifted database (or a hand edit) may hold a NULL name,
+    // which `ScheduledJob.name: String!` cannot return.
+    const { rows } = await g.db.pool.query<{ id: string; name: string }>(`SELECT id::text AS id, name FROM engine.scheduled_jobs ORDER BY name, id LIMIT 1`);
+    await g.db.pool.query(`ALTER TABLE engine.scheduled_jobs ALTER COLUMN name DROP NOT NULL`);
+    try {
+      await g.db.pool.query(`UPDATE engine.scheduled_jobs SET name = NULL WHERE id = $1`, [rows[0]!.id]);
+      const query = screenText('scheduled-jobs');
+      const expected = await asNormal('admin', query, { first: 20 });
+      // graphql-js's "Cannot return null for non-nullable field", masked like every internal error.
+      expect(expected.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      const recorder = recordStatements(g.db.pool);
+      const result = await g.as('admin', query, { first: 20 });
+      recorder.stop();
+      // Each request has its own request id; everything else is the same.
+      const withoutRequestIds = (response: GraphQLResponse) => JSON.parse(JSON.stringify(response).replace(/"requestId":"[^"]*"/g, '"requestId":""')) as GraphQLResponse;
+      expect(withoutRequestIds(result)).toEqual(withoutRequestIds(expected));
+      // The compiled statement ran, found the NULL, and the normal execution answered.
+      expect(answering(recorder.recorded)).toHaveLength(1);
+      expect(recorder.recorded.length).toBeGreaterThan(1);
+    } finally {
+      await g.db.pool.query(`UPDATE engine.scheduled_jobs SET name = $2 WHERE id = $1`, [rows[0]!.id, rows[0]!.name]);
+      await g.db.pool.query(`ALTER TABLE engine.scheduled_jobs ALTER COLUMN name SET NOT NULL`);
+    }
+  });
+});
+
+describe('scope', () => {
+  /** Hostnames of devices assigned to alice's sites. */
+  const aliceHostnames = async () => {
+    const { rows } = await g.db.pool.query<{ hostname: string }>(`SELECT device_hostname AS hostname FROM engine.device_sites WHERE site_id = ANY($1::int[])`, [g.identities.alice.siteIds]);
+    return new Set(rows.map((row) => row.hostname));
+  };
+
+  it("a one-site User gets nothing of another site, whatever cursor or nested list she asks through", async () => {
+    const mine = await aliceHostnames();
+    const query = `query($after: String) { devices(first: 20, after: $after, orderBy: { field: HOSTNAME }) { pageInfo { endCursor }
+      edges { node { hostname site { databaseId } incidents(first: 50) { hostname site { databaseId } device { hostname } watchdog { name } }
+        runTargets(first: 50) { hostname site { databaseId } run { targetHostname job { name } } } } } } }`;
+    // Admin's cursors walk the whole ordering, through other sites' devices.
+    let after: string | null = null;
+    let seen = 0;
+    for (let page = 0; page < 6; page += 1) {
+      const { result } = await compiled('alice', query, { after });
+      expect(result).toEqual(await asNormal('alice', query, { after }));
+      const text = JSON.stringify(result.data.devices.edges);
+      seen += result.data.devices.edges.length;
+      for (const node of result.data.devices.edges.map((edge: { node: { hostname: string } }) => edge.node)) expect(mine.has(node.hostname), node.hostname).toBe(true);
+      for (const siteId of text.matchAll(/"databaseId":"(\d+)"/g)) expect(g.identities.alice.siteIds).toContain(Number(siteId[1]));
+      for (const hostname of text.matchAll(/"(?:hostname|targetHostname)":"([^"]+)"/g)) expect(mine.has(hostname[1]!), hostname[1]).toBe(true);
+      after = (await g.as('admin', query, { after })).data.devices.pageInfo.endCursor;
+      if (after === null) break;
+    }
+    expect(seen).toBeGreaterThan(0);
+  });
+
+  it("a device of another site is not found through the compiled device detail", async () => {
+    const mine = await aliceHostnames();
+    const { rows } = await g.db.pool.query<{ hostname: string }>(`SELECT hostname FROM engine.devices ORDER BY hostname`);
+    const other = rows.find((row) => !mine.has(row.hostname))!.hostname;
+    const { result, statements } = await compiled('alice', screenText('device-detail'), { hostname: other, first: 10 });
+    expect(answering(statements)).toHaveLength(1);
+    expect(result).toEqual({ data: { devices: { edges: [] } } });
+    expect((await compiled('admin', screenText('device-detail'), { hostname: other, first: 10 })).result.data.devices.edges).toHaveLength(1);
+  });
+});
+
+describe('secret columns', () => {
+  it('no SQL form of the schema names a secret column, and the forms cannot be given one', async () => {
+    const { gatewaySchema } = await import('../../../src/server/schema.js');
+    const { SECRET_OMIT } = await import('../../../src/db/prisma.js');
+    const { columnOf } = await import('../../../src/graphql/compile/columns.js');
+    const { formOf } = await import('../../../src/graphql/compile/forms.js');
+    const secret = (model: string, field: string) => Boolean((SECRET_OMIT as Record<string, Record<string, true>>)[model.charAt(0).toLowerCase() + model.slice(1)]?.[field]);
+    const schema = gatewaySchema();
+    let checked = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      const model = (type.extensions as { pothosPrismaModel?: string }).pothosPrismaModel;
+      if (!model || !('getFields' in type)) continue;
+      for (const field of Object.values(type.getFields())) {
+        const form = formOf(field.extensions) as { field?: string } | undefined;
+        const column = form?.field ?? (field.extensions as { pothosExposedField?: string }).pothosExposedField;
+        if (column === undefined) continue;
+        checked += 1;
+        expect(secret(model, column), `${type.name}.${field.name}`).toBe(false);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    for (const [delegate, fields] of Object.entries(SECRET_OMIT)) {
+      for (const field of Object.keys(fields)) expect(() => columnOf((delegate.charAt(0).toUpperCase() + delegate.slice(1)) as never, field)).toThrow(/never read/);
+    }
+  });
+
+  it('no compiled statement of the equivalence cases names a secret column', async () => {
+    const { loadMirror } = await import('../../../src/db/drift.js');
+    const { SECRET_OMIT } = await import('../../../src/db/prisma.js');
+    const columns = loadMirror().tables.flatMap((table) => {
+      const omitted = (SECRET_OMIT as Record<string, Record<string, true>>)[table.model.charAt(0).toLowerCase() + table.model.slice(1)] ?? {};
+      return table.columns.filter((column) => omitted[column.field]).map((column) => column.column);
+    });
+    expect(columns).toContain('agent_vnc_password');
+    for (const { query, variables } of CASES) {
+      for (const statement of answering((await compiled('admin', query, variables)).statements)) {
+        for (const column of columns) expect(statement.text).not.toContain(column);
+      }
+    }
+  });
+});
