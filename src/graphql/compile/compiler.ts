@@ -286,6 +286,42 @@ function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmi
   return plan;
 }
 
+/** A request's statement and what the result walk needs of it. */
+interface Bound {
+  statement: Prisma.Sql;
+  connections: ReadonlyMap<PlanField, BoundConnection>;
+}
+
+/**
+ * Statements already built for an Admin, whose rules are all TRUE (no scope value in the SQL), by
+ * the variables and the lists' filters as built now (a filter may depend on the time, e.g.
+ * `online`: then its value, and so the key, changes). A User's rules carry the user's sites and
+ * sets read from the database: their statement is built for each request.
+ */
+const adminStatements = new WeakMap<Plan, Map<string, Bound>>();
+const STATEMENTS_PER_PLAN = 64;
+
+async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Bound> {
+  const build = async (): Promise<Bound> => {
+    const binder = new Binder(ctx, variables);
+    return { statement: await binder.root(plan), connections: binder.connections };
+  };
+  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return build();
+  const filters = plan.fields.map((field) =>
+    field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
+  );
+  const key = JSON.stringify([variables, filters], (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+  let byKey = adminStatements.get(plan);
+  if (!byKey) adminStatements.set(plan, (byKey = new Map()));
+  let bound = byKey.get(key);
+  if (!bound) {
+    bound = await build();
+    if (byKey.size >= STATEMENTS_PER_PLAN) byKey.clear();
+    byKey.set(key, bound);
+  }
+  return bound;
+}
+
 /** Whether an operation would be compiled for this caller (tests and tools). */
 export function isCompilable(args: ExecutionArgs): boolean {
   const ctx = args.contextValue as GatewayContext;
@@ -306,14 +342,14 @@ export async function executeCompiled(args: ExecutionArgs): Promise<{ data: Reco
   if (coerced.errors) return undefined;
   const plan = planFor(args, coerced.coerced, ctx.identity.isAdmin);
   if (!plan) return undefined;
-  const binder = new Binder(ctx, coerced.coerced);
-  let statement: Prisma.Sql;
+  let bound: Bound;
   try {
-    statement = await binder.root(plan);
+    bound = await bind(plan, ctx, coerced.coerced);
   } catch {
     // An argument the normal path refuses (bad cursor, page size) or does not compile: it answers.
     return undefined;
   }
+  const { statement, connections } = bound;
   let text: string;
   try {
     const { rows } = await ctx.pool.query<{ data: string }>(statement.text, statement.values as unknown[]);
@@ -323,6 +359,6 @@ export async function executeCompiled(args: ExecutionArgs): Promise<{ data: Reco
     return undefined;
   }
   const data = JSON.parse(text) as Record<string, unknown>;
-  if (plan.walk && !finish({ fields: plan.fields, walk: plan.walk }, data, binder.connections)) return undefined;
+  if (plan.walk && !finish({ fields: plan.fields, walk: plan.walk }, data, connections)) return undefined;
   return { data };
 }
