@@ -9,10 +9,22 @@
  * `executeCompiled` answers undefined whenever it cannot prove the answer equals the normal
  * execution's: an operation or argument it does not compile, an argument the normal path would
  * refuse (it then refuses it with its own error), a stored value that would make the normal path
- * answer an error (a NULL in a non-null field), or a failed statement. The caller then runs the
- * normal execution.
+ * answer an error (a NULL in a non-null field), or a statement that failed on its data. The caller
+ * then runs the normal execution. A failure of the database itself is the answer on both paths.
  */
-import { getArgumentValues, getOperationAST, getVariableValues, Kind, visit, type DocumentNode, type ExecutionArgs, type FragmentDefinitionNode } from 'graphql';
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+} from 'graphql';
+import { classifyInfrastructureError } from '../../db/infrastructure-errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { ruleSql, type ModelName } from '../../access/rules.js';
 import type { GatewayContext } from '../context.js';
@@ -332,7 +344,7 @@ export function isCompilable(args: ExecutionArgs): boolean {
 }
 
 /** The compiled answer of a query, or undefined: run the normal execution (see the file comment). */
-export async function executeCompiled(args: ExecutionArgs): Promise<{ data: Record<string, unknown> } | undefined> {
+export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
   const ctx = args.contextValue as GatewayContext;
   // Only operators: an anonymous caller gets the normal path's UNAUTHENTICATED.
   if (!ctx.identity) return undefined;
@@ -354,8 +366,12 @@ export async function executeCompiled(args: ExecutionArgs): Promise<{ data: Reco
   try {
     const { rows } = await ctx.pool.query<{ data: string }>(statement.text, statement.values as unknown[]);
     text = rows[0]!.data;
-  } catch {
-    // The normal path meets the same failure and answers it with its coded error.
+  } catch (error) {
+    // The database's failure (unavailable, pool exhausted, timeout, cancelled) is the answer, as
+    // on the normal path: the pipeline turns it into its coded error (server/plugins/admission.ts).
+    // Running the normal path would only wait for it a second time.
+    if (classifyInfrastructureError(error)) return { data: null, errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    // Any other failure (a stored value SQL cannot render): the normal path answers.
     return undefined;
   }
   const data = JSON.parse(text) as Record<string, unknown>;
