@@ -334,15 +334,6 @@ async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, u
   return bound;
 }
 
-/** Whether an operation would be compiled for this caller (tests and tools). */
-export function isCompilable(args: ExecutionArgs): boolean {
-  const ctx = args.contextValue as GatewayContext;
-  const operation = getOperationAST(args.document, args.operationName);
-  if (!ctx.identity || !operation) return false;
-  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
-  return !coerced.errors && planFor(args, coerced.coerced, ctx.identity.isAdmin) !== null;
-}
-
 /** The compiled answer of a query, or undefined: run the normal execution (see the file comment). */
 export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
   const ctx = args.contextValue as GatewayContext;
