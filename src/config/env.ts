@@ -24,6 +24,8 @@ export interface GatewayConfig {
   log: LogConfig;
   /** Serve Prometheus metrics on /metrics. */
   metrics: boolean;
+  /** Answer compilable queries with one SQL statement (src/graphql/compile, docs/performance.md). */
+  compiledReads: boolean;
   tracing: TracingConfig;
   /** On SIGTERM/SIGINT: how long in-flight requests may take to finish before connections are cut. */
   shutdownTimeoutMs: number;
@@ -251,6 +253,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
     },
     log: { level: read.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'), json: production },
     metrics: read.boolean('GATEWAY_METRICS', true),
+    compiledReads: read.boolean('GATEWAY_COMPILED_READS', true),
     tracing: {
       enabled: read.boolean('GATEWAY_OTEL_TRACING', false),
       // The OpenTelemetry SDK's own variable names, so a collector set-up works unchanged.

@@ -32,6 +32,7 @@ import {
   type TypedSortKey,
 } from './cursors.js';
 import { badInput } from './errors.js';
+import { sqlForm, type PrismaWhere } from './compile/forms.js';
 import { pageSize, type OrderDefinition, type OrderValue } from './inputs.js';
 
 type ModelName = keyof PrismaTypes;
@@ -67,6 +68,11 @@ export interface ListConnectionOptions<N extends ModelName, W extends object, K 
   delegate: (prisma: Db) => ListDelegate<N>;
   /** Who may call the list (plugin-scope-auth): a signed-in operator unless told, e.g. `{ admin: true }`. */
   authScopes?: Partial<GatewaySchemaTypes['AuthScopes']>;
+  /**
+   * The list's filter without the access rule (the `where` above is this filter under the rule):
+   * given, the compiled read path (compile/) answers the list in SQL with the rule's SQL form.
+   */
+  filterWhere?: (where: W | null | undefined) => Model<N>['Where'];
 }
 
 /** The paging arguments of every connection. */
@@ -220,7 +226,7 @@ function onlyTotalCount(info: GraphQLResolveInfo): boolean {
 
 /** The top-level list field (see the file comment). */
 export function listConnection<N extends ModelName, W extends object, K extends string>(t: QueryFieldBuilder, options: ListConnectionOptions<N, W, K>) {
-  const { type, cursor, description, filter, where, order, defaultOrder, delegate, authScopes = { operator: true } } = options;
+  const { type, cursor, description, filter, where, order, defaultOrder, delegate, authScopes = { operator: true }, filterWhere } = options;
   const ref = getRefFromModel(type, builder) as unknown as ObjectRef<GatewaySchemaTypes, Record<string, unknown>>;
 
   // Every ordering the list can use, typed and checked now: key `<FIELD>.<ASC|DESC>`, or `default`.
@@ -255,6 +261,17 @@ export function listConnection<N extends ModelName, W extends object, K extends 
       description,
       authScopes,
       args: { where: t.arg({ type: filter }), orderBy: t.arg({ type: order.Order }) },
+      ...(filterWhere
+        ? {
+            extensions: sqlForm({
+              kind: 'connection',
+              model: type,
+              tieBreaker: cursor,
+              orderings,
+              filter: (value) => filterWhere(value as W | null | undefined) as PrismaWhere,
+            }),
+          }
+        : {}),
       resolve: async (_root, rawArgs, ctx, info) => {
         const args = rawArgs as ListArgs<W, K>;
         const scoped = await scopedWhere(args.where, ctx);

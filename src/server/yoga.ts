@@ -16,6 +16,7 @@ import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
 import { useAgentApi } from './plugins/agent-api.js';
+import { useCompiledReads } from './plugins/compiled-reads.js';
 import { createAgentRouter, type AgentRouter } from '../rest/agent-router.js';
 
 export { GRAPHIQL_EXAMPLES } from './graphiql/index.js';
@@ -65,6 +66,9 @@ export function createGatewayYoga(
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     plugins: [
+      // First, so that every later plugin's execute wrapper (statement counting, cancellation)
+      // wraps the compiled path too; it executes only after every onExecute hook has passed.
+      useCompiledReads(services.config.compiledReads),
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
       ...(observability.tracing ? [observability.tracing.plugin] : []),

@@ -22,6 +22,8 @@ import { siteById, SiteNode } from '../sites/graphql.js';
 import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { canonicalGuid, decodeBase64Text, epochToDate, guidSpellings, isoTextToDate } from '../../graphql/values.js';
+import { epochField, sqlForm, type FieldArgs } from '../../graphql/compile/forms.js';
+import { deviceFilterWhere } from './filters.js';
 
 export { ONLINE_WINDOW_SECONDS };
 
@@ -60,26 +62,62 @@ const SOFTWARE_KEYS: readonly TypedSortKey[] = [
   { field: 'nameNormalized', direction: 'asc', type: 'String', nullable: false },
   { field: 'id', direction: 'asc', type: 'BigInt', nullable: false },
 ];
-const SOFTWARE_COLUMNS: Record<string, Prisma.Sql> = { nameNormalized: Prisma.sql`"row".name_normalized`, id: Prisma.sql`"row".id` };
-const softwareCursorWhere = sqlKeysetPredicates((key) => SOFTWARE_COLUMNS[key.field]!);
+const SOFTWARE_COLUMNS: Record<string, (row: Prisma.Sql) => Prisma.Sql> = {
+  nameNormalized: (row) => Prisma.sql`${row}.name_normalized`,
+  id: (row) => Prisma.sql`${row}.id`,
+};
+
+interface SoftwarePage {
+  first: number;
+  after: KeyValue[] | null;
+  cursor: string | null;
+}
+
+/** `installedSoftware(first:, after:)` as a page; a bad `first` or cursor is BAD_USER_INPUT. */
+function softwarePageOf(args: { first?: number | null; after?: string | null }): SoftwarePage {
+  return {
+    first: boundedFirst(args.first, MAX_PAGE_SIZE),
+    after: args.after == null ? null : decodeCursor(args.after, 'after', SOFTWARE_LIST, SOFTWARE_KEYS),
+    cursor: args.after ?? null,
+  };
+}
 
 /**
  * One page of each device's installed software, limited per device in SQL; the GUID is matched in
- * its stored spellings, so (device_guid, name_normalized, ...) index serves it. One loader per page
- * size and `after`, shared by every device of the level.
+ * its stored spellings, so (device_guid, name_normalized, ...) index serves it. The loader and the
+ * compiled read path read the page with these options.
  */
+const softwarePage = ({ first, after }: SoftwarePage) => ({
+  table: Prisma.sql`engine.device_software_inventory`,
+  keyType: 'text' as const,
+  match: (row: Prisma.Sql, guid: Prisma.Sql) => Prisma.sql`${row}.device_guid = ANY(ARRAY[${guid}, lower(${guid})])`,
+  ...(after ? { where: (row: Prisma.Sql) => keysetPredicate(SOFTWARE_KEYS, after, 'after', sqlKeysetPredicates((key) => SOFTWARE_COLUMNS[key.field]!(row))) } : {}),
+  orderBy: (row: Prisma.Sql) => Prisma.sql`${row}.name_normalized ASC, ${row}.id ASC`,
+  first,
+});
+
+/** One loader per page size and `after`, shared by every device of the level. */
 const softwareOfDevice = perRequestFilter(
-  ({ first, after }: { first: number; after: KeyValue[] | null; cursor: string | null }) =>
-  firstPerParent<'DeviceSoftwareInventory', string>('DeviceSoftwareInventory', {
-    table: Prisma.sql`engine.device_software_inventory`,
-    keyType: 'text',
-    match: (row, guid) => Prisma.sql`${row}.device_guid = ANY(ARRAY[${guid}, lower(${guid})])`,
-    ...(after ? { where: () => keysetPredicate(SOFTWARE_KEYS, after, 'after', softwareCursorWhere) } : {}),
-    orderBy: (row) => Prisma.sql`${row}.name_normalized ASC, ${row}.id ASC`,
-    first,
-  }),
+  (page: SoftwarePage) => firstPerParent<'DeviceSoftwareInventory', string>('DeviceSoftwareInventory', softwarePage(page)),
   ({ first, cursor }) => `${first}:${cursor ?? ''}`,
 );
+
+/** A device's incidents (Device.incidents): the relation's filter, order and size, for Prisma and SQL alike. */
+const deviceIncidents = (args: FieldArgs) => ({
+  where: { state: statusWhere(args.state as string[] | null | undefined) },
+  orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] as const,
+  take: boundedFirst(args.first as number | null | undefined),
+});
+
+/** A device's run targets (Device.runTargets), newest first. */
+const deviceRunTargets = (args: FieldArgs) => ({
+  where: {},
+  orderBy: [{ id: 'desc' }] as const,
+  take: boundedFirst(args.first as number | null | undefined),
+});
+
+/** The device's own hostname ties its hostname relations. */
+const byDeviceHostname = (device: Prisma.Sql, row: Prisma.Sql) => Prisma.sql`${row}.hostname = ${device}.hostname`;
 
 const DeviceKey = builder.prismaObject('DeviceKey', {
   description: 'An agent key the device enrolled with (device_keys); retired keys are its history.',
@@ -103,7 +141,7 @@ const DeviceMetadataValue = builder
       key: t.exposeString('fieldKey', { nullable: true }),
       value: t.string({ nullable: true, resolve: (field) => decodeBase64Text(field.value) }),
       source: t.exposeString('source', { nullable: true }),
-      modifiedAt: t.field({ type: 'DateTime', nullable: true, resolve: (field) => epochToDate(field.modifiedAt) }),
+      modifiedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('modifiedAt') }),
     }),
   });
 
@@ -115,7 +153,7 @@ const DeviceSoftware = builder.prismaObject('DeviceSoftwareInventory', {
     nameNormalized: t.exposeString('nameNormalized'),
     version: t.exposeString('version', { nullable: true }),
     source: t.exposeString('source', { nullable: true }),
-    capturedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.capturedAt) }),
+    capturedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('capturedAt') }),
     cursor: t.string({
       description: 'Pass as `installedSoftware(after:)` to read the rows after this one.',
       resolve: (row) => encodeCursor(SOFTWARE_LIST, SOFTWARE_KEYS, [row.nameNormalized, row.id]),
@@ -160,9 +198,9 @@ export const DeviceNode = builder.prismaNode('Device', {
     connectionEndpoint: t.exposeString('connectionEndpoint', { nullable: true }),
     sslKeyFingerprint: t.exposeString('sslKeyFingerprint', { nullable: true }),
     tokenVersion: t.exposeInt('tokenVersion', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.createdAt) }),
-    lastEnrollmentAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.lastEnrollmentAt) }),
-    lastSeen: t.field({ type: 'DateTime', nullable: true, resolve: (d) => epochToDate(d.lastSeen) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    lastEnrollmentAt: t.field({ type: 'DateTime', nullable: true, ...epochField('lastEnrollmentAt') }),
+    lastSeen: t.field({ type: 'DateTime', nullable: true, ...epochField('lastSeen') }),
     keyAddedAt: t.field({ type: 'DateTime', nullable: true, resolve: (d) => isoTextToDate(d.keyAddedAt) }),
     online: t.boolean({
       description: `Checked in within the last ${ONLINE_WINDOW_SECONDS} seconds.`,
@@ -178,6 +216,11 @@ export const DeviceNode = builder.prismaNode('Device', {
       type: SiteNode,
       nullable: true,
       description: 'The site of the device (device_sites by hostname); null when unassigned.',
+      extensions: sqlForm({
+        kind: 'row',
+        model: 'Site',
+        match: (device, site) => Prisma.sql`${site}.id = (SELECT ds.site_id FROM engine.device_sites ds WHERE ds.device_hostname = ${device}.hostname)`,
+      }),
       resolve: (d, _args, ctx) => (d.deviceSite ? ctx.loaders.use(siteById).load(d.deviceSite.siteId) : null),
     }),
     keyHistory: t.field({ type: [DeviceKey], resolve: (d, _args, ctx) => ctx.loaders.use(keysOfDevice).load(d.guid) }),
@@ -190,14 +233,14 @@ export const DeviceNode = builder.prismaNode('Device', {
         first: t.arg.int({ defaultValue: MAX_PAGE_SIZE }),
         after: t.arg.string({ extensions: inputLimits({ maxLength: MAX_CURSOR_LENGTH }) }),
       },
-      resolve: (d, args, ctx) => {
-        const page = {
-          first: boundedFirst(args.first, MAX_PAGE_SIZE),
-          after: args.after == null ? null : decodeCursor(args.after, 'after', SOFTWARE_LIST, SOFTWARE_KEYS),
-          cursor: args.after ?? null,
-        };
-        return softwareOfDevice(ctx.loaders, page).load(canonicalGuid(d.guid));
-      },
+      extensions: sqlForm({
+        kind: 'firstPerParent',
+        model: 'DeviceSoftwareInventory',
+        // canonicalGuid in SQL: Borealis GUIDs are ASCII, where upper() and toUpperCase() agree.
+        parentKey: (device) => Prisma.sql`upper(btrim(${device}.guid))`,
+        options: (args) => softwarePage(softwarePageOf(args)),
+      }),
+      resolve: (d, args, ctx) => softwareOfDevice(ctx.loaders, softwarePageOf(args)).load(canonicalGuid(d.guid)),
     }),
     watchdogStates: t.relation('watchdogDeviceState', {
       description: 'Per-watchdog evaluation state of this device.',
@@ -209,11 +252,11 @@ export const DeviceNode = builder.prismaNode('Device', {
         state: t.arg({ type: [IncidentStateEnum] }),
         first: t.arg.int({ defaultValue: 20 }),
       },
-      query: (args, ctx) => ({
-        where: { AND: [relationWhere('WatchdogIncident', ctx.scope), { state: statusWhere(args.state) }] },
-        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
-        take: boundedFirst(args.first),
-      }),
+      extensions: sqlForm({ kind: 'relatedList', model: 'WatchdogIncident', match: byDeviceHostname, list: deviceIncidents }),
+      query: (args, ctx) => {
+        const list = deviceIncidents(args);
+        return { ...list, orderBy: [...list.orderBy], where: { AND: [relationWhere('WatchdogIncident', ctx.scope), list.where] } };
+      },
     }),
     activity: t.relation('activityHistory', {
       description: 'Activity history (script and job executions) of this device, newest first.',
@@ -223,7 +266,11 @@ export const DeviceNode = builder.prismaNode('Device', {
     runTargets: t.relation('scheduledJobRunTargets', {
       description: 'Scheduled-job run targets that resolved to this device, newest first.',
       args: { first: t.arg.int({ defaultValue: 10 }) },
-      query: (args, ctx) => ({ where: relationWhere('ScheduledJobRunTarget', ctx.scope), orderBy: { id: 'desc' }, take: boundedFirst(args.first) }),
+      extensions: sqlForm({ kind: 'relatedList', model: 'ScheduledJobRunTarget', match: byDeviceHostname, list: deviceRunTargets }),
+      query: (args, ctx) => {
+        const list = deviceRunTargets(args);
+        return { ...list, orderBy: [...list.orderBy], where: { AND: [relationWhere('ScheduledJobRunTarget', ctx.scope), list.where] } };
+      },
     }),
   }),
 });
@@ -292,5 +339,6 @@ builder.queryField('devices', (t) =>
     order: deviceOrder,
     defaultOrder: 'HOSTNAME',
     delegate: (prisma) => prisma.device,
+    filterWhere: (where) => deviceFilterWhere(where),
   }),
 );

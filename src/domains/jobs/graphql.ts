@@ -19,6 +19,7 @@ import {
   onboardingTargetsOfRun,
   runById,
   runsOfJob,
+  runsOfJobPage,
   targetsOfRun,
 } from './loaders.js';
 import { listActivityWhere, listJobsWhere, listRunsWhere } from './service.js';
@@ -28,9 +29,11 @@ import {
   StringFilter,
   TimeRange,
 } from '../../graphql/inputs.js';
-import { siteOf, SiteNode } from '../sites/graphql.js';
+import { siteOf, siteOfRow, SiteNode } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { epochToDate, flagToBoolean } from '../../graphql/values.js';
+import { epochField, flagField, idText, sqlForm } from '../../graphql/compile/forms.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { jobFilterWhere } from './filters.js';
 
 // ---------------------------------------------------------------- types
 
@@ -39,20 +42,20 @@ export const JobNode = builder.prismaNode('ScheduledJob', {
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('ScheduledJob', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
-    databaseId: t.id({ resolve: (job) => job.id.toString() }),
+    databaseId: t.id(idText('id')),
     name: t.exposeString('name'),
     jobKind: t.exposeString('jobKind', { nullable: true }),
-    enabled: t.boolean({ resolve: (job) => flagToBoolean(job.enabled) ?? false }),
+    enabled: t.boolean(flagField('enabled')),
     scheduleType: t.exposeString('scheduleType', { nullable: true }),
-    startAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.startTs) }),
-    durationStopEnabled: t.boolean({ resolve: (job) => flagToBoolean(job.durationStopEnabled) ?? false }),
+    startAt: t.field({ type: 'DateTime', nullable: true, ...epochField('startTs') }),
+    durationStopEnabled: t.boolean(flagField('durationStopEnabled')),
     expiration: t.exposeString('expiration', { nullable: true }),
     executionContext: t.exposeString('executionContext', { nullable: true }),
-    useServiceAccount: t.boolean({ resolve: (job) => flagToBoolean(job.useServiceAccount) ?? false }),
+    useServiceAccount: t.boolean(flagField('useServiceAccount')),
     components: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.componentsJson, 'scheduled_jobs.components_json') }),
     targets: t.field({ type: 'JSON', nullable: true, resolve: (job) => storedJson(job.targetsJson, 'scheduled_jobs.targets_json') }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.createdAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (job) => epochToDate(job.updatedAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
   }),
 });
 
@@ -61,20 +64,20 @@ export const RunNode = builder.prismaNode('ScheduledJobRun', {
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('ScheduledJobRun', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
-    databaseId: t.id({ resolve: (run) => run.id.toString() }),
+    databaseId: t.id(idText('id')),
     status: t.exposeString('status', { nullable: true, description: 'Pending, Running, Success, Warning, Failed, Expired, Timed Out, Skipped.' }),
     error: t.exposeString('error', { nullable: true }),
     skipReason: t.exposeString('skipReason', { nullable: true }),
     targetHostname: t.exposeString('targetHostname', { nullable: true }),
-    sharedExecution: t.boolean({ resolve: (run) => flagToBoolean(run.sharedExecution) ?? false }),
+    sharedExecution: t.boolean(flagField('sharedExecution')),
     componentIndex: t.exposeInt('componentIndex', { nullable: true }),
     componentKind: t.exposeString('componentKind', { nullable: true }),
     componentName: t.exposeString('componentName', { nullable: true }),
-    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.scheduledTs) }),
-    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.startedTs) }),
-    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.finishedTs) }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.createdAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (run) => epochToDate(run.updatedAt) }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, ...epochField('scheduledTs') }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('startedTs') }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('finishedTs') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
   }),
 });
 
@@ -95,9 +98,14 @@ export const RunTargetRef = builder.prismaObject('ScheduledJobRunTarget', {
       nullable: true,
       resolve: (row) => storedJson(row.resolvedFromFilterIdsJson, 'scheduled_job_run_targets.resolved_from_filter_ids_json'),
     }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
-    site: t.field({ type: SiteNode, nullable: true, resolve: (row, _a, ctx) => siteOf(row.siteId, ctx) }),
-    device: t.field({ type: DeviceNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    site: t.field({ type: SiteNode, nullable: true, extensions: siteOfRow, resolve: (row, _a, ctx) => siteOf(row.siteId, ctx) }),
+    device: t.field({
+      type: DeviceNode,
+      nullable: true,
+      extensions: sqlForm({ kind: 'row', model: 'Device', match: (target, device) => Prisma.sql`${device}.hostname = ${target}.hostname` }),
+      resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname),
+    }),
   }),
 });
 
@@ -108,7 +116,7 @@ export const ActivityNode = builder.prismaNode('ActivityHistory', {
   findUnique: (id, ctx) => uniqueInScope('ActivityHistory', ctx.scope, { id: parseBigId(id) }),
   description: 'A script or job execution on a device (activity_history).',
   fields: (t) => ({
-    databaseId: t.id({ resolve: (a) => a.id.toString() }),
+    databaseId: t.id(idText('id')),
     hostname: t.exposeString('hostname', { nullable: true }),
     scriptPath: t.exposeString('scriptPath', { nullable: true }),
     scriptName: t.exposeString('scriptName', { nullable: true }),
@@ -119,10 +127,10 @@ export const ActivityNode = builder.prismaNode('ActivityHistory', {
     queueLane: t.exposeString('queueLane', { nullable: true }),
     activityKind: t.exposeString('activityKind', { nullable: true }),
     metadata: t.field({ type: 'JSON', nullable: true, resolve: (a) => storedJson(a.metadataJson, 'activity_history.metadata_json') }),
-    ranAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.ranAt) }),
-    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.startedAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.updatedAt) }),
-    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (a) => epochToDate(a.finishedAt) }),
+    ranAt: t.field({ type: 'DateTime', nullable: true, ...epochField('ranAt') }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('startedAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('finishedAt') }),
     device: t.field({
       type: DeviceNode,
       nullable: true,
@@ -139,9 +147,9 @@ const OnboardingEventRef = builder.prismaObject('ScheduledJobOnboardingTargetEve
     detail: t.exposeString('detail', { nullable: true }),
     stdoutSnippet: t.exposeString('stdoutSnippet', { nullable: true }),
     stderrSnippet: t.exposeString('stderrSnippet', { nullable: true }),
-    startedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.startedAt) }),
-    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.finishedAt) }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (e) => epochToDate(e.createdAt) }),
+    startedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('startedAt') }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('finishedAt') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
   }),
 });
 
@@ -156,9 +164,9 @@ export const OnboardingTargetRef = builder.prismaObject('ScheduledJobOnboardingT
     status: t.exposeString('status', { nullable: true }),
     detail: t.exposeString('detail', { nullable: true }),
     approvalReference: t.exposeString('approvalReference', { nullable: true }),
-    scheduledAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.scheduledTs) }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.createdAt) }),
-    finishedAt: t.field({ type: 'DateTime', nullable: true, resolve: (o) => epochToDate(o.finishedAt) }),
+    scheduledAt: t.field({ type: 'DateTime', nullable: true, ...epochField('scheduledTs') }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    finishedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('finishedAt') }),
     site: t.field({ type: SiteNode, nullable: true, resolve: (o, _a, ctx) => siteOf(o.siteId, ctx) }),
     events: t.field({ type: [OnboardingEventRef], resolve: (o, _a, ctx) => ctx.loaders.use(eventsOfOnboardingTarget).load(o.id) }),
   }),
@@ -170,12 +178,22 @@ builder.prismaObjectFields(JobNode, (t) => ({
     type: [RunNode],
     description: 'Runs of this job in the operator\'s scope, newest first.',
     args: { status: t.arg({ type: [RunStatusEnum] }), first: t.arg.int({ defaultValue: 20 }) },
+    extensions: sqlForm({
+      kind: 'firstPerParent',
+      model: 'ScheduledJobRun',
+      parentKey: (job) => Prisma.sql`${job}.id`,
+      options: (args) => runsOfJobPage({ statuses: args.status as string[] | null | undefined, first: boundedFirst(args.first as number | null | undefined) }),
+    }),
     resolve: (job, args, ctx) => ctx.loaders.use(runsOfJob({ statuses: args.status, first: boundedFirst(args.first) })).load(job.id),
   }),
 }));
 
 builder.prismaObjectFields(RunNode, (t) => ({
-  job: t.field({ type: JobNode, nullable: true, resolve: (run, _a, ctx) => ctx.loaders.use(jobById).load(run.jobId) }),
+  job: t.field({
+    type: JobNode,
+    nullable: true,
+    extensions: sqlForm({ kind: 'row', model: 'ScheduledJob', match: (run, job) => Prisma.sql`${job}.id = ${run}.job_id` }),
+    resolve: (run, _a, ctx) => ctx.loaders.use(jobById).load(run.jobId) }),
   targets: t.field({ type: [RunTargetRef], resolve: (run, _a, ctx) => ctx.loaders.use(targetsOfRun).load(run.id) }),
   activity: t.field({
     type: [ActivityNode],
@@ -190,7 +208,11 @@ builder.prismaObjectFields(RunNode, (t) => ({
 }));
 
 builder.prismaObjectFields(RunTargetRef, (t) => ({
-  run: t.field({ type: RunNode, nullable: true, resolve: (row, _a, ctx) => ctx.loaders.use(runById).load(row.runId) }),
+  run: t.field({
+    type: RunNode,
+    nullable: true,
+    extensions: sqlForm({ kind: 'row', model: 'ScheduledJobRun', match: (target, run) => Prisma.sql`${run}.id = ${target}.run_id` }),
+    resolve: (row, _a, ctx) => ctx.loaders.use(runById).load(row.runId) }),
 }));
 
 // ---------------------------------------------------------------- queries
@@ -215,6 +237,7 @@ builder.queryField('scheduledJobs', (t) =>
     order: jobOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.scheduledJob,
+    filterWhere: (where) => jobFilterWhere(where),
   }),
 );
 

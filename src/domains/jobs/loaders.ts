@@ -4,7 +4,7 @@
  * device / targets / job, activity by its device, targets by their site. Run targets, work items,
  * Ansible recaps and workflows point at them with int4 ids.
  */
-import { byId, childrenBy, firstPerParent, perFilter } from '../../access/batch.js';
+import { byId, childrenBy, firstPerParent, perFilter, type FirstPerParentOptions } from '../../access/batch.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { statusSql } from '../../graphql/inputs.js';
 
@@ -20,13 +20,12 @@ export const eventsOfOnboardingTarget = childrenBy('ScheduledJobOnboardingTarget
  * The newest `first` runs of each job in scope (limited per job in SQL); one loader per status
  * filter and page size, so a nested page batches across every job that asks the same.
  */
-export const runsOfJob = perFilter(({ statuses, first }: { statuses: readonly string[] | null | undefined; first: number }) =>
-  firstPerParent<'ScheduledJobRun', bigint>('ScheduledJobRun', {
-    table: Prisma.sql`engine.scheduled_job_runs`,
-    keyType: 'int',
-    match: (row, job) => Prisma.sql`${row}.job_id = ${job}`,
-    where: (row) => statusSql(row, 'status', statuses),
-    orderBy: (row) => Prisma.sql`${row}.scheduled_ts DESC, ${row}.id DESC`,
-    first,
-  }),
-);
+export const runsOfJobPage = ({ statuses, first }: { statuses: readonly string[] | null | undefined; first: number }): FirstPerParentOptions => ({
+  table: Prisma.sql`engine.scheduled_job_runs`,
+  keyType: 'int',
+  match: (row, job) => Prisma.sql`${row}.job_id = ${job}`,
+  where: (row) => statusSql(row, 'status', statuses),
+  orderBy: (row) => Prisma.sql`${row}.scheduled_ts DESC, ${row}.id DESC`,
+  first,
+});
+export const runsOfJob = perFilter((page: Parameters<typeof runsOfJobPage>[0]) => firstPerParent<'ScheduledJobRun', bigint>('ScheduledJobRun', runsOfJobPage(page)));

@@ -1,6 +1,5 @@
 /** Sites: the unit of operator scope in Borealis. */
 import type { GatewayContext } from '../../graphql/context.js';
-import type { Prisma } from '../../generated/prisma/client.js';
 import { byId } from '../../access/batch.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
@@ -9,6 +8,8 @@ import { ruled } from '../../graphql/ruled.js';
 import { parseBigId } from '../../graphql/ids.js';
 import { defineOrder, IdFilter, StringFilter, bigIdWhere, stringWhere } from '../../graphql/inputs.js';
 import { epochToDate } from '../../graphql/values.js';
+import { epochField, idText, sqlForm } from '../../graphql/compile/forms.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 /** Sites by id (int4 foreign keys point at the int8 id), scoped like the sites list. */
 export const siteById = byId('Site');
@@ -17,6 +18,9 @@ export const siteById = byId('Site');
 export function siteOf(siteId: number | bigint | null, ctx: GatewayContext) {
   return siteId === null ? null : ctx.loaders.use(siteById).load(siteId);
 }
+
+/** The SQL form of `site` on a row with its own int4 `site_id` (siteOf). */
+export const siteOfRow = sqlForm({ kind: 'row', model: 'Site', match: (row, site) => Prisma.sql`${site}.id = ${row}.site_id` });
 
 /** The sites of a list of site ids that exist and are in the operator's scope, in list order. */
 export async function sitesOf(siteIds: readonly (number | bigint)[], ctx: GatewayContext) {
@@ -29,10 +33,10 @@ export const SiteNode = builder.prismaNode('Site', {
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('Site', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
-    databaseId: t.id({ resolve: (site) => site.id.toString() }),
+    databaseId: t.id(idText('id')),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (site) => epochToDate(site.createdAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
     autoApproveUntil: t.field({
       type: 'DateTime',
       nullable: true,
@@ -71,5 +75,6 @@ builder.queryField('sites', (t) =>
     order: siteOrder,
     defaultOrder: 'NAME',
     delegate: (prisma) => prisma.site,
+    filterWhere: sitesWhere,
   }),
 );

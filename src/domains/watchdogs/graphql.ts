@@ -3,7 +3,7 @@
  * incidents they raise, with the global incident queue. Loaders are in loaders.ts, list filters in
  * filters.ts and the list/lookup queries in service.ts.
  */
-import { incidentById, incidentDocuments, incidentsOfWatchdog, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
+import { incidentById, incidentDocuments, incidentsOfWatchdog, incidentsOfWatchdogPage, overridesOfWatchdog, sitesOfWatchdog, statesOfWatchdog, targetsOfWatchdog, watchdogById } from './loaders.js';
 import { listIncidentsWhere, listWatchdogsWhere } from './service.js';
 import { uniqueInScope } from '../../access/rules.js';
 import { builder } from '../../graphql/builder.js';
@@ -19,20 +19,22 @@ import {
   TimeRange,
 } from '../../graphql/inputs.js';
 import { DeviceNode } from '../devices/graphql.js';
-import { siteOf, SiteNode, sitesOf } from '../sites/graphql.js';
+import { siteOf, siteOfRow, SiteNode, sitesOf } from '../sites/graphql.js';
 import { storedJson } from '../../graphql/stored-json.js';
-import { epochToDate, flagToBoolean } from '../../graphql/values.js';
+import { epochField, flagField, idText, sqlForm } from '../../graphql/compile/forms.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { incidentFilterWhere } from './filters.js';
 
 export const WatchdogNode = builder.prismaNode('Watchdog', {
   nullable: true,
   id: { field: 'id' },
   findUnique: (id, ctx) => uniqueInScope('Watchdog', ctx.scope, { id: parseBigId(id) }),
   fields: (t) => ({
-    databaseId: t.id({ resolve: (w) => w.id.toString() }),
+    databaseId: t.id(idText('id')),
     name: t.exposeString('name'),
     description: t.exposeString('description', { nullable: true }),
-    enabled: t.boolean({ resolve: (w) => flagToBoolean(w.enabled) ?? false }),
-    archived: t.boolean({ resolve: (w) => flagToBoolean(w.archived) ?? false }),
+    enabled: t.boolean(flagField('enabled')),
+    archived: t.boolean(flagField('archived')),
     severity: t.exposeString('severity'),
     matchMode: t.exposeString('matchMode'),
     siteMode: t.exposeString('siteMode'),
@@ -45,9 +47,9 @@ export const WatchdogNode = builder.prismaNode('Watchdog', {
     bootGraceSeconds: t.exposeInt('bootGraceSeconds'),
     targetDeviceCount: t.exposeInt('targetDeviceCount'),
     lastEditedBy: t.exposeString('lastEditedBy', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.createdAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.updatedAt) }),
-    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => epochToDate(w.lastEvaluatedAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
+    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('lastEvaluatedAt') }),
   }),
 });
 
@@ -62,17 +64,20 @@ const WatchdogDeviceLink = builder
       watchdog: t.field({
         type: WatchdogNode,
         nullable: true,
+        extensions: sqlForm({ kind: 'row', model: 'Watchdog', match: (link, watchdog) => Prisma.sql`${watchdog}.id = ${link}.watchdog_id` }),
         resolve: (row, _a, ctx) => ctx.loaders.use(watchdogById).load(row.watchdogId),
       }),
       device: t.field({
         type: DeviceNode,
         nullable: true,
         description: 'The device with this hostname, when it exists and is in scope.',
+        extensions: sqlForm({ kind: 'row', model: 'Device', match: (link, device) => Prisma.sql`${device}.hostname = ${link}.hostname` }),
         resolve: (row, _a, ctx) => ctx.loaders.use(deviceByHostname).load(row.hostname),
       }),
       site: t.field({
         type: SiteNode,
         nullable: true,
+        extensions: siteOfRow,
         resolve: (row, _a, ctx) => siteOf(row.siteId, ctx),
       }),
     }),
@@ -82,7 +87,7 @@ const WatchdogTargetRef = builder.prismaObject('WatchdogTarget', {
   fields: (t) => ({
     kind: t.exposeString('kind'),
     target: t.field({ type: 'JSON', nullable: true, resolve: (row) => storedJson(row.targetJson, 'watchdog_targets.target_json') }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
   }),
 });
 
@@ -94,9 +99,9 @@ const WatchdogOverrideRef = builder.prismaObject('WatchdogDeviceOverride', {
     state: t.exposeString('state'),
     reason: t.exposeString('reason', { nullable: true }),
     createdBy: t.exposeString('createdBy', { nullable: true }),
-    createdAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.createdAt) }),
-    expiresAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.expiresAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.updatedAt) }),
+    createdAt: t.field({ type: 'DateTime', nullable: true, ...epochField('createdAt') }),
+    expiresAt: t.field({ type: 'DateTime', nullable: true, ...epochField('expiresAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
   }),
 });
 
@@ -106,12 +111,12 @@ const WatchdogDeviceStateRef = builder.prismaObject('WatchdogDeviceState', {
   fields: (t) => ({
     state: t.exposeString('state'),
     consecutiveMatches: t.exposeInt('consecutiveMatches'),
-    firstMatchedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.firstMatchedAt) }),
-    clearStartedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.clearStartedAt) }),
-    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastEvaluatedAt) }),
-    lastMatchedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastMatchedAt) }),
-    lastActionAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.lastActionAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (row) => epochToDate(row.updatedAt) }),
+    firstMatchedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('firstMatchedAt') }),
+    clearStartedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('clearStartedAt') }),
+    lastEvaluatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('lastEvaluatedAt') }),
+    lastMatchedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('lastMatchedAt') }),
+    lastActionAt: t.field({ type: 'DateTime', nullable: true, ...epochField('lastActionAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
     lastSample: t.field({ type: 'JSON', nullable: true, resolve: (row) => storedJson(row.lastSampleJson, 'watchdog_device_state.last_sample_json') }),
   }),
 });
@@ -131,7 +136,7 @@ export const IncidentNode = builder.prismaNode('WatchdogIncident', {
   findUnique: (id, ctx) => uniqueInScope('WatchdogIncident', ctx.scope, { id: parseBigId(id) }),
   interfaces: [WatchdogDeviceLink],
   fields: (t) => ({
-    databaseId: t.id({ resolve: (i) => i.id.toString() }),
+    databaseId: t.id(idText('id')),
     severity: t.exposeString('severity'),
     state: t.exposeString('state', { description: 'open, suppressed or resolved.' }),
     title: t.exposeString('title', { nullable: true }),
@@ -139,11 +144,11 @@ export const IncidentNode = builder.prismaNode('WatchdogIncident', {
     sample: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('sampleJson', 'watchdog_incidents.sample_json') }),
     ruleSummary: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('ruleSummaryJson', 'watchdog_incidents.rule_summary_json') }),
     actionSummary: t.field({ type: 'JSON', nullable: true, resolve: incidentDocument('actionSummaryJson', 'watchdog_incidents.action_summary_json') }),
-    openedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.openedAt) }),
-    updatedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.updatedAt) }),
-    resolvedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.resolvedAt) }),
+    openedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('openedAt') }),
+    updatedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('updatedAt') }),
+    resolvedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('resolvedAt') }),
     resolutionReason: t.exposeString('resolutionReason', { nullable: true }),
-    acknowledgedAt: t.field({ type: 'DateTime', nullable: true, resolve: (i) => epochToDate(i.acknowledgedAt) }),
+    acknowledgedAt: t.field({ type: 'DateTime', nullable: true, ...epochField('acknowledgedAt') }),
     acknowledgedBy: t.exposeString('acknowledgedBy', { nullable: true }),
     triggerCount: t.exposeInt('triggerCount'),
   }),
@@ -164,6 +169,12 @@ builder.prismaObjectFields(WatchdogNode, (t) => ({
       type: [IncidentNode],
       description: 'Incidents of this watchdog in the operator\'s sites, newest first.',
       args: { state: t.arg({ type: [IncidentStateEnum] }), first: t.arg.int({ defaultValue: 20 }) },
+      extensions: sqlForm({
+        kind: 'firstPerParent',
+        model: 'WatchdogIncident',
+        parentKey: (watchdog) => Prisma.sql`${watchdog}.id`,
+        options: (args) => incidentsOfWatchdogPage({ states: args.state as string[] | null | undefined, first: boundedFirst(args.first as number | null | undefined) }),
+      }),
       resolve: (w, args, ctx) => ctx.loaders.use(incidentsOfWatchdog({ states: args.state, first: boundedFirst(args.first) })).load(w.id),
     }),
 }));
@@ -227,6 +238,7 @@ builder.queryField('incidents', (t) =>
     order: incidentOrder,
     defaultOrder: [{ openedAt: 'desc' }, { id: 'desc' }],
     delegate: (prisma) => prisma.watchdogIncident,
+    filterWhere: (where) => incidentFilterWhere(where),
   }),
 );
 

@@ -3,7 +3,7 @@
  * (one statement per relation per query level), and each applies the rule of the model it reads:
  * an incident of the user's site names its watchdog only when that watchdog is in scope too.
  */
-import { byId, childrenBy, firstPerParent, omittedColumnsBy, perFilter } from '../../access/batch.js';
+import { byId, childrenBy, firstPerParent, omittedColumnsBy, perFilter, type FirstPerParentOptions } from '../../access/batch.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { statusSql } from '../../graphql/inputs.js';
 
@@ -20,13 +20,14 @@ export const statesOfWatchdog = childrenBy('WatchdogDeviceState', 'watchdogId', 
  * The newest `first` incidents of each watchdog in scope (limited per watchdog in SQL); one loader
  * per state filter and page size, so `incidents(state: [OPEN], first: 5)` batches across watchdogs.
  */
-export const incidentsOfWatchdog = perFilter(({ states, first }: { states: readonly string[] | null | undefined; first: number }) =>
-  firstPerParent<'WatchdogIncident', bigint>('WatchdogIncident', {
-    table: Prisma.sql`engine.watchdog_incidents`,
-    keyType: 'int',
-    match: (row, watchdog) => Prisma.sql`${row}.watchdog_id = ${watchdog}`,
-    where: (row) => statusSql(row, 'state', states),
-    orderBy: (row) => Prisma.sql`${row}.opened_at DESC, ${row}.id DESC`,
-    first,
-  }),
+export const incidentsOfWatchdogPage = ({ states, first }: { states: readonly string[] | null | undefined; first: number }): FirstPerParentOptions => ({
+  table: Prisma.sql`engine.watchdog_incidents`,
+  keyType: 'int',
+  match: (row, watchdog) => Prisma.sql`${row}.watchdog_id = ${watchdog}`,
+  where: (row) => statusSql(row, 'state', states),
+  orderBy: (row) => Prisma.sql`${row}.opened_at DESC, ${row}.id DESC`,
+  first,
+});
+export const incidentsOfWatchdog = perFilter((page: Parameters<typeof incidentsOfWatchdogPage>[0]) =>
+  firstPerParent<'WatchdogIncident', bigint>('WatchdogIncident', incidentsOfWatchdogPage(page)),
 );

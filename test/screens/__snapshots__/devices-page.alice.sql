@@ -1,85 +1,89 @@
 -- devices-page.graphql as alice, variables {"first":50}
--- 3 statements; issue 9 target: at most 3 (nesting depth + 1): met
+-- 1 statement; issue 9 target: at most 3 (nesting depth + 1): met
 
--- [1/3]
+-- [1/1]
 SELECT
-  "t0"."guid",
-  "t0"."hostname",
-  "t0"."description",
-  "t0"."created_at" AS "createdAt",
-  "t0"."last_enrollment_at" AS "lastEnrollmentAt",
-  "t0"."agent_hash" AS "agentHash",
-  "t0"."device_type" AS "deviceType",
-  "t0"."domain",
-  "t0"."external_ip" AS "externalIp",
-  "t0"."internal_ip" AS "internalIp",
-  "t0"."last_reboot" AS "lastReboot",
-  "t0"."last_seen" AS "lastSeen",
-  "t0"."cpu_percent" AS "cpuPercent",
-  "t0"."memory_percent" AS "memoryPercent",
-  "t0"."last_user" AS "lastUser",
-  "t0"."operating_system" AS "operatingSystem",
-  "t0"."uptime",
-  "t0"."agent_id" AS "agentId",
-  "t0"."connection_type" AS "connectionType",
-  "t0"."connection_endpoint" AS "connectionEndpoint",
-  "t0"."agent_release_channel_override" AS "agentReleaseChannelOverride",
-  "t0"."agent_release_channel" AS "agentReleaseChannel",
-  "t0"."agent_branch" AS "agentBranch",
-  "t0"."agent_update_channel" AS "agentUpdateChannel",
-  "t0"."agent_update_target_build_id" AS "agentUpdateTargetBuildId",
-  "t0"."agent_update_state" AS "agentUpdateState",
-  "t0"."agent_update_error" AS "agentUpdateError",
-  "t0"."agent_update_source" AS "agentUpdateSource",
-  "t0"."ssl_key_fingerprint" AS "sslKeyFingerprint",
-  "t0"."token_version" AS "tokenVersion",
-  "t0"."status",
-  "t0"."key_added_at" AS "keyAddedAt",
-  "Device_deviceSite"."__prisma_data__" AS "deviceSite"
-FROM "engine"."devices" AS "t0"
-LEFT JOIN "engine"."device_sites" AS "j1" ON ("j1"."device_hostname") = ("t0"."hostname")
-LEFT JOIN LATERAL (
-  SELECT
-    JSONB_BUILD_OBJECT(
-      'siteId', "t2"."site_id"
-    ) AS "__prisma_data__"
-  FROM "engine"."device_sites" AS "t2"
-  WHERE "t0"."hostname" = "t2"."device_hostname"
-  LIMIT $1
-) AS "Device_deviceSite" ON true
-WHERE ("j1"."site_id" IN ($2) AND ("j1"."device_hostname" IS NOT NULL))
-ORDER BY "t0"."hostname"ASC NULLS LAST, "t0"."guid" ASC
-LIMIT $3;
--- values: $1 = "1", $2 = 1, $3 = "51"
-
--- [2/3]
-SELECT
-  COUNT(*) AS "_count$_all"
-FROM (
-  SELECT
-    "engine"."devices"."guid"
-  FROM "engine"."devices"
-  LEFT JOIN "engine"."device_sites" AS "j0" ON ("j0"."device_hostname") = ("engine"."devices"."hostname")
-  WHERE ("j0"."site_id" IN ($1) AND ("j0"."device_hostname" IS NOT NULL))
-  OFFSET $2
-) AS "sub";
--- values: $1 = 1, $2 = "0"
-
--- [3/3]
-SELECT
-  (
-  SELECT
-    coalesce(json_agg(q), '[]'::json)
-  FROM (
+  json_build_object(
+    'devices', (
+    WITH page AS (
+      SELECT
+        *
+      FROM "engine"."devices" AS c0
+      WHERE TRUE AND EXISTS (
+        SELECT
+          1
+        FROM engine.device_sites ds
+        WHERE ds.device_hostname = c0.hostname AND ds.site_id = ANY($1::int[])
+      )
+      ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
+      LIMIT $2
+    ), shown AS (
+      SELECT
+        *
+      FROM page AS c0
+      ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
+      LIMIT $3
+    )
     SELECT
-      "row"."id"::text AS "id",
-      "row"."name" AS "name",
-      "row"."description" AS "description",
-      "row"."created_at" AS "createdAt",
-      "row"."enrollment_code" AS "enrollmentCode",
-      "row"."auto_approve_until" AS "autoApproveUntil"
-    FROM "engine"."sites" AS "row"
-    WHERE "row".id = ANY($1::bigint[]) AND "row".id = ANY($2::bigint[])
-  ) AS q
-) AS "__combined_0";
--- values: $1 = ["1"], $2 = ["1"]
+      json_build_object(
+        'totalCount', (
+        SELECT
+          count(*)::int
+        FROM "engine"."devices" AS c1
+        WHERE TRUE AND EXISTS (
+          SELECT
+            1
+          FROM engine.device_sites ds
+          WHERE ds.device_hostname = c1.hostname AND ds.site_id = ANY($4::int[])
+        )
+      ),
+        'pageInfo', json_build_object(
+          'hasNextPage', ((
+          SELECT
+            count(*)
+          FROM page
+        ) > $5),
+          'endCursor', (
+          SELECT
+            json_build_array(c3."hostname", c3."guid")
+          FROM shown AS c3
+          ORDER BY c3."hostname" DESC NULLS FIRST, c3."guid" DESC NULLS FIRST
+          LIMIT 1
+        )
+        ),
+        'edges', COALESCE((
+        SELECT
+          json_agg(json_build_object(
+            'node', json_build_object(
+              'hostname', c4."hostname",
+              'description', c4."description",
+              'deviceType', c4."device_type",
+              'operatingSystem', c4."operating_system",
+              'status', c4."status",
+              'agentId', c4."agent_id",
+              'lastSeen', CASE WHEN c4."last_seen" > 0 THEN to_char(to_timestamp(c4."last_seen") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+              'lastUser', c4."last_user",
+              'internalIp', c4."internal_ip",
+              'externalIp', c4."external_ip",
+              'site', (
+              SELECT
+                json_build_object(
+                  'name', c5."name"
+                )
+              FROM "engine"."sites" AS c5
+              WHERE c5.id = (
+                SELECT
+                  ds.site_id
+                FROM engine.device_sites ds
+                WHERE ds.device_hostname = c4.hostname
+              ) AND c5.id = ANY($6::bigint[])
+              LIMIT 1
+            )
+            )
+          ) ORDER BY c4."hostname" ASC NULLS LAST, c4."guid" ASC NULLS LAST)
+        FROM shown AS c4
+      ), '[]'::json)
+      )
+  )
+  )::text AS data;
+-- values: $1 = [1], $2 = 51, $3 = 50, $4 = [1], $5 = 50, $6 = ["1"]

@@ -1,91 +1,63 @@
 -- scheduled-jobs.graphql as admin, variables {"first":20}
--- 3 statements; issue 9 target: at most 3 (nesting depth + 1): met
+-- 1 statement; issue 9 target: at most 3 (nesting depth + 1): met
 
--- [1/3]
+-- [1/1]
 SELECT
-  "t0"."id",
-  "t0"."name",
-  "t0"."components_json" AS "componentsJson",
-  "t0"."targets_json" AS "targetsJson",
-  "t0"."schedule_type" AS "scheduleType",
-  "t0"."start_ts" AS "startTs",
-  "t0"."duration_stop_enabled" AS "durationStopEnabled",
-  "t0"."expiration",
-  "t0"."execution_context" AS "executionContext",
-  "t0"."credential_id" AS "credentialId",
-  "t0"."use_service_account" AS "useServiceAccount",
-  "t0"."job_kind" AS "jobKind",
-  "t0"."enabled",
-  "t0"."created_at" AS "createdAt",
-  "t0"."updated_at" AS "updatedAt"
-FROM "engine"."scheduled_jobs" AS "t0"
-WHERE 1=1
-ORDER BY "t0"."name" ASC, "t0"."id" ASC
-LIMIT $1;
--- values: $1 = "21"
-
--- [2/3]
-SELECT
-  COUNT(*) AS "_count$_all"
-FROM (
-  SELECT
-    "engine"."scheduled_jobs"."id"
-  FROM "engine"."scheduled_jobs"
-  WHERE 1=1
-  OFFSET $1
-) AS "sub";
--- values: $1 = "0"
-
--- [3/3]
-SELECT
-  (
-  SELECT
-    coalesce(json_agg(q ORDER BY q."__n"), '[]'::json)
-  FROM (
-    SELECT
-      parent.key AS "__parent",
-      page."id"::text AS "id",
-      page."job_id" AS "jobId",
-      page."scheduled_ts" AS "scheduledTs",
-      page."started_ts" AS "startedTs",
-      page."finished_ts" AS "finishedTs",
-      page."status" AS "status",
-      page."error" AS "error",
-      page."created_at" AS "createdAt",
-      page."updated_at" AS "updatedAt",
-      page."target_hostname" AS "targetHostname",
-      page."skip_reason" AS "skipReason",
-      page."shared_execution" AS "sharedExecution",
-      page."component_index" AS "componentIndex",
-      page."component_kind" AS "componentKind",
-      page."component_name" AS "componentName",
-      page."workflow_run_id" AS "workflowRunId",
-      row_number() OVER (ORDER BY parent.position, page.scheduled_ts DESC, page.id DESC) AS "__n"
-    FROM unnest($1::int[])
-    WITH ORDINALITY AS parent(key, position)
-    CROSS JOIN LATERAL (
+  json_build_object(
+    'scheduledJobs', (
+    WITH page AS (
       SELECT
-        "row"."id",
-        "row"."job_id",
-        "row"."scheduled_ts",
-        "row"."started_ts",
-        "row"."finished_ts",
-        "row"."status",
-        "row"."error",
-        "row"."created_at",
-        "row"."updated_at",
-        "row"."target_hostname",
-        "row"."skip_reason",
-        "row"."shared_execution",
-        "row"."component_index",
-        "row"."component_kind",
-        "row"."component_name",
-        "row"."workflow_run_id"
-      FROM engine.scheduled_job_runs AS "row"
-      WHERE "row".job_id = parent.key AND TRUE AND TRUE
-      ORDER BY "row".scheduled_ts DESC, "row".id DESC
+        *
+      FROM "engine"."scheduled_jobs" AS c0
+      WHERE TRUE AND TRUE
+      ORDER BY c0."name" ASC NULLS LAST, c0."id" ASC NULLS LAST
+      LIMIT $1
+    ), shown AS (
+      SELECT
+        *
+      FROM page AS c0
+      ORDER BY c0."name" ASC NULLS LAST, c0."id" ASC NULLS LAST
       LIMIT $2
-    ) AS page
-  ) AS q
-) AS "__combined_0";
--- values: $1 = [6, 4, 2, 3, 5, 1], $2 = 5
+    )
+    SELECT
+      json_build_object(
+        'totalCount', (
+        SELECT
+          count(*)::int
+        FROM "engine"."scheduled_jobs" AS c1
+        WHERE TRUE AND TRUE
+      ),
+        'edges', COALESCE((
+        SELECT
+          json_agg(json_build_object(
+            'node', json_build_object(
+              'name', c2."name",
+              'jobKind', c2."job_kind",
+              'enabled', COALESCE(c2."enabled" <> 0, false),
+              'scheduleType', c2."schedule_type",
+              'runs', COALESCE((
+              SELECT
+                json_agg(json_build_object(
+                  'status', c3."status",
+                  'scheduledAt', CASE WHEN c3."scheduled_ts" > 0 THEN to_char(to_timestamp(c3."scheduled_ts") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+                  'startedAt', CASE WHEN c3."started_ts" > 0 THEN to_char(to_timestamp(c3."started_ts") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+                  'finishedAt', CASE WHEN c3."finished_ts" > 0 THEN to_char(to_timestamp(c3."finished_ts") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
+                  'targetHostname', c3."target_hostname"
+                ) ORDER BY c3.scheduled_ts DESC, c3.id DESC)
+              FROM (
+                SELECT
+                  *
+                FROM engine.scheduled_job_runs AS c3
+                WHERE c3.job_id = c2.id AND TRUE AND TRUE
+                ORDER BY c3.scheduled_ts DESC, c3.id DESC
+                LIMIT $3
+              ) AS c3
+            ), '[]'::json)
+            )
+          ) ORDER BY c2."name" ASC NULLS LAST, c2."id" ASC NULLS LAST)
+        FROM shown AS c2
+      ), '[]'::json)
+      )
+  )
+  )::text AS data;
+-- values: $1 = 21, $2 = 20, $3 = 5

@@ -1,0 +1,371 @@
+/**
+ * The compiled read path: a query whose every selected field has an SQL form (forms.ts) is
+ * answered by ONE statement that builds the response's `data` in PostgreSQL (json_build_object,
+ * json_agg, LIMIT inside every nested list), with the access rule's SQL form (access/rules.ts
+ * ruleSql) on every table it reads, for the request's scope. The opaque cursors are finished in
+ * JS from the sort-key values the statement returns (cursors.ts encodeCursor, the same function
+ * the normal path uses).
+ *
+ * `executeCompiled` answers undefined whenever it cannot prove the answer equals the normal
+ * execution's: an operation or argument it does not compile, an argument the normal path would
+ * refuse (it then refuses it with its own error), a stored value that would make the normal path
+ * answer an error (a NULL in a non-null field), or a statement that failed on its data. The caller
+ * then runs the normal execution. A failure of the database itself is the answer on both paths.
+ */
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  visit,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type FragmentDefinitionNode,
+} from 'graphql';
+import { classifyInfrastructureError } from '../../db/infrastructure-errors.js';
+import { Prisma } from '../../generated/prisma/client.js';
+import { ruleSql, type ModelName } from '../../access/rules.js';
+import type { GatewayContext } from '../context.js';
+import { sqlKeysetPredicates, sqlOrderBy } from '../connections.js';
+import { decodeCursor, encodeCursor, keysetPredicate, reversed, type TypedSortKey } from '../cursors.js';
+import { DEFAULT_PAGE_SIZE, pageSize, type OrderValue } from '../inputs.js';
+import { columnSql, NotCompilable, orderBySql, tableOf, whereSql } from './columns.js';
+import type { ConnectionForm, FieldArgs } from './forms.js';
+import { planOperation, type Plan, type PlanField, type PlanSelection } from './plan.js';
+
+/** What binding a connection decided, for the result walk: its cursors' list and keys. */
+interface BoundConnection {
+  list: string;
+  keys: readonly TypedSortKey[];
+}
+
+const literal = (text: string) => Prisma.raw(`'${text.replaceAll("'", "''")}'`);
+
+/** Epoch seconds as the gateway's DateTime text, exactly `new Date(s * 1000).toISOString()` for int4 values > 0. */
+const isoFromEpoch = (column: Prisma.Sql) =>
+  Prisma.sql`CASE WHEN ${column} > 0 THEN to_char(to_timestamp(${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`;
+
+/** Builds the statement of one request: the plan with its arguments, variables and scope. */
+class Binder {
+  private aliases = 0;
+  readonly connections = new Map<PlanField, BoundConnection>();
+
+  constructor(
+    private readonly ctx: GatewayContext,
+    private readonly variables: Record<string, unknown>,
+  ) {}
+
+  private alias(): Prisma.Sql {
+    return Prisma.raw(`c${this.aliases++}`);
+  }
+
+  private args(field: PlanField): FieldArgs {
+    return getArgumentValues(field.definition!, field.node, this.variables);
+  }
+
+  private rule(model: ModelName, row: Prisma.Sql): Promise<Prisma.Sql> {
+    return ruleSql(model, this.ctx.scope, row);
+  }
+
+  async root(plan: Plan): Promise<Prisma.Sql> {
+    return Prisma.sql`SELECT ${await this.object({ fields: plan.fields, walk: plan.walk }, Prisma.empty)}::text AS data`;
+  }
+
+  private async object(selection: PlanSelection, row: Prisma.Sql): Promise<Prisma.Sql> {
+    // json_build_object takes at most 100 arguments.
+    if (selection.fields.length > 50) throw new NotCompilable('more than 50 fields in one object');
+    const pairs = await Promise.all(selection.fields.map(async (field) => Prisma.sql`${literal(field.key)}, ${await this.value(field, selection, row)}`));
+    return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
+  }
+
+  private async value(field: PlanField, selection: PlanSelection, row: Prisma.Sql): Promise<Prisma.Sql> {
+    const form = field.form;
+    switch (field.kind) {
+      case 'typename':
+        return Prisma.sql`${literal(field.typename!)}::text`;
+      case 'column':
+        return columnSql(selection.model!, field.field!, row);
+      case 'epoch':
+        return isoFromEpoch(columnSql(selection.model!, field.field!, row));
+      case 'flag':
+        return Prisma.sql`COALESCE(${columnSql(selection.model!, field.field!, row)} <> 0, false)`;
+      case 'idText':
+        return Prisma.sql`${columnSql(selection.model!, field.field!, row)}::text`;
+      case 'connection':
+        return this.connection(field, form as ConnectionForm);
+      default:
+        break;
+    }
+    const children = field.children!;
+    const model = children.model!;
+    const child = this.alias();
+    if (form?.kind === 'row') {
+      return Prisma.sql`(SELECT ${await this.object(children, child)} FROM ${tableOf(model)} AS ${child}
+        WHERE ${form.match(row, child)} AND ${await this.rule(model, child)} LIMIT 1)`;
+    }
+    let page: Prisma.Sql;
+    let order: (alias: Prisma.Sql) => Prisma.Sql;
+    if (form?.kind === 'relatedList') {
+      const list = form.list(this.args(field));
+      order = (alias) => orderBySql(model, list.orderBy, alias);
+      page = Prisma.sql`SELECT * FROM ${tableOf(model)} AS ${child}
+        WHERE ${form.match(row, child)} AND ${await this.rule(model, child)} AND ${whereSql(model, list.where, child)}
+        ORDER BY ${order(child)} LIMIT ${list.take}`;
+    } else if (form?.kind === 'firstPerParent') {
+      const options = form.options(this.args(field));
+      order = options.orderBy;
+      const extra = options.where ? Prisma.sql` AND ${options.where(child)}` : Prisma.empty;
+      page = Prisma.sql`SELECT * FROM ${options.table} AS ${child}
+        WHERE ${options.match(child, form.parentKey(row))} AND ${await this.rule(model, child)}${extra}
+        ORDER BY ${order(child)} LIMIT ${options.first}`;
+    } else {
+      throw new NotCompilable(`no SQL for ${field.key}`);
+    }
+    return Prisma.sql`COALESCE((SELECT json_agg(${await this.object(children, child)} ORDER BY ${order(child)}) FROM (${page}) AS ${child}), '[]'::json)`;
+  }
+
+  /** A top-level list: the same page, ordering, cursors and count as connections.ts listConnection. */
+  private async connection(field: PlanField, form: ConnectionForm): Promise<Prisma.Sql> {
+    const args = this.args(field) as FieldArgs & { first?: number | null; last?: number | null; after?: string | null; before?: string | null; where?: unknown; orderBy?: OrderValue<string> | null };
+    if (args.last != null || args.before != null) throw new NotCompilable('backward paging');
+    pageSize.maxSize(args);
+    const first = args.first ?? DEFAULT_PAGE_SIZE;
+    const keys = form.orderings.get(args.orderBy ? `${args.orderBy.field}.${args.orderBy.direction ?? 'ASC'}` : 'default');
+    if (!keys) throw new NotCompilable('unknown ordering');
+    const list = `Query.${field.definition!.name}`;
+    this.connections.set(field, { list, keys });
+    const model = form.model;
+    const filter = form.filter(args.where);
+
+    const row = this.alias();
+    const column = (alias: Prisma.Sql) => (key: TypedSortKey) => columnSql(model, key.field, alias);
+    const matching = async (alias: Prisma.Sql) => Prisma.sql`${whereSql(model, filter, alias)} AND ${await this.rule(model, alias)}`;
+    const bound = args.after == null ? [] : [keysetPredicate(keys, decodeCursor(args.after, 'after', list, keys), 'after', sqlKeysetPredicates(column(row)))];
+    const keyArray = (alias: Prisma.Sql) =>
+      Prisma.sql`json_build_array(${Prisma.join(keys.map((key) => (key.type === 'BigInt' ? Prisma.sql`${column(alias)(key)}::text` : column(alias)(key))), ', ')})`;
+
+    const pairs: Prisma.Sql[] = [];
+    for (const part of field.children!.fields) {
+      let value: Prisma.Sql;
+      switch (part.kind) {
+        case 'typename':
+          value = Prisma.sql`${literal(part.typename!)}::text`;
+          break;
+        case 'totalCount': {
+          const counted = this.alias();
+          value = Prisma.sql`(SELECT count(*)::int FROM ${tableOf(model)} AS ${counted} WHERE ${await matching(counted)})`;
+          break;
+        }
+        case 'pageInfo':
+          value = await this.pageInfo(part.children!, { first, after: args.after != null, keys, keyArray, column });
+          break;
+        case 'edges': {
+          const edge = this.alias();
+          const edgeFields = await Promise.all(
+            part.children!.fields.map(async (edgeField) => {
+              const edgeValue =
+                edgeField.kind === 'cursor' ? keyArray(edge)
+                : edgeField.kind === 'node' ? await this.object(edgeField.children!, edge)
+                : Prisma.sql`${literal(edgeField.typename!)}::text`;
+              return Prisma.sql`${literal(edgeField.key)}, ${edgeValue}`;
+            }),
+          );
+          value = Prisma.sql`COALESCE((SELECT json_agg(json_build_object(${Prisma.join(edgeFields, ', ')}) ${sqlOrderBy(keys, column(edge))})
+            FROM shown AS ${edge}), '[]'::json)`;
+          break;
+        }
+        default:
+          throw new NotCompilable(`connection field ${part.key}`);
+      }
+      pairs.push(Prisma.sql`${literal(part.key)}, ${value}`);
+    }
+    // `page` holds first + 1 rows (the extra one answers hasNextPage), `shown` the first `first`.
+    return Prisma.sql`(WITH page AS (
+        SELECT * FROM ${tableOf(model)} AS ${row} WHERE ${await matching(row)}${bound.length ? Prisma.sql` AND ${bound[0]!}` : Prisma.empty}
+        ${sqlOrderBy(keys, column(row))} LIMIT ${first + 1}
+      ), shown AS (SELECT * FROM page AS ${row} ${sqlOrderBy(keys, column(row))} LIMIT ${first})
+      SELECT json_build_object(${Prisma.join(pairs, ', ')}))`;
+  }
+
+  private async pageInfo(
+    selection: PlanSelection,
+    page: {
+      first: number;
+      after: boolean;
+      keys: readonly TypedSortKey[];
+      keyArray: (alias: Prisma.Sql) => Prisma.Sql;
+      column: (alias: Prisma.Sql) => (key: TypedSortKey) => Prisma.Sql;
+    },
+  ): Promise<Prisma.Sql> {
+    const pairs = selection.fields.map((part) => {
+      const edge = this.alias();
+      const value =
+        part.kind === 'hasNextPage' ? Prisma.sql`((SELECT count(*) FROM page) > ${page.first})`
+        // As resolveKeysetConnection: a forward page has a previous page when a cursor was given.
+        : part.kind === 'hasPreviousPage' ? Prisma.raw(page.after ? 'true' : 'false')
+        : part.kind === 'startCursor' ? Prisma.sql`(SELECT ${page.keyArray(edge)} FROM shown AS ${edge} ${sqlOrderBy(page.keys, page.column(edge))} LIMIT 1)`
+        : part.kind === 'endCursor' ? Prisma.sql`(SELECT ${page.keyArray(edge)} FROM shown AS ${edge} ${sqlOrderBy(reversed(page.keys), page.column(edge))} LIMIT 1)`
+        : Prisma.sql`${literal(part.typename!)}::text`;
+      return Prisma.sql`${literal(part.key)}, ${value}`;
+    });
+    return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
+  }
+}
+
+/**
+ * The statement's result made final: cursors encoded from their sort keys, and false when a value
+ * the normal path would answer with an error is found (then the normal path answers).
+ */
+function finish(selection: PlanSelection, value: Record<string, unknown>, connections: ReadonlyMap<PlanField, BoundConnection>): boolean {
+  for (const field of selection.fields) {
+    const item = value[field.key];
+    if (field.mustNotBeNull && item === null) return false;
+    if (field.kind === 'connection') {
+      if (!finishConnection(field, item as Record<string, unknown>, connections)) return false;
+    } else if (field.children?.walk && item !== null) {
+      const rows = Array.isArray(item) ? (item as Record<string, unknown>[]) : [item as Record<string, unknown>];
+      if (!rows.every((row) => finish(field.children!, row, connections))) return false;
+    }
+  }
+  return true;
+}
+
+function finishConnection(field: PlanField, value: Record<string, unknown>, connections: ReadonlyMap<PlanField, BoundConnection>): boolean {
+  const { list, keys } = connections.get(field)!;
+  const cursor = (values: unknown) => (values === null ? null : encodeCursor(list, keys, values as never));
+  for (const part of field.children!.fields) {
+    if (part.kind === 'pageInfo') {
+      const info = value[part.key] as Record<string, unknown>;
+      for (const infoField of part.children!.fields) {
+        if (infoField.kind === 'startCursor' || infoField.kind === 'endCursor') info[infoField.key] = cursor(info[infoField.key]);
+      }
+    } else if (part.kind === 'edges') {
+      for (const edge of value[part.key] as Array<Record<string, unknown>>) {
+        for (const edgeField of part.children!.fields) {
+          if (edgeField.kind === 'cursor') edge[edgeField.key] = cursor(edge[edgeField.key]);
+          else if (edgeField.kind === 'node' && edgeField.children!.walk && !finish(edgeField.children!, edge[edgeField.key] as Record<string, unknown>, connections)) return false;
+        }
+      }
+    }
+  }
+  return true;
+}
+
+/** Plans by document, then by operation name, Admin or not, and the variables @include/@skip read. */
+const plans = new WeakMap<DocumentNode, Map<string, Plan | null>>();
+const PLANS_PER_DOCUMENT = 64;
+
+function fragmentsOf(document: DocumentNode): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  return fragments;
+}
+
+/** The variables a document's @include/@skip read (their values change the plan). */
+const directiveVariables = new WeakMap<DocumentNode, string[]>();
+function variablesOfDirectives(document: DocumentNode): string[] {
+  let names = directiveVariables.get(document);
+  if (!names) {
+    const found = new Set<string>();
+    visit(document, {
+      Directive(directive) {
+        for (const argument of directive.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) found.add(argument.value.name.value);
+      },
+    });
+    names = [...found].sort();
+    directiveVariables.set(document, names);
+  }
+  return names;
+}
+
+function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmin: boolean): Plan | null {
+  const key = JSON.stringify([args.operationName ?? null, isAdmin, variablesOfDirectives(args.document).map((name) => variables[name] ?? null)]);
+  let byKey = plans.get(args.document);
+  if (!byKey) plans.set(args.document, (byKey = new Map()));
+  if (byKey.has(key)) return byKey.get(key)!;
+  let plan: Plan | null;
+  try {
+    const operation = getOperationAST(args.document, args.operationName);
+    plan = operation ? planOperation(args.schema, operation, fragmentsOf(args.document), variables, isAdmin) : null;
+  } catch (error) {
+    if (!(error instanceof NotCompilable)) throw error;
+    plan = null;
+  }
+  if (byKey.size >= PLANS_PER_DOCUMENT) byKey.clear();
+  byKey.set(key, plan);
+  return plan;
+}
+
+/** A request's statement and what the result walk needs of it. */
+interface Bound {
+  statement: Prisma.Sql;
+  connections: ReadonlyMap<PlanField, BoundConnection>;
+}
+
+/**
+ * Statements already built for an Admin, whose rules are all TRUE (no scope value in the SQL), by
+ * the variables and the lists' filters as built now (a filter may depend on the time, e.g.
+ * `online`: then its value, and so the key, changes). A User's rules carry the user's sites and
+ * sets read from the database: their statement is built for each request.
+ */
+const adminStatements = new WeakMap<Plan, Map<string, Bound>>();
+const STATEMENTS_PER_PLAN = 64;
+
+async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Bound> {
+  const build = async (): Promise<Bound> => {
+    const binder = new Binder(ctx, variables);
+    return { statement: await binder.root(plan), connections: binder.connections };
+  };
+  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return build();
+  const filters = plan.fields.map((field) =>
+    field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
+  );
+  const key = JSON.stringify([variables, filters], (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+  let byKey = adminStatements.get(plan);
+  if (!byKey) adminStatements.set(plan, (byKey = new Map()));
+  let bound = byKey.get(key);
+  if (!bound) {
+    bound = await build();
+    if (byKey.size >= STATEMENTS_PER_PLAN) byKey.clear();
+    byKey.set(key, bound);
+  }
+  return bound;
+}
+
+/** The compiled answer of a query, or undefined: run the normal execution (see the file comment). */
+export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
+  const ctx = args.contextValue as GatewayContext;
+  // Only operators: an anonymous caller gets the normal path's UNAUTHENTICATED.
+  if (!ctx.identity) return undefined;
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation || operation.operation !== 'query') return undefined;
+  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
+  if (coerced.errors) return undefined;
+  const plan = planFor(args, coerced.coerced, ctx.identity.isAdmin);
+  if (!plan) return undefined;
+  let bound: Bound;
+  try {
+    bound = await bind(plan, ctx, coerced.coerced);
+  } catch {
+    // An argument the normal path refuses (bad cursor, page size) or does not compile: it answers.
+    return undefined;
+  }
+  const { statement, connections } = bound;
+  let text: string;
+  try {
+    const { rows } = await ctx.pool.query<{ data: string }>(statement.text, statement.values as unknown[]);
+    text = rows[0]!.data;
+  } catch (error) {
+    // The database's failure (unavailable, pool exhausted, timeout, cancelled) is the answer, as
+    // on the normal path: the pipeline turns it into its coded error (server/plugins/admission.ts).
+    // Running the normal path would only wait for it a second time.
+    if (classifyInfrastructureError(error)) return { data: null, errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    // Any other failure (a stored value SQL cannot render): the normal path answers.
+    return undefined;
+  }
+  const data = JSON.parse(text) as Record<string, unknown>;
+  if (plan.walk && !finish({ fields: plan.fields, walk: plan.walk }, data, connections)) return undefined;
+  return { data };
+}
