@@ -7,17 +7,17 @@
  * No credential -> null (anonymous; the schema lets anonymous callers see only the health query).
  * A credential that is refused -> a 401 GraphQLError (UNAUTHENTICATED), never a silent anonymous.
  */
-import type { Db } from '../db/prisma.js';
 import { looksLikeBorealisSession, verifyBorealisSession } from './borealis-session.js';
 import type { AuthConfig } from '../config/auth.js';
 import { defaultLogger, type Logger } from '../config/logger.js';
 import { AuthError, AuthUnavailableError, authUnavailableError, fromOperatorRefusal, unauthenticatedError } from './errors.js';
 import type { AuthMethod, OperatorIdentity } from './identity.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
-import { loadOperator, OperatorRefusedError } from './operator.js';
+import { loadOperator, OperatorRefusedError, type OperatorSource } from './operator.js';
 
 export interface AuthDeps {
-  prisma: Db;
+  /** The pool the account is re-read from (src/auth/operator.ts). */
+  pool: OperatorSource;
   auth: AuthConfig;
   /** Where unexpected verification failures (an unreachable JWKS) are logged; default stdout. */
   log?: Logger;
@@ -139,9 +139,9 @@ export async function verifyToken(token: string, auth: AuthConfig, now: Date = n
 }
 
 /** Re-reads the account of a verified proof; throws AuthError for refused accounts. */
-export async function loadIdentity(prisma: Db, proof: TokenProof): Promise<OperatorIdentity> {
+export async function loadIdentity(pool: OperatorSource, proof: TokenProof): Promise<OperatorIdentity> {
   try {
-    return await loadOperator(prisma, proof.username, { authMethod: proof.authMethod, expiresAt: proof.expiresAt });
+    return await loadOperator(pool, proof.username, { authMethod: proof.authMethod, expiresAt: proof.expiresAt });
   } catch (error) {
     if (error instanceof OperatorRefusedError) throw fromOperatorRefusal(error);
     throw error;
@@ -150,7 +150,7 @@ export async function loadIdentity(prisma: Db, proof: TokenProof): Promise<Opera
 
 /** Token -> identity (verification + account re-read); throws AuthError / AuthUnavailableError. */
 export async function authenticateToken(token: string, deps: AuthDeps): Promise<OperatorIdentity> {
-  return loadIdentity(deps.prisma, await verifyToken(token, deps.auth));
+  return loadIdentity(deps.pool, await verifyToken(token, deps.auth));
 }
 
 /**

@@ -9,40 +9,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthDeps } from '../../src/auth/authenticate.js';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import { createRequestAuthenticator, type IdentityContext } from '../../src/auth/yoga-plugin.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
+import type { OperatorSource } from '../../src/auth/operator.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from './helpers.js';
 
 let db: TestDatabase;
-let prisma: Db;
 let deps: AuthDeps;
 let userLookups = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertTestUsers(db.pool);
-  const real = createPrismaClient(db.pool);
-  // Count engine.users lookups (one per authentication).
-  prisma = new Proxy(real, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop !== 'user') return value;
-      return new Proxy(value as object, {
-        get(users, method, r) {
-          const fn = Reflect.get(users, method, r);
-          if (method !== 'findFirst' || typeof fn !== 'function') return fn;
-          return (...args: unknown[]) => {
-            userLookups++;
-            return (fn as (...a: unknown[]) => unknown).apply(users, args);
-          };
-        },
-      });
-    },
-  }) as Db;
-  deps = { prisma, auth: testAuthConfig() };
+  // Count engine.users lookups (one statement per authentication).
+  const pool: OperatorSource = {
+    query: ((...args: Parameters<OperatorSource['query']>) => {
+      userLookups++;
+      return db.pool.query(...args);
+    }) as OperatorSource['query'],
+  };
+  deps = { pool, auth: testAuthConfig() };
 });
 afterAll(async () => {
-  await prisma?.$disconnect();
   await db?.drop();
 });
 
