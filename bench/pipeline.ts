@@ -8,6 +8,8 @@
  *
  *   npm run bench:pipeline -- [--requests 2000] [--rounds 5] [--before <tree>] [--http] [--profile]
  *
+ * This version runs twice: with its defaults and with GATEWAY_IDENTITY_CACHE_MS=0 (the account
+ * re-read on every request).
  * --before <tree>: a copy of another version of this repository (its src/ with the generated
  *   Prisma client, node_modules a symlink to this one's): both versions are loaded in this
  *   process, each with its own pool and gateway, and their rounds alternate, so the comparison
@@ -82,7 +84,7 @@ function discardingSink(): Writable & { bytes: number } {
   return sink;
 }
 
-async function loadVersion(label: string, root: string, databaseUrl: string): Promise<Version> {
+async function loadVersion(label: string, root: string, databaseUrl: string, extraEnv: Record<string, string> = {}): Promise<Version> {
   const load = <T>(file: string) => import(pathToFileURL(path.join(root, file)).href) as Promise<T>;
   const { loadConfig } = await load<typeof import('../src/config/env.js')>('src/config/env.ts');
   const { loadAuthConfig } = await load<typeof import('../src/config/auth.js')>('src/config/auth.ts');
@@ -92,7 +94,7 @@ async function loadVersion(label: string, root: string, databaseUrl: string): Pr
   const { createObservability } = await load<typeof import('../src/server/observability.js')>('src/server/observability.ts');
   const { createGatewayYoga } = await load<typeof import('../src/server/yoga.js')>('src/server/yoga.ts');
 
-  const env = { NODE_ENV: 'production', DATABASE_URL: databaseUrl, SECRET_KEY: SECRET, LOG_LEVEL: 'info' };
+  const env = { NODE_ENV: 'production', DATABASE_URL: databaseUrl, SECRET_KEY: SECRET, LOG_LEVEL: 'info', ...extraEnv };
   const config = loadConfig(env);
   const auth = loadAuthConfig(env, config.dataDir);
   const pool = createPool(databaseUrl, config.db);
@@ -241,6 +243,7 @@ async function main() {
     await setup.end();
 
     versions.push(await loadVersion('this', process.cwd(), embedded.url));
+    versions.push(await loadVersion('this, GATEWAY_IDENTITY_CACHE_MS=0', process.cwd(), embedded.url, { GATEWAY_IDENTITY_CACHE_MS: '0' }));
     if (beforeTree) versions.push(await loadVersion('before', path.resolve(beforeTree), embedded.url));
     const tokens = {
       admin: mintBorealisSession({ secret: SECRET, username: 'admin', role: 'Admin' }),
@@ -267,7 +270,7 @@ async function main() {
     const record = (key: string, sample: Sample) => samples.set(key, [...(samples.get(key) ?? []), sample]);
     console.log(`${requests} sequential requests per case, ${rounds} rounds (+1 warm-up), versions alternating; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
     for (let round = 0; round <= rounds; round++) {
-      // Alternate which version goes first, so neither always runs on a warmer or busier machine.
+      // Alternate the order of the versions, so none always runs on a warmer or busier machine.
       const ordered = round % 2 === 0 ? versions : [...versions].reverse();
       for (const c of cases) {
         for (const version of ordered) {

@@ -52,8 +52,8 @@ function resolvers() {
 }
 
 /** The way app.ts uses it: `services.authenticate(request)` in the context factory. */
-function servicesYoga() {
-  const authenticate = createRequestAuthenticator(deps);
+function servicesYoga(authDeps: AuthDeps = deps) {
+  const authenticate = createRequestAuthenticator(authDeps);
   return createYoga({
     schema: createSchema({ typeDefs, resolvers: resolvers() }) as GraphQLSchema,
     context: async ({ request }) => ({ identity: await authenticate(request) }),
@@ -108,14 +108,24 @@ describe.each([['createRequestAuthenticator in a context factory', servicesYoga]
 });
 
 describe('one authentication per request', () => {
-  it('one engine.users lookup per request', async () => {
-    const yoga = servicesYoga();
+  it('one engine.users lookup per request with GATEWAY_IDENTITY_CACHE_MS=0', async () => {
+    const yoga = servicesYoga({ ...deps, auth: testAuthConfig({ GATEWAY_IDENTITY_CACHE_MS: '0' }) });
     const before = userLookups;
     const { body } = await post(yoga, '{ whoami scope }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
     expect(body).toEqual({ data: { whoami: 'nosite', scope: [] } });
     expect(userLookups - before).toBe(1);
-    // A second request authenticates again (identity is never cached across requests).
+    // A second request authenticates again.
     await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
     expect(userLookups - before).toBe(2);
+  });
+
+  it('by default, requests of one operator within the bound share one lookup (test/auth/identity-cache.test.ts)', async () => {
+    const yoga = servicesYoga({ ...deps, auth: testAuthConfig({ GATEWAY_IDENTITY_CACHE_MS: '5000' }) });
+    const before = userLookups;
+    for (let i = 0; i < 3; i++) {
+      const { body } = await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
+      expect(body).toEqual({ data: { whoami: 'nosite' } });
+    }
+    expect(userLookups - before).toBe(1);
   });
 });
