@@ -16,8 +16,8 @@
  *   is from one run on the same machine state (this machine is shared: absolute numbers drift).
  * --http: also over real HTTP on a local port (client in this process too); a bare node:http
  *   handler answering a fixed JSON is measured in the same rounds as the floor of that transport.
- * --profile: a V8 CPU profile of the tiny query in process (this version), saved under
- *   bench/results/ and summed up by self time.
+ * --profile: V8 CPU profiles of the tiny query as admin (this version, in process and, with
+ *   --http, over HTTP), saved under bench/results/ and summed up by self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
 import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -208,21 +208,21 @@ function summarizeProfile(profile: CpuProfile, top = 30): void {
   }
 }
 
-async function profileVersion(version: Version, token: string, requests: number): Promise<void> {
-  const body = JSON.stringify({ query: OPERATIONS.me });
+/** A V8 CPU profile of `requests` calls of `send`, saved under bench/results/ and summed up. */
+async function profile(title: string, requests: number, send: () => Promise<void>): Promise<void> {
   const session = new Session();
   session.connect();
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 50 });
   await session.post('Profiler.start');
-  for (let i = 0; i < requests; i++) checked(await version.fetch(body, token));
-  const { profile } = await session.post('Profiler.stop');
+  for (let i = 0; i < requests; i++) await send();
+  const { profile: recorded } = await session.post('Profiler.stop');
   session.disconnect();
   mkdirSync('bench/results', { recursive: true });
   const file = `bench/results/pipeline-${Date.now()}.cpuprofile`;
-  writeFileSync(file, JSON.stringify(profile));
-  console.log(`\nProfile of ${requests} \`Me\` requests as admin in process: ${file}`);
-  summarizeProfile(profile as CpuProfile);
+  writeFileSync(file, JSON.stringify(recorded));
+  console.log(`\nProfile of ${requests} requests, ${title}: ${file}`);
+  summarizeProfile(recorded as CpuProfile);
 }
 
 async function main() {
@@ -284,7 +284,6 @@ async function main() {
         }
       }
     }
-    agent.destroy();
     console.table(
       [...samples].map(([key, list]) => {
         const [name, version] = key.split('|');
@@ -298,7 +297,12 @@ async function main() {
         };
       }),
     );
-    if (flag('profile')) await profileVersion(versions[0]!, tokens.admin, requests);
+    if (flag('profile')) {
+      for (const c of cases.filter((each) => each.operation === 'me' && each.user === 'admin')) {
+        await profile(`${c.transport} me as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
+      }
+    }
+    agent.destroy();
   } finally {
     for (const version of versions) await version.close();
     if (bare) await closeServer(bare.server);

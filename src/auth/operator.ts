@@ -2,8 +2,10 @@
  * Re-validation of an operator against engine.users, as Borealis does on every request
  * (revalidate_operator_identity / currentProfile): case-insensitive username, role from the
  * database, directory-disabled and reset-required users refused, site scope from
- * user_site_assignments. One statement on the pg pool, prepared once per connection: it runs on
- * every request, where Prisma's client would cost several times its CPU (docs/performance.md).
+ * user_site_assignments. One statement on the pg pool: it runs for every request that does not
+ * find the account in src/auth/identity-cache.ts, where Prisma's client would cost several times
+ * its CPU (docs/performance.md). Not a named prepared statement: a Borealis upgrade changing a
+ * column type would make a connection's prepared plan fail on every later use.
  */
 import type pg from 'pg';
 import { isAdminRole, type AuthMethod, type OperatorIdentity } from './identity.js';
@@ -40,19 +42,16 @@ interface OperatorRow {
  * anyway costs an index probe, not a second round trip). Usernames are unique as stored; when
  * several differ only in case, the oldest account answers.
  */
-const OPERATOR_QUERY = {
-  name: 'gateway_load_operator',
-  text: `SELECT u.id::text AS id, u.username, u.role, u.directory_disabled, u.auth_reset_required,
+const OPERATOR_SQL = `SELECT u.id::text AS id, u.username, u.role, u.directory_disabled, u.auth_reset_required,
   ARRAY(SELECT a.site_id FROM engine.user_site_assignments a WHERE a.user_id = u.id ORDER BY a.site_id) AS site_ids
-FROM engine.users u WHERE lower(u.username) = lower($1) ORDER BY u.id LIMIT 1`,
-} as const;
+FROM engine.users u WHERE lower(u.username) = lower($1) ORDER BY u.id LIMIT 1`;
 
 export async function loadOperator(
   db: OperatorSource,
   username: string,
   proof: { authMethod: AuthMethod; expiresAt: Date | null },
 ): Promise<OperatorIdentity> {
-  const { rows } = await db.query<OperatorRow>({ ...OPERATOR_QUERY, values: [username] });
+  const { rows } = await db.query<OperatorRow>(OPERATOR_SQL, [username]);
   const user = rows[0];
   if (!user) throw new OperatorRefusedError('unknown-user');
   if (user.directory_disabled === 1) throw new OperatorRefusedError('directory-disabled');
