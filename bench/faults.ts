@@ -77,7 +77,7 @@ async function main() {
     console.log(`seeding ${devices} devices...`);
     await seedDemoData(pool, { devices });
     const prisma = createPrismaClient(pool);
-    const operator = await loadOperator(prisma, 'admin', { authMethod: 'test', expiresAt: null });
+    const operator = await loadOperator(pool, 'admin', { authMethod: 'test', expiresAt: null });
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
     await refreshDrift(pool, readiness);
     sampler = sampleIdleInTransaction();

@@ -192,7 +192,7 @@ async function main() {
     for (const advice of SCREEN_INDEXES) await pool.query(createIndexStatement(advice));
     console.log(`indexes db:check advises: ${SCREEN_INDEXES.map((advice) => advice.name).join(', ')}`);
     const prisma = createPrismaClient(pool);
-    const admin = await loadOperator(prisma, 'admin', { authMethod: 'test', expiresAt: null });
+    const admin = await loadOperator(pool, 'admin', { authMethod: 'test', expiresAt: null });
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
     await refreshDrift(pool, readiness);
     const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: async () => admin });

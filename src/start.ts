@@ -89,11 +89,11 @@ export async function startGateway({ config, auth }: Settings, hooks: StartHooks
   if (observability.tracing) hooks.onCleanup(() => observability.tracing!.shutdown());
   // Subscriptions wait for the feed to start (after the gateway schema is installed, below).
   const changes = new ChangeHub({ pool, prisma, config: config.realtime, log: observability.log });
-  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), demoToken, changes };
+  const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool, auth, log: observability.log }), demoToken, changes };
   const yoga = createGatewayYoga(services, observability);
   hooks.onCleanup(() => yoga.gateway.agentApi.close());
   const server = createServer(yoga);
-  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool, auth, log: observability.log }));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);

@@ -1,23 +1,27 @@
 /**
  * Who is calling: the credential of a request (Authorization: Bearer, else the `borealis_auth`
- * cookie), verified as a Borealis session token or an integrator JWT, then re-validated against
- * engine.users on every request (loadOperator: case-insensitive username, role and site scope
- * from the database, disabled / reset-required / deleted accounts refused).
+ * cookie), verified as a Borealis session token or an integrator JWT on every request, then
+ * re-validated against engine.users (loadOperator: case-insensitive username, role and site scope
+ * from the database, disabled / reset-required / deleted accounts refused), at most
+ * GATEWAY_IDENTITY_CACHE_MS old for HTTP requests (identity-cache.ts).
  *
  * No credential -> null (anonymous; the schema lets anonymous callers see only the health query).
  * A credential that is refused -> a 401 GraphQLError (UNAUTHENTICATED), never a silent anonymous.
  */
-import type { Db } from '../db/prisma.js';
 import { looksLikeBorealisSession, verifyBorealisSession } from './borealis-session.js';
 import type { AuthConfig } from '../config/auth.js';
 import { defaultLogger, type Logger } from '../config/logger.js';
 import { AuthError, AuthUnavailableError, authUnavailableError, fromOperatorRefusal, unauthenticatedError } from './errors.js';
 import type { AuthMethod, OperatorIdentity } from './identity.js';
+import type { IdentityCache } from './identity-cache.js';
 import { createJwtVerifier, type JwtVerifier } from './jwt.js';
-import { loadOperator, OperatorRefusedError } from './operator.js';
+import { loadOperator, OperatorRefusedError, type OperatorSource } from './operator.js';
 
 export interface AuthDeps {
-  prisma: Db;
+  /** The pool the account is re-read from (src/auth/operator.ts). */
+  pool: OperatorSource;
+  /** Accounts read shortly before (HTTP requests, src/auth/yoga-plugin.ts); absent: read every time. */
+  identities?: IdentityCache | null;
   auth: AuthConfig;
   /** Where unexpected verification failures (an unreachable JWKS) are logged; default stdout. */
   log?: Logger;
@@ -138,10 +142,13 @@ export async function verifyToken(token: string, auth: AuthConfig, now: Date = n
   return { username: jwt.username, authMethod: 'jwt', expiresAt: jwt.expiresAt };
 }
 
-/** Re-reads the account of a verified proof; throws AuthError for refused accounts. */
-export async function loadIdentity(prisma: Db, proof: TokenProof): Promise<OperatorIdentity> {
+/** Re-reads the account of a verified proof (or takes it from `identities`); throws AuthError for refused accounts. */
+export async function loadIdentity(pool: OperatorSource, proof: TokenProof, identities?: IdentityCache | null): Promise<OperatorIdentity> {
+  const fromToken = { authMethod: proof.authMethod, expiresAt: proof.expiresAt };
   try {
-    return await loadOperator(prisma, proof.username, { authMethod: proof.authMethod, expiresAt: proof.expiresAt });
+    if (!identities) return await loadOperator(pool, proof.username, fromToken);
+    const account = await identities.account(proof.username, () => loadOperator(pool, proof.username, fromToken));
+    return { ...account, ...fromToken };
   } catch (error) {
     if (error instanceof OperatorRefusedError) throw fromOperatorRefusal(error);
     throw error;
@@ -150,7 +157,7 @@ export async function loadIdentity(prisma: Db, proof: TokenProof): Promise<Opera
 
 /** Token -> identity (verification + account re-read); throws AuthError / AuthUnavailableError. */
 export async function authenticateToken(token: string, deps: AuthDeps): Promise<OperatorIdentity> {
-  return loadIdentity(deps.prisma, await verifyToken(token, deps.auth));
+  return loadIdentity(deps.pool, await verifyToken(token, deps.auth), deps.identities);
 }
 
 /**

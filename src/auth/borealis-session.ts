@@ -61,8 +61,20 @@ export function deriveSessionKey(secret: string | Uint8Array, digest: SessionDig
   return createHash(digest).update(salt).update('signer').update(secret).digest();
 }
 
+/** Keys derived from the configured secret (a Buffer held by the config), so a request does not hash it again. */
+const derivedKeys = new WeakMap<Uint8Array, Map<SessionDigest, Buffer>>();
+
+function signingKey(secret: string | Uint8Array, digest: SessionDigest): Buffer {
+  if (typeof secret === 'string') return deriveSessionKey(secret, digest);
+  let keys = derivedKeys.get(secret);
+  if (!keys) derivedKeys.set(secret, (keys = new Map()));
+  let key = keys.get(digest);
+  if (!key) keys.set(digest, (key = deriveSessionKey(secret, digest)));
+  return key;
+}
+
 function sign(value: string, secret: string | Uint8Array, digest: SessionDigest): Buffer {
-  return createHmac(digest, deriveSessionKey(secret, digest)).update(value).digest();
+  return createHmac(digest, signingKey(secret, digest)).update(value).digest();
 }
 
 function intToBytes(value: number): Buffer {

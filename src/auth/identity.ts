@@ -1,7 +1,8 @@
 /**
  * The operator identity every resolver sees. However the caller proved who they are (Borealis
- * session token, integrator JWT, dev token), the result is re-read from engine.users on every
- * request: role and site scope always come from the database, never from the token.
+ * session token, integrator JWT, dev token), the result is re-read from engine.users (for HTTP at
+ * most GATEWAY_IDENTITY_CACHE_MS old): role and site scope always come from the database, never
+ * from the token.
  */
 export type OperatorRole = 'Admin' | 'User';
 

@@ -138,7 +138,7 @@ export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAut
         if (!token) return false;
         const proof = await verifyToken(token, deps.auth);
         if (proof.expiresAt && proof.expiresAt.getTime() <= Date.now()) throw new AuthError('token_expired');
-        const identity = await loadIdentity(deps.prisma, proof);
+        const identity = await loadIdentity(deps.pool, proof);
         // Closed while we were verifying: onClose already ran, so keep no state and no timer.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         const state: ConnectionState = { proof, identity, timer: null };
@@ -158,7 +158,7 @@ export function createWebSocketAuth(options: WebSocketAuthOptions): WebSocketAut
       }
       try {
         if (state.proof.expiresAt && state.proof.expiresAt.getTime() <= Date.now()) throw new AuthError('token_expired');
-        state.identity = await loadIdentity(deps.prisma, state.proof);
+        state.identity = await loadIdentity(deps.pool, state.proof);
         return undefined;
       } catch (error) {
         // e.g. the database is briefly unreachable: fail this operation, keep the connection.

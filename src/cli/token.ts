@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const prisma = createPrismaClient(pool);
     try {
       await checkConnection(pool, database.url);
-      const identity = await loadOperator(prisma, args.user, { authMethod: args.kind === 'jwt' ? 'jwt' : 'borealis-session', expiresAt: null });
+      const identity = await loadOperator(pool, args.user, { authMethod: args.kind === 'jwt' ? 'jwt' : 'borealis-session', expiresAt: null });
       username = identity.username;
       role = identity.role;
     } finally {

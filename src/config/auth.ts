@@ -25,6 +25,9 @@ export type AsymmetricJwtAlgorithm = (typeof ASYMMETRIC_JWT_ALGORITHMS)[number];
 export const SESSION_COOKIE_NAME = 'borealis_auth';
 export const DEFAULT_TOKEN_TTL_SECONDS = 60 * 60 * 24 * 30;
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+export const DEFAULT_IDENTITY_CACHE_MS = 1000;
+/** A longer bound would let a disabled operator work on for minutes. */
+export const MAX_IDENTITY_CACHE_MS = 10_000;
 export const MIN_HS256_SECRET_BYTES = 32;
 /** Issuer and audience of the development JWT secret, when none is configured. */
 export const DEV_JWT_ISSUER = 'borealis-graphql-gateway-dev';
@@ -73,6 +76,12 @@ export interface AuthConfig {
   allowedOrigins: string[];
   /** Set when development secrets under <dataDir>/secrets are in use. */
   dev: { secretsDir: string; created: boolean } | null;
+  /**
+   * GATEWAY_IDENTITY_CACHE_MS: how long an account read for an HTTP request serves later requests
+   * of the same operator (src/auth/identity-cache.ts); the bound within which a disabled, demoted
+   * or re-assigned operator's change takes effect. 0: read on every request.
+   */
+  identityCacheMs: number;
 }
 
 export interface LoadAuthConfigOptions {
@@ -224,6 +233,7 @@ export function loadAuthConfig(env: Env, dataDir: string, options: LoadAuthConfi
   const maxAgeSeconds = read.integer('BOREALIS_TOKEN_TTL_SECONDS', DEFAULT_TOKEN_TTL_SECONDS, 60, 10 * 365 * 86400);
   const acceptLegacySha1 = read.boolean('BOREALIS_SESSION_LEGACY_SHA1', false);
   const clockToleranceSeconds = read.integer('GATEWAY_AUTH_CLOCK_TOLERANCE_SECONDS', DEFAULT_CLOCK_TOLERANCE_SECONDS, 0, 300);
+  const identityCacheMs = read.integer('GATEWAY_IDENTITY_CACHE_MS', DEFAULT_IDENTITY_CACHE_MS, 0, MAX_IDENTITY_CACHE_MS);
 
   let hsSecret = read.string('GATEWAY_JWT_HS256_SECRET');
   if (hsSecret !== undefined && Buffer.byteLength(hsSecret, 'utf8') < MIN_HS256_SECRET_BYTES) {
@@ -307,5 +317,6 @@ export function loadAuthConfig(env: Env, dataDir: string, options: LoadAuthConfi
     cookieName: SESSION_COOKIE_NAME,
     allowedOrigins,
     dev,
+    identityCacheMs,
   };
 }

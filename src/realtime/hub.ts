@@ -250,7 +250,7 @@ export class ChangeHub implements ChangeFeed {
     if (!identity || subscriber.queue.ended) return;
     try {
       if (identity.expiresAt && identity.expiresAt.getTime() <= Date.now()) throw unauthenticated('The token of this subscription expired: sign in again and resubscribe.');
-      const fresh = await loadOperator(ctx.prisma, identity.username, { authMethod: identity.authMethod, expiresAt: identity.expiresAt });
+      const fresh = await loadOperator(ctx.pool, identity.username, { authMethod: identity.authMethod, expiresAt: identity.expiresAt });
       ctx.identity = fresh;
       ctx.scope = createScope(ctx.prisma, fresh);
     } catch (error) {

@@ -59,6 +59,8 @@ export function createGatewayYoga(
     schema: gatewaySchema(),
     graphqlEndpoint: GRAPHQL_ENDPOINT,
     batching: services.config.security.maxBatch > 1 ? { limit: services.config.security.maxBatch } : false,
+    // The body limit of security.ts covers every body before parsing, without a stream per request.
+    maxRequestBodySize: false,
     maskedErrors: { maskError },
     logging: yogaLogger(observability.log),
     graphiql: services.config.graphiql ? graphiqlOptions({ demoToken: services.demoToken }) : false,

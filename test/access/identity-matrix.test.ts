@@ -60,10 +60,10 @@ beforeAll(async () => {
   const auth = testAuthConfig();
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
   await refreshDrift(db.pool, readiness);
-  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth }) };
+  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool: db.pool, auth }) };
   yoga = createGatewayYoga(services);
   server = createServer(yoga);
-  websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth }));
+  websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool: db.pool, auth }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as { port: number }).port;
 

@@ -12,7 +12,6 @@ import { authenticateRequest, type AuthDeps } from '../../src/auth/authenticate.
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import { loadAuthConfig } from '../../src/config/auth.js';
 import type { OperatorIdentity } from '../../src/auth/identity.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import {
   AUDIENCE,
@@ -33,18 +32,15 @@ import {
 const otherEd = generateKeyPairSync('ed25519');
 
 let db: TestDatabase;
-let prisma: Db;
 let users: TestUsers;
 let deps: AuthDeps;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   users = await insertTestUsers(db.pool);
-  prisma = createPrismaClient(db.pool);
-  deps = { prisma, auth: testAuthConfig() };
+  deps = { pool: db.pool, auth: testAuthConfig() };
 });
 afterAll(async () => {
-  await prisma?.$disconnect();
   await db?.drop();
 });
 
@@ -114,6 +110,27 @@ describe('authenticateRequest: who a valid credential is', () => {
     expect(summary(viaJwt)).toMatchObject({ username: 'Alice', siteIds: [users.siteNorth], authMethod: 'jwt' });
   });
 
+  it('one statement per authentication, for a User with sites as for an Admin', async () => {
+    let statements = 0;
+    const counting: AuthDeps = {
+      ...deps,
+      pool: {
+        query: ((...args: Parameters<typeof db.pool.query>) => {
+          statements++;
+          return db.pool.query(...args);
+        }) as typeof db.pool.query,
+      },
+    };
+    expect(summary(await authenticateRequest(bearer(session('alice')), counting))).toMatchObject({ siteIds: [users.siteNorth] });
+    expect(statements).toBe(1);
+    expect(summary(await authenticateRequest(bearer(session('admin', 'Admin')), counting))).toMatchObject({ siteIds: null });
+    expect(statements).toBe(2);
+  });
+
+  it('the username is compared as text, not as a LIKE pattern', async () => {
+    for (const pattern of ['al_ce', 'Al%', '%']) expect((await refusal(bearer(session(pattern)))).reason).toBe('account_unknown');
+  });
+
   it('user without sites: an empty scope, not everything', async () => {
     expect(summary(await authenticateRequest(bearer(session('nosite')), deps))).toMatchObject({ username: 'nosite', isAdmin: false, siteIds: [] });
   });
@@ -134,6 +151,22 @@ describe('authenticateRequest: who a valid credential is', () => {
     } finally {
       await db.pool.query(`UPDATE engine.users SET role = 'User' WHERE username = 'nosite'`);
     }
+  });
+
+  it('a site assignment added or removed applies to the next request', async () => {
+    const token = session('nosite');
+    const nosite = users.ids.nosite!;
+    await db.pool.query('INSERT INTO engine.user_site_assignments (user_id, site_id, assigned_at) VALUES ($1, $2, 1763640000), ($1, $3, 1763640000)', [
+      Number(nosite),
+      users.siteSouth,
+      users.siteNorth,
+    ]);
+    try {
+      expect(summary(await authenticateRequest(bearer(token), deps))).toMatchObject({ siteIds: [users.siteNorth, users.siteSouth].sort((a, b) => a - b) });
+    } finally {
+      await db.pool.query('DELETE FROM engine.user_site_assignments WHERE user_id = $1', [Number(nosite)]);
+    }
+    expect(summary(await authenticateRequest(bearer(token), deps))).toMatchObject({ siteIds: [] });
   });
 
   it('cookie and header: same identity; the header wins when both are sent', async () => {
@@ -205,7 +238,7 @@ describe('authenticateRequest: refused credentials -> 401 UNAUTHENTICATED', () =
 
   it('alg confusion is refused also when only an RSA public key is configured (no HS256 secret)', async () => {
     const rsaOnly: AuthDeps = {
-      prisma,
+      pool: db.pool,
       auth: loadAuthConfig({ GATEWAY_JWT_PUBLIC_KEY: pemOf(rsaKeys.publicKey), GATEWAY_JWT_ISSUER: ISSUER, GATEWAY_JWT_AUDIENCE: AUDIENCE }, '/nonexistent'),
     };
     expect(await authenticateRequest(bearer(await jwt({}, { alg: 'RS256', key: rsaKeys.privateKey })), rsaOnly)).not.toBeNull();
@@ -242,7 +275,7 @@ describe('authenticateRequest with a JWKS URL', () => {
 
   it('verifies ES256 tokens with keys from the JWKS, refuses HS256 and unknown keys', async () => {
     const auth = loadAuthConfig({ GATEWAY_JWT_JWKS_URL: jwksUrl, GATEWAY_JWT_ISSUER: ISSUER, GATEWAY_JWT_AUDIENCE: AUDIENCE }, '/nonexistent');
-    const jwksDeps: AuthDeps = { prisma, auth };
+    const jwksDeps: AuthDeps = { pool: db.pool, auth };
     const { privateKey } = await es;
     const t = now();
     const sign = (key: CryptoKey, kid: string) =>
@@ -262,7 +295,7 @@ describe('authenticateRequest with a JWKS URL', () => {
     const auth = loadAuthConfig({ GATEWAY_JWT_JWKS_URL: deadUrl, GATEWAY_JWT_ISSUER: ISSUER, GATEWAY_JWT_AUDIENCE: AUDIENCE }, '/nonexistent');
     const { privateKey } = await es;
     const token = await new SignJWT({ iss: ISSUER, aud: AUDIENCE, sub: 'alice', exp: now() + 60 }).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).sign(privateKey);
-    const error = await authenticateRequest(bearer(token), { prisma, auth }).then(
+    const error = await authenticateRequest(bearer(token), { pool: db.pool, auth }).then(
       () => null,
       (e: unknown) => e,
     );

@@ -21,7 +21,7 @@ beforeAll(async () => {
   await insertTestUsers(db.pool);
   prisma = createPrismaClient(db.pool);
   const readiness: ReadinessState = { drift: null, driftMode: db.config.driftMode, checkedAt: null };
-  const authenticate = createRequestAuthenticator({ prisma, auth: testAuthConfig() });
+  const authenticate = createRequestAuthenticator({ pool: db.pool, auth: testAuthConfig() });
   yoga = createGatewayYoga({ config: db.config, pool: db.pool, prisma, readiness, authenticate });
 });
 afterAll(async () => {

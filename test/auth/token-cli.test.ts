@@ -7,7 +7,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateToken, type AuthDeps } from '../../src/auth/authenticate.js';
 import { loadAuthConfig } from '../../src/config/auth.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { AUDIENCE, ENGINE_SECRET, HS_SECRET, insertTestUsers, ISSUER, testAuthConfig } from './helpers.js';
 
@@ -15,20 +14,17 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 let db: TestDatabase;
-let prisma: Db;
 let deps: AuthDeps;
 let dataDir: string;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertTestUsers(db.pool);
-  prisma = createPrismaClient(db.pool);
-  deps = { prisma, auth: testAuthConfig() };
+  deps = { pool: db.pool, auth: testAuthConfig() };
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-token-cli-'));
 });
 afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
-  await prisma?.$disconnect();
   await db?.drop();
 });
 
@@ -108,7 +104,7 @@ describe('npm run token', () => {
     expect(stderr).toMatch(/was not checked/);
     expect(fs.existsSync(path.join(dataDir, 'secrets', 'jwt_hs256_secret.txt'))).toBe(true);
     // The gateway, loading the same development secrets, accepts the token.
-    const devDeps: AuthDeps = { prisma, auth: loadAuthConfig({}, dataDir, { allowDevSecrets: true }) };
+    const devDeps: AuthDeps = { pool: db.pool, auth: loadAuthConfig({}, dataDir, { allowDevSecrets: true }) };
     expect((await authenticateToken(stdout.trim(), devDeps)).username).toBe('Alice');
     // ... and a gateway with other secrets does not.
     await expect(authenticateToken(stdout.trim(), deps)).rejects.toMatchObject({ reason: 'token_invalid' });

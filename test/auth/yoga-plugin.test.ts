@@ -9,40 +9,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthDeps } from '../../src/auth/authenticate.js';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import { createRequestAuthenticator, type IdentityContext } from '../../src/auth/yoga-plugin.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
+import type { OperatorSource } from '../../src/auth/operator.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from './helpers.js';
 
 let db: TestDatabase;
-let prisma: Db;
 let deps: AuthDeps;
 let userLookups = 0;
 
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertTestUsers(db.pool);
-  const real = createPrismaClient(db.pool);
-  // Count engine.users lookups (one per authentication).
-  prisma = new Proxy(real, {
-    get(target, prop, receiver) {
-      const value = Reflect.get(target, prop, receiver);
-      if (prop !== 'user') return value;
-      return new Proxy(value as object, {
-        get(users, method, r) {
-          const fn = Reflect.get(users, method, r);
-          if (method !== 'findFirst' || typeof fn !== 'function') return fn;
-          return (...args: unknown[]) => {
-            userLookups++;
-            return (fn as (...a: unknown[]) => unknown).apply(users, args);
-          };
-        },
-      });
-    },
-  }) as Db;
-  deps = { prisma, auth: testAuthConfig() };
+  // Count engine.users lookups (one statement per authentication).
+  const pool: OperatorSource = {
+    query: ((...args: Parameters<OperatorSource['query']>) => {
+      userLookups++;
+      return db.pool.query(...args);
+    }) as OperatorSource['query'],
+  };
+  deps = { pool, auth: testAuthConfig() };
 });
 afterAll(async () => {
-  await prisma?.$disconnect();
   await db?.drop();
 });
 
@@ -65,8 +52,8 @@ function resolvers() {
 }
 
 /** The way app.ts uses it: `services.authenticate(request)` in the context factory. */
-function servicesYoga() {
-  const authenticate = createRequestAuthenticator(deps);
+function servicesYoga(authDeps: AuthDeps = deps) {
+  const authenticate = createRequestAuthenticator(authDeps);
   return createYoga({
     schema: createSchema({ typeDefs, resolvers: resolvers() }) as GraphQLSchema,
     context: async ({ request }) => ({ identity: await authenticate(request) }),
@@ -121,14 +108,24 @@ describe.each([['createRequestAuthenticator in a context factory', servicesYoga]
 });
 
 describe('one authentication per request', () => {
-  it('one engine.users lookup per request', async () => {
-    const yoga = servicesYoga();
+  it('one engine.users lookup per request with GATEWAY_IDENTITY_CACHE_MS=0', async () => {
+    const yoga = servicesYoga({ ...deps, auth: testAuthConfig({ GATEWAY_IDENTITY_CACHE_MS: '0' }) });
     const before = userLookups;
     const { body } = await post(yoga, '{ whoami scope }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
     expect(body).toEqual({ data: { whoami: 'nosite', scope: [] } });
     expect(userLookups - before).toBe(1);
-    // A second request authenticates again (identity is never cached across requests).
+    // A second request authenticates again.
     await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
     expect(userLookups - before).toBe(2);
+  });
+
+  it('by default, requests of one operator within the bound share one lookup (test/auth/identity-cache.test.ts)', async () => {
+    const yoga = servicesYoga({ ...deps, auth: testAuthConfig({ GATEWAY_IDENTITY_CACHE_MS: '5000' }) });
+    const before = userLookups;
+    for (let i = 0; i < 3; i++) {
+      const { body } = await post(yoga, '{ whoami }', { authorization: `Bearer ${await jwt({ sub: 'nosite' })}` });
+      expect(body).toEqual({ data: { whoami: 'nosite' } });
+    }
+    expect(userLookups - before).toBe(1);
   });
 });

@@ -96,10 +96,10 @@ export async function startRealtimeGateway(options: { capture?: boolean; env?: R
   const observability = createObservability(db.config, db.pool);
   const hub = new ChangeHub({ pool: db.pool, prisma, config: db.config.realtime, log: observability.log });
   await hub.start();
-  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), changes: hub };
+  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool: db.pool, auth, log: observability.log }), changes: hub };
   const yoga = createGatewayYoga(services, observability);
   const server: Server = createServer(yoga);
-  const websocket: GatewayWebSocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  const websocket: GatewayWebSocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool: db.pool, auth, log: observability.log }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const writer = new pg.Client({ connectionString: db.url });

@@ -78,7 +78,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('GraphiQL in headless 
     closePrisma = () => prisma.$disconnect();
     const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
     await refreshDrift(db.pool, readiness);
-    const yoga = createGatewayYoga({ config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth }), demoToken: token });
+    const yoga = createGatewayYoga({ config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool: db.pool, auth }), demoToken: token });
     server = createServer(yoga);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

@@ -1,4 +1,6 @@
 import { parse } from 'graphql';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPHIQL_EXAMPLES } from '../../src/server/yoga.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
@@ -72,6 +74,40 @@ describe('HTTP protections', () => {
     const response = await post({ query: `{ gatewayStatus { ready } } # ${'x'.repeat(70000)}` });
     expect(response.status).toBe(413);
     expect((await response.json()).errors[0].extensions.code).toBe('PAYLOAD_TOO_LARGE');
+  });
+
+  it('refuses a body without a declared length with 411, before reading it (chunked over HTTP, a stream in process)', async () => {
+    const server = createServer(gateway.yoga);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const chunked = await new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          { port: (server.address() as AddressInfo).port, host: '127.0.0.1', path: '/graphql', method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked', ...admin } },
+          (res) => {
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+            res.on('end', () => resolve({ status: res.statusCode, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ query: '{ gatewayStatus { ready } }' }));
+      });
+      expect(chunked.status).toBe(411);
+      expect(JSON.parse(chunked.body).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+    const text = new TextEncoder().encode(JSON.stringify({ query: `{ gatewayStatus { ready } } # ${'x'.repeat(70000)}` }));
+    const stream = new ReadableStream({
+      start(controller) {
+        controller.enqueue(text);
+        controller.close();
+      },
+    });
+    const init = { method: 'POST', headers: { 'content-type': 'application/json', ...admin }, body: stream, duplex: 'half' };
+    const inProcess = await gateway.yoga.fetch('http://gateway.test/graphql', init as RequestInit);
+    expect(inProcess.status).toBe(411);
+    expect((await inProcess.json()).errors[0].extensions.code).toBe('LENGTH_REQUIRED');
   });
 
   it('blocks simple (CSRF-able) browser requests without a preflight header', async () => {

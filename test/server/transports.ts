@@ -58,10 +58,10 @@ export async function startTransportGateway(options: { env?: Record<string, stri
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
   await refreshDrift(db.pool, readiness);
   const observability = createObservability(db.config, db.pool, options.logs, options.spans);
-  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }) };
+  const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool: db.pool, auth, log: observability.log }) };
   const yoga = createGatewayYoga(services, observability);
   const server: Server = createServer(yoga);
-  const websocket: GatewayWebSocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  const websocket: GatewayWebSocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool: db.pool, auth, log: observability.log }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const token = (username: string) => mintBorealisSession({ secret: ENGINE_SECRET, username, role: username === 'admin' ? 'Admin' : 'User' });

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
 import type { OperatorIdentity } from '../../src/auth/identity.js';
 import { createWebSocketAuth, TOKEN_EXPIRED_REASON, WS_CLOSE_FORBIDDEN } from '../../src/auth/websocket.js';
-import { createPrismaClient, type Db } from '../../src/db/prisma.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { ENGINE_SECRET, insertTestUsers, jwt, now, testAuthConfig } from '../auth/helpers.js';
 
@@ -43,7 +42,6 @@ const schema = createSchema<{ identity: OperatorIdentity | null }>({
 });
 
 let db: TestDatabase;
-let prisma: Db;
 let server: Server;
 let wss: WebSocketServer;
 let dispose: () => Promise<void> | void;
@@ -53,8 +51,7 @@ let origin: string;
 beforeAll(async () => {
   db = await createTestDatabase();
   await insertTestUsers(db.pool);
-  prisma = createPrismaClient(db.pool);
-  const auth = createWebSocketAuth({ prisma, auth: testAuthConfig({ GATEWAY_AUTH_CLOCK_TOLERANCE_SECONDS: '0' }) });
+  const auth = createWebSocketAuth({ pool: db.pool, auth: testAuthConfig({ GATEWAY_AUTH_CLOCK_TOLERANCE_SECONDS: '0' }) });
   server = createServer();
   wss = new WebSocketServer({ server, path: '/graphql' });
   ({ dispose } = useServer({ schema, onConnect: auth.onConnect, onSubscribe: auth.onSubscribe, onClose: auth.onClose, context: auth.context }, wss));
@@ -66,7 +63,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await dispose?.();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
-  await prisma?.$disconnect();
   await db?.drop();
 });
 
@@ -197,7 +193,7 @@ describe('expiry timer', () => {
   }
 
   it('waits out lifetimes longer than setTimeout allows (30-day session) and is cleared on close', async () => {
-    const auth = createWebSocketAuth({ prisma, auth: testAuthConfig({ BOREALIS_TOKEN_TTL_SECONDS: String(30 * 86400) }) });
+    const auth = createWebSocketAuth({ pool: db.pool, auth: testAuthConfig({ BOREALIS_TOKEN_TTL_SECONDS: String(30 * 86400) }) });
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const delays: number[] = [];
     const fakeSetTimeout = globalThis.setTimeout;

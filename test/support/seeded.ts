@@ -31,7 +31,7 @@ export async function createSeededGateway(options: { devices?: number; env?: Rec
   await seedDemoData(db.pool, { devices: options.devices ?? 120 });
   const prisma = createPrismaClient(db.pool);
   const identities = {} as Record<OperatorName, OperatorIdentity>;
-  for (const name of OPERATORS) identities[name] = await loadOperator(prisma, name, { authMethod: 'test', expiresAt: null });
+  for (const name of OPERATORS) identities[name] = await loadOperator(db.pool, name, { authMethod: 'test', expiresAt: null });
   await prisma.$disconnect();
   const gateway = await createTestGateway(db, identities);
   return {

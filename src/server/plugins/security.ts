@@ -36,7 +36,12 @@ function refuseWith(code: string) {
   };
 }
 
-/** 413 for a body over the limit; 411 for a body without a declared length. */
+/**
+ * 413 for a body over the limit; 411 for a body without a declared length (chunked, or an
+ * in-process Request with a stream body). Every body left has a Content-Length within the limit,
+ * which Node's HTTP parser holds the body to, so Yoga's own limit (a stream transform on every
+ * body) is off (yoga.ts).
+ */
 function useBodyLimit(maxBodyBytes: number): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
@@ -50,7 +55,7 @@ function useBodyLimit(maxBodyBytes: number): Plugin {
         );
       const length = request.headers.get('content-length');
       if (length === null) {
-        if (request.headers.get('transfer-encoding')) refuse(411, 'LENGTH_REQUIRED', 'Send the request body with a Content-Length header.');
+        if (request.headers.get('transfer-encoding') || request.body) refuse(411, 'LENGTH_REQUIRED', 'Send the request body with a Content-Length header.');
         return;
       }
       if (Number(length) > maxBodyBytes) {

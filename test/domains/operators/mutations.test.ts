@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOperator } from '../../../src/auth/operator.js';
-import { createPrismaClient, type Db } from '../../../src/db/prisma.js';
 import { setUserSiteAssignments } from '../../../src/domains/operators/service.js';
 import { createSeededGateway, type OperatorName, type SeededGateway } from '../../support/seeded.js';
 import { auditLines, commandContextFor, rowsOf, snapshot, type Row } from '../../support/mutations.js';
 
 let g: SeededGateway;
-let prisma: Db;
 const q = (who: OperatorName | null, query: string, variables?: Record<string, unknown>) => g.as(who, query, variables);
 const rows = (sql: string, params: unknown[] = []) => rowsOf(g.db.pool, sql, params);
 const answer = (result: { data?: Row | null }) => Object.values(result.data ?? {})[0] as Row;
@@ -19,10 +17,8 @@ const SET = `mutation($input: SetUserSiteAssignmentsInput!) { setUserSiteAssignm
 
 beforeAll(async () => {
   g = await createSeededGateway({ devices: 30 });
-  prisma = createPrismaClient(g.db.pool);
 }, 120_000);
 afterAll(async () => {
-  await prisma.$disconnect();
   await g.close();
 });
 
@@ -57,7 +53,7 @@ describe('setUserSiteAssignments', () => {
       [Number(second), true],
       [Number(third), false],
     ]);
-    const carol = await loadOperator(prisma, 'carol', { authMethod: 'test', expiresAt: null });
+    const carol = await loadOperator(g.db.pool, 'carol', { authMethod: 'test', expiresAt: null });
     expect(carol.siteIds).toEqual([Number(second), Number(third)]);
 
     // The same set again: nothing to change.
