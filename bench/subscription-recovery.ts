@@ -102,9 +102,9 @@ try {
   const hub = new ChangeHub({ pool, prisma, config: config.realtime, log: observability.log });
   await hub.start();
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
-  const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ prisma, auth, log: observability.log }), changes: hub }, observability);
+  const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool, auth, log: observability.log }), changes: hub }, observability);
   const server = createServer(yoga);
-  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ prisma, auth, log: observability.log }));
+  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool, auth, log: observability.log }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const token = (username: string) => mintBorealisSession({ secret: SECRET, username, role: username === 'admin' ? 'Admin' : 'User' });
