@@ -7,7 +7,6 @@
  */
 import { GraphQLError } from 'graphql';
 import { allows } from '../access/rules.js';
-import { Loaders } from '../access/loaders.js';
 import { createScope } from '../access/scope.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import { loadOperator, OperatorRefusedError } from '../auth/operator.js';
@@ -23,6 +22,7 @@ import { allFinished, lastSequence, prunedThrough, pruneChangeLog, readAfter, re
 import { startListener, type ChangeListener } from './listener.js';
 import { ChangePoller, type PolledChange } from './poller.js';
 import { SubscriberQueue } from './queue.js';
+import { scopeKey } from './shared-execution.js';
 import { keyWhere, loadRows, REALTIME_TABLES, realtimeTable, siteIdsOf, type RealtimeTable } from './tables.js';
 
 const PAGE = 500;
@@ -46,7 +46,7 @@ interface Event {
   change: Change;
   table: RealtimeTable;
   /** Whether a scope (its site set) may see the row: asked once per distinct scope. */
-  visible: Map<string, Promise<boolean>>;
+  visible: Map<string, boolean | Promise<boolean>>;
 }
 
 interface Subscriber {
@@ -59,8 +59,6 @@ interface Subscriber {
   /** Live events that arrive while the subscriber replays the log; offered once it is done. */
   backlog: Event[] | null;
 }
-
-const scopeKey = (identity: OperatorIdentity) => (identity.isAdmin ? 'admin' : (identity.siteIds ?? []).join(','));
 
 export class ChangeHub implements ChangeFeed {
   private mode: CaptureMode = 'starting';
@@ -152,8 +150,6 @@ export class ChangeHub implements ChangeFeed {
       queue: new SubscriberQueue<Change>(
         this.deps.config.subscriberBuffer,
         () => this.remove(subscriber, revalidation),
-        // Each event is resolved with fresh loaders: nothing read for an earlier event is reused.
-        () => (ctx.loaders = new Loaders(ctx.prisma, ctx.scope)),
         (error) => ctx.onTooSlow?.(error),
       ),
     };
@@ -348,37 +344,51 @@ export class ChangeHub implements ChangeFeed {
       // From here on a new subscriber replays this event from the log instead of receiving it live.
       this.published = event.seq;
       const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
-      // Visibility per distinct scope, asked in parallel (cached on the event). Asked for replaying
-      // subscribers too: one may finish its replay during this await and take the event live.
-      const visible = await Promise.all(candidates.map((s) => s.accepts(event.change) && this.visibleTo(event, s.ctx.identity)));
+      // Visibility per distinct scope of the subscribers whose filter accepts the event, the
+      // database asked in parallel (cached on the event); asked for replaying subscribers too:
+      // one may finish its replay during this await and take the event live.
+      const scopes = candidates.map((s) => (s.accepts(event.change) ? this.scopeOf(event, s.ctx.identity) : null));
+      for (const [scope, answer] of event.visible) if (answer instanceof Promise) event.visible.set(scope, await answer);
       // ...then every subscriber gets it in one turn, so each one's order is the log's.
       candidates.forEach((subscriber, index) => {
         if (subscriber.backlog) {
           subscriber.backlog.push(event);
           if (subscriber.backlog.length > this.deps.config.subscriberBuffer) subscriber.queue.overflow();
         } else {
-          this.deliver(subscriber, event, visible[index] === true);
+          const scope = scopes[index];
+          this.deliver(subscriber, event, scope !== null && scope !== undefined && event.visible.get(scope) === true);
         }
       });
     }
   }
 
+  /** Whether the identity may see the event's row (asked once per event and distinct scope). */
+  private async visibleTo(event: Event, identity: OperatorIdentity | null): Promise<boolean> {
+    return event.visible.get(this.scopeOf(event, identity))!;
+  }
+
+  /** The identity's scope, its visibility of the event asked (or already known): see `visibility`. */
+  private scopeOf(event: Event, identity: OperatorIdentity | null): string {
+    const scope = scopeKey(identity);
+    if (!event.visible.has(scope)) event.visible.set(scope, this.visibility(event, identity));
+    return scope;
+  }
+
   /**
-   * The model's access rule for the row, once per event and distinct scope. A deleted row cannot
-   * be asked about any more: its deletion reaches administrators only.
+   * The model's access rule for the row. A deleted row cannot be asked about any more: its
+   * deletion reaches administrators only. A User none of whose sites is one of the row's sites
+   * cannot see it under any rule (a row in sites is visible only within them), so the database is
+   * asked only for scopes that share a site with the row, or when the row has none (a skipped
+   * run follows its job): with subscribers spread over many sites, one question per event.
    */
-  private visibleTo(event: Event, identity: OperatorIdentity | null): Promise<boolean> {
-    if (!identity) return Promise.resolve(false);
-    if (identity.isAdmin) return Promise.resolve(true);
-    if (event.change.row === null) return Promise.resolve(false);
-    const key = scopeKey(identity);
-    let answer = event.visible.get(key);
-    if (!answer) {
-      const { prisma } = this.deps;
-      answer = allows(prisma, createScope(prisma, identity), event.table.model, keyWhere(event.table, event.change.key));
-      event.visible.set(key, answer);
-    }
-    return answer;
+  private visibility(event: Event, identity: OperatorIdentity | null): boolean | Promise<boolean> {
+    if (!identity) return false;
+    if (identity.isAdmin) return true;
+    const { row, siteIds, key } = event.change;
+    if (row === null) return false;
+    if (siteIds.length && identity.siteIds && !identity.siteIds.some((site) => siteIds.includes(site))) return false;
+    const { prisma } = this.deps;
+    return allows(prisma, createScope(prisma, identity), event.table.model, keyWhere(event.table, key));
   }
 
   private async prune(): Promise<void> {

@@ -12,6 +12,7 @@ import { buildContext, type TransportContext } from './context.js';
 import { useMetricsEndpoint } from './metrics.js';
 import { createObservability, useAccessLog, useOperationTrace, yogaLogger, type Observability } from './observability.js';
 import { AdmissionGate, admissionLimits, useAdmission } from './plugins/admission.js';
+import { useSharedSubscriptionExecution } from '../realtime/shared-execution.js';
 import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
@@ -65,6 +66,8 @@ export function createGatewayYoga(
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     plugins: [
+      // First: it replaces the executor's subscribe, which the plugins below wrap.
+      useSharedSubscriptionExecution(),
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
       ...(observability.tracing ? [observability.tracing.plugin] : []),
