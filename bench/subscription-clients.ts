@@ -89,7 +89,8 @@ function percentile(received: number, p: number): number | null {
 
 function report() {
   const received = receivedByProfile.reduce((sum, n) => sum + n, 0);
-  send({ type: 'report', connected, errors, received, receivedByProfile, p50: percentile(received, 0.5), p99: percentile(received, 0.99), max: percentile(received, 1) });
+  const cpu = process.cpuUsage();
+  send({ type: 'report', cpuMs: (cpu.user + cpu.system) / 1000, connected, errors, received, receivedByProfile, p50: percentile(received, 0.5), p99: percentile(received, 0.99), max: percentile(received, 1) });
 }
 
 const commands = createInterface({ input: process.stdin });

@@ -27,6 +27,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -179,7 +180,9 @@ try {
     `Subscription benchmark: ${rate} incident changes/s for ${seconds} s over ${siteIds.length} sites, ${os.availableParallelism()} CPUs, change capture + LISTEN, connecting in waves of ${wave}.`,
   );
   console.log(`Realistic mix: ${100 - ADMIN_SHARE * 100} % site-scoped operators (2/3 UI document, 1/3 integrator document) spread over the sites, ${ADMIN_SHARE * 100} % administrators; worst case: all administrators.`);
-  console.log('mix         subscribers  connected  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  RSS MB  KB/subscriber');
+  console.log(
+    'mix         subscribers  connected  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
+  );
   const runs = [...realisticCounts.map((count) => ({ count, worstCase: false })), ...worstCaseCounts.map((count) => ({ count, worstCase: true }))];
   for (const { count, worstCase } of runs) {
     await until(() => hub.status().subscribers === 0, 30_000, () => `${hub.status().subscribers} subscriptions of the previous run are still open`);
@@ -204,6 +207,10 @@ try {
       process.stderr.write(`  ${count}/${count} subscribed       \n`);
       const connectedRss = process.memoryUsage().rss;
 
+      clients.send('report');
+      const clientCpuBefore = ((await clients.next()) as { cpuMs: number }).cpuMs;
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
       const executionsBefore = sharedExecutionCounts.executions;
       const cpuBefore = process.cpuUsage();
       const startedAt = performance.now();
@@ -248,7 +255,9 @@ try {
       const cpu = process.cpuUsage(cpuBefore);
       clearInterval(sampler);
       const elapsed = (drained - startedAt) / 1000;
+      loopDelay.disable();
       const cpuPercent = ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
+      const clientCpuPercent = ((report.cpuMs! - clientCpuBefore) / 1000 / elapsed) * 100;
       const row = [
         worstCase ? 'worst case' : 'realistic',
         count,
@@ -261,10 +270,12 @@ try {
         report.p99,
         report.max,
         cpuPercent.toFixed(0),
+        (loopDelay.percentile(99) / 1e6).toFixed(0),
+        clientCpuPercent.toFixed(0),
         (peakRss / 2 ** 20).toFixed(0),
         ((connectedRss - idleRss) / 1024 / count).toFixed(1),
       ];
-      const widths = [10, 11, 9, 8, 9, 12, 10, 6, 6, 6, 5, 6, 13];
+      const widths = [10, 11, 9, 8, 9, 12, 10, 6, 6, 6, 5, 11, 12, 6, 13];
       console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
       if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
       if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);

@@ -65,14 +65,22 @@ export async function subscribeShared(args: ExecutionArgs): Promise<ExecutionRes
   if (!isAsyncIterable(source)) return withRequestErrorCodes(source);
   const ctx = args.contextValue as GatewayContext;
   const operation = `${printed(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
-  return mapAsyncIterator(source, (event: unknown) => executeForGroup(args, ctx, operation, event));
+  // The group key, built again only when the subscriber's scope changed (re-validation).
+  let scope: string | null = null;
+  let group = '';
+  const groupOf = () => {
+    const current = scopeKey(ctx.identity);
+    if (current !== scope) [scope, group] = [current, `${operation}\n${current}`];
+    return group;
+  };
+  return mapAsyncIterator(source, (event: unknown) => executeForGroup(args, ctx, groupOf, event));
 }
 
-function executeForGroup(args: ExecutionArgs, ctx: GatewayContext, operation: string, event: unknown): Promise<ExecutionResult> {
+function executeForGroup(args: ExecutionArgs, ctx: GatewayContext, groupOf: () => string, event: unknown): Promise<ExecutionResult> {
   sharedExecutionCounts.deliveries++;
   // A stream's last error is this subscriber's own.
   if (typeof event !== 'object' || event === null || event instanceof StreamEnded) return executeEvent(args, ctx, event);
-  const group = `${operation}\n${scopeKey(ctx.identity)}`;
+  const group = groupOf();
   let results = resultsByEvent.get(event);
   if (!results) resultsByEvent.set(event, (results = new Map()));
   let result = results.get(group);
