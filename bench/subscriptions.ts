@@ -5,8 +5,9 @@
  * A temporary embedded PostgreSQL with the demo seed, `sites` more sites (devices spread over all
  * of them, one operator account per site) and the change capture; one gateway (HTTP + graphql-ws,
  * the change feed) in this process; the subscribers in a child process (bench/subscription-clients.ts,
- * connecting in waves); a writer making `rate` incident changes per second with plain SQL as
- * Borealis does (open, re-trigger, acknowledge, resolve), round-robin over the sites.
+ * connecting in waves); a writer in a third process (bench/subscription-writer.ts, as Borealis's
+ * watchdog runtime is one) making `rate` incident changes per second with plain SQL (open,
+ * re-trigger, acknowledge, resolve), round-robin over the sites.
  *
  * Two populations per subscriber count:
  * - realistic: 95 % site-scoped operators spread evenly over the sites (two thirds an operator
@@ -17,7 +18,7 @@
  *
  * Prints per run: subscribers connected, deliveries expected and received (lost ones show),
  * deliveries/s, GraphQL executions (shared per group), commit-to-client latency p50/p99/max (from
- * the change's `changedAt`, the trigger's clock), gateway CPU (this process: gateway and writer)
+ * the change's `changedAt`, the trigger's clock), the change rate the writer achieved, gateway CPU
  * and RSS, and RSS per subscriber (growth over the idle gateway). Fails loudly (exit code 1) when
  * the subscriber process dies or cannot connect everyone.
  */
@@ -48,7 +49,7 @@ import { createObservability } from '../src/server/observability.js';
 import { attachWebSocket } from '../src/server/websocket.js';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { seedDemoData } from '../dev/seed/index.js';
-import { acknowledgeIncident, openIncident, resolveIncident, retriggerIncident, simulationTargets } from '../dev/simulate/borealis-writes.js';
+import { simulationTargets } from '../dev/simulate/borealis-writes.js';
 
 const { values } = parseArgs({
   options: {
@@ -125,9 +126,11 @@ function population(count: number, worstCase: boolean, siteIds: readonly number[
   return profiles;
 }
 
-/** The subscriber process and its JSON lines; any line it never sends (it died) fails the run. */
-function startClients(planFile: string) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'subscription-clients.ts'), planFile], {
+/** A helper process (subscribers, writer) and its JSON lines; a line it never sends (it died) fails the run. */
+function startChild(script: string, plan: unknown) {
+  const planFile = path.join(dir, `${script}.json`);
+  writeFileSync(planFile, JSON.stringify(plan));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script), planFile], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)));
@@ -135,7 +138,7 @@ function startClients(planFile: string) {
   return {
     async next(): Promise<Record<string, unknown>> {
       const line = await lines.next();
-      if (line.done) throw new Error(`The subscriber process ended (${await exited}) before answering.`);
+      if (line.done) throw new Error(`The ${script} process ended (${await exited}) before answering.`);
       return JSON.parse(line.value) as Record<string, unknown>;
     },
     send: (command: string) => child.stdin!.write(`${command}\n`),
@@ -181,7 +184,7 @@ try {
   );
   console.log(`Realistic mix: ${100 - ADMIN_SHARE * 100} % site-scoped operators (2/3 UI document, 1/3 integrator document) spread over the sites, ${ADMIN_SHARE * 100} % administrators; worst case: all administrators.`);
   console.log(
-    'mix         subscribers  connected  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
+    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
   );
   const runs = [...realisticCounts.map((count) => ({ count, worstCase: false })), ...worstCaseCounts.map((count) => ({ count, worstCase: true }))];
   for (const { count, worstCase } of runs) {
@@ -189,9 +192,7 @@ try {
     global.gc?.();
     const idleRss = process.memoryUsage().rss;
     const profiles = population(count, worstCase, siteIds, token);
-    const planFile = path.join(dir, 'plan.json');
-    writeFileSync(planFile, JSON.stringify({ url: wsUrl, wave, waveTimeoutMs: WAVE_TIMEOUT_MS, profiles }));
-    const clients = startClients(planFile);
+    const clients = startChild('subscription-clients.ts', { url: wsUrl, wave, waveTimeoutMs: WAVE_TIMEOUT_MS, profiles });
     try {
       for (;;) {
         const message = await clients.next();
@@ -207,6 +208,8 @@ try {
       process.stderr.write(`  ${count}/${count} subscribed       \n`);
       const connectedRss = process.memoryUsage().rss;
 
+      const writer = startChild('subscription-writer.ts', { databaseUrl: embedded.url, watchdogId: targets.watchdogId, devices: targets.devices, rate, seconds });
+      await writer.next(); // started
       clients.send('report');
       const clientCpuBefore = ((await clients.next()) as { cpuMs: number }).cpuMs;
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -216,33 +219,8 @@ try {
       const startedAt = performance.now();
       let peakRss = connectedRss;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-      // Steady writes: open, re-trigger, acknowledge, resolve, round-robin over the sites.
-      const open: Array<{ id: string; siteId: number }> = [];
-      const eventsBySite = new Map<number, number>();
-      for (let i = 0; i < rate * seconds; i++) {
-        const due = startedAt + (i * 1000) / rate;
-        const wait = due - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const step = i % 4;
-        let siteId: number;
-        if (step === 0 || open.length === 0) {
-          const device = targets.devices[(i / 4) % targets.devices.length | 0]!;
-          open.push({ id: await openIncident(pool, targets.watchdogId, device), siteId: (siteId = device.siteId) });
-        } else if (step === 1) {
-          await retriggerIncident(pool, open.at(-1)!.id);
-          siteId = open.at(-1)!.siteId;
-        } else if (step === 2) {
-          await acknowledgeIncident(pool, open.at(-1)!.id);
-          siteId = open.at(-1)!.siteId;
-        } else {
-          const incident = open.shift()!;
-          await resolveIncident(pool, incident.id);
-          siteId = incident.siteId;
-        }
-        eventsBySite.set(siteId, (eventsBySite.get(siteId) ?? 0) + 1);
-      }
-      const writesDone = performance.now();
-      const expected = profiles.reduce((sum, p) => sum + p.count * (p.siteId === null ? rate * seconds : (eventsBySite.get(p.siteId) ?? 0)), 0);
+      const writes = (await writer.next()) as { changes: number; elapsedMs: number; changesBySite: Record<number, number> };
+      const expected = profiles.reduce((sum, p) => sum + p.count * (p.siteId === null ? writes.changes : (writes.changesBySite[p.siteId] ?? 0)), 0);
       // Drain: until everything expected arrived, or nothing more for 5 s.
       let report: Record<string, number> = {};
       for (let last = -1, quietSince = Date.now(); Date.now() - quietSince < 5000; await new Promise((resolve) => setTimeout(resolve, 250))) {
@@ -262,9 +240,10 @@ try {
         worstCase ? 'worst case' : 'realistic',
         count,
         report.connected,
+        (writes.changes / (writes.elapsedMs / 1000)).toFixed(0),
         expected,
         report.received,
-        Math.round(report.received! / ((writesDone - startedAt) / 1000)),
+        Math.round(report.received! / (writes.elapsedMs / 1000)),
         sharedExecutionCounts.executions - executionsBefore,
         report.p50,
         report.p99,
@@ -275,7 +254,7 @@ try {
         (peakRss / 2 ** 20).toFixed(0),
         ((connectedRss - idleRss) / 1024 / count).toFixed(1),
       ];
-      const widths = [10, 11, 9, 8, 9, 12, 10, 6, 6, 6, 5, 11, 12, 6, 13];
+      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 5, 11, 12, 6, 13];
       console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
       if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
       if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);

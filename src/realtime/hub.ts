@@ -359,6 +359,7 @@ export class ChangeHub implements ChangeFeed {
   }
 
   private async publish(events: readonly Event[]): Promise<void> {
+    this.askAhead(events);
     for (const event of events) {
       // From here on a new subscriber replays this event from the log instead of receiving it live.
       this.published = event.seq;
@@ -383,6 +384,22 @@ export class ChangeHub implements ChangeFeed {
           this.deliver(subscriber, event, scope !== null && scope !== undefined && event.visible.get(scope) === true);
         }
       });
+    }
+  }
+
+  /**
+   * Asks the access questions of a whole batch at once, for the scopes subscribed now, so the
+   * database answers them in parallel instead of one round trip per event while later events
+   * wait (a subscriber arriving meanwhile has its scope asked at its event's turn).
+   */
+  private askAhead(events: readonly Event[]): void {
+    if (events.length < 2) return;
+    for (const table of new Set(events.map((event) => event.table.table))) {
+      const identities = new Map<string, OperatorIdentity | null>();
+      for (const subscriber of this.subscribers.get(table) ?? []) identities.set(scopeKey(subscriber.ctx.identity), subscriber.ctx.identity);
+      for (const event of events) {
+        if (event.table.table === table) for (const identity of identities.values()) this.scopeOf(event, identity);
+      }
     }
   }
 
