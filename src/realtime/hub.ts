@@ -364,11 +364,10 @@ export class ChangeHub implements ChangeFeed {
       // From here on a new subscriber replays this event from the log instead of receiving it live.
       this.published = event.seq;
       const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
-      // Visibility per distinct scope of the subscribers whose filter accepts the event, the
-      // database asked in parallel (cached on the event); asked for replaying subscribers too:
-      // one may finish its replay during this await and take the event live.
-      // The scope first (known without the database for most: administrators, other sites), so
-      // a subscriber's filter runs only where the event may be visible.
+      // Visibility per distinct scope, the database asked in parallel (cached on the event), and
+      // first (known without the database for most: administrators, other sites), so a
+      // subscriber's filter runs only where the event may be visible. Asked for replaying
+      // subscribers too: one may finish its replay during this await and take the event live.
       const scopes = candidates.map((s) => {
         const scope = this.scopeOf(event, s.ctx.identity);
         return event.visible.get(scope) !== false && s.accepts(event.change) ? scope : null;
@@ -411,7 +410,12 @@ export class ChangeHub implements ChangeFeed {
   /** The identity's scope, its visibility of the event asked (or already known): see `visibility`. */
   private scopeOf(event: Event, identity: OperatorIdentity | null): string {
     const scope = scopeKey(identity);
-    if (!event.visible.has(scope)) event.visible.set(scope, this.visibility(event, identity));
+    if (!event.visible.has(scope)) {
+      const answer = this.visibility(event, identity);
+      // A failure surfaces where the answer is awaited; one asked ahead may never be.
+      if (answer instanceof Promise) answer.catch(() => {});
+      event.visible.set(scope, answer);
+    }
     return scope;
   }
 
