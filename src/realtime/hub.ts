@@ -383,6 +383,8 @@ export class ChangeHub implements ChangeFeed {
           this.deliver(subscriber, event, scope !== null && scope !== undefined && event.visible.get(scope) === true);
         }
       });
+      // One change per turn of the event loop: its deliveries go out before the next is offered.
+      if (event !== events.at(-1)) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
