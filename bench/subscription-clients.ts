@@ -1,65 +1,123 @@
 /**
  * The subscribers of `npm run bench:subscriptions`, in their own process so the gateway's CPU is
- * its own: opens `count` graphql-ws connections (one incidentChanged subscription each, tokens
- * alternating between an admin and a one-site user), then records, per received event, the
- * latency from the change's commit (its changedAt) to its arrival. Prints one JSON line at the end.
- * Usage: subscription-clients.ts <wsUrl> <count> <durationMs> <adminToken> <userToken>
+ * its own. Usage: subscription-clients.ts <plan.json>, the plan being
+ * `{ url, wave, waveTimeoutMs, profiles: [{ token, query, count }] }`.
+ *
+ * Opens one graphql-ws connection per subscriber (one subscription each), in waves of at most
+ * `wave` handshakes at a time: a wave must be fully acknowledged before the next one starts, so
+ * thousands of clients never hit the server's listen backlog at once. Talks to the benchmark as
+ * JSON lines: on stdout `progress` per wave, then `connected`, or `failed` (and exit code 1) when
+ * a connection is refused or closed or a wave makes no progress in time; on stdin `report`
+ * answers a `report` line (received per profile, latency from the change's commit, its
+ * `changedAt`, to arrival), `exit` disposes of every client and exits.
  */
-import { createClient } from 'graphql-ws';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
-const [url, countText, durationText, adminToken, userToken] = process.argv.slice(2);
-const count = Number(countText);
+interface Profile {
+  token: string;
+  query: string;
+  count: number;
+}
+interface Plan {
+  url: string;
+  wave: number;
+  waveTimeoutMs: number;
+  profiles: Profile[];
+}
+
+const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
+const total = plan.profiles.reduce((sum, profile) => sum + profile.count, 0);
 /** Latency histogram in milliseconds (the last bucket holds everything slower). */
 const histogram = new Array<number>(60_001).fill(0);
-let received = 0;
+const receivedByProfile = plan.profiles.map(() => 0);
+const clients: Client[] = [];
+const failures: string[] = [];
 let connected = 0;
 let errors = 0;
-const clients = [];
-const QUERY = 'subscription { incidentChanged { kind cursor changedAt incidentId } }';
 
-for (let i = 0; i < count; i++) {
-  const client = createClient({
-    url: url!,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${i % 2 ? userToken : adminToken}` },
-    lazy: false,
-    retryAttempts: 0,
-    on: { connected: () => connected++ },
-    onNonLazyError: () => errors++,
-  });
-  client.subscribe(
-    { query: QUERY },
-    {
-      next: (result) => {
-        const changedAt = (result.data as { incidentChanged?: { changedAt: string } } | null)?.incidentChanged?.changedAt;
-        if (!changedAt) return void errors++;
-        histogram[Math.min(Math.max(0, Date.now() - Date.parse(changedAt)), 60_000)]!++;
-        received++;
+const send = (message: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+function changedAtOf(data: unknown): string | undefined {
+  if (!data) return undefined;
+  return Object.values(data as Record<string, { changedAt?: string } | null>)[0]?.changedAt;
+}
+
+/** One subscriber: resolves when its connection is acknowledged, rejects with why it is not. */
+function subscriber(profileIndex: number): Promise<void> {
+  const profile = plan.profiles[profileIndex]!;
+  return new Promise<void>((resolve, reject) => {
+    const client = createClient({
+      url: plan.url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${profile.token}` },
+      lazy: false,
+      retryAttempts: 0,
+      on: {
+        connected: () => resolve(),
+        closed: (event) => {
+          const close = event as { code?: number; reason?: string };
+          reject(new Error(`closed ${close.code ?? '?'} ${close.reason ?? ''}`.trim()));
+        },
       },
-      error: () => errors++,
-      complete: () => {},
-    },
+      onNonLazyError: (error) => reject(error instanceof Error ? error : new Error(`connection error ${JSON.stringify(error)}`)),
+    });
+    clients.push(client);
+    client.subscribe(
+      { query: profile.query },
+      {
+        next: (result) => {
+          const changedAt = changedAtOf(result.data);
+          if (!changedAt) return void errors++;
+          histogram[Math.min(Math.max(0, Date.now() - Date.parse(changedAt)), 60_000)]!++;
+          receivedByProfile[profileIndex]!++;
+        },
+        error: () => errors++,
+        complete: () => {},
+      },
+    );
+  });
+}
+
+function percentile(received: number, p: number): number | null {
+  let seen = 0;
+  for (let ms = 0; ms < histogram.length; ms++) if ((seen += histogram[ms]!) >= received * p && seen > 0) return ms;
+  return null;
+}
+
+function report() {
+  const received = receivedByProfile.reduce((sum, n) => sum + n, 0);
+  const cpu = process.cpuUsage();
+  send({ type: 'report', cpuMs: (cpu.user + cpu.system) / 1000, connected, errors, received, receivedByProfile, p50: percentile(received, 0.5), p99: percentile(received, 0.99), max: percentile(received, 1) });
+}
+
+const commands = createInterface({ input: process.stdin });
+commands.on('line', (line) => {
+  if (line === 'report') report();
+  if (line === 'exit') void Promise.all(clients.map((client) => client.dispose())).finally(() => process.exit(0));
+});
+// The benchmark went away: nothing to report to.
+commands.on('close', () => process.exit(0));
+
+const order = plan.profiles.flatMap((profile, index) => Array.from({ length: profile.count }, () => index));
+for (let start = 0; start < order.length; start += plan.wave) {
+  const wave = order.slice(start, start + plan.wave).map((profile) =>
+    subscriber(profile).then(
+      () => void connected++,
+      (error: unknown) => void failures.push((error as Error).message),
+    ),
   );
-  clients.push(client);
-  // Open connections in steps, as real clients arrive over time.
-  if (i % 200 === 199) {
-    process.stderr.write(`  ${i + 1} opened, ${connected} connected\n`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), plan.waveTimeoutMs)));
+  const outcome = await Promise.race([Promise.all(wave), timedOut]);
+  clearTimeout(timer);
+  send({ type: 'progress', connected, total });
+  if (outcome === 'timeout' || failures.length) {
+    const reasons = failures.length ? `${failures.length} failed (first: ${failures.slice(0, 3).join('; ')})` : `no acknowledgement within ${plan.waveTimeoutMs} ms`;
+    send({ type: 'failed', connected, total, reason: `wave at ${start}: ${reasons}` });
+    process.exit(1);
   }
 }
-for (let waited = 0; connected < count && errors === 0; waited += 100) {
-  if (waited % 2000 === 0) process.stderr.write(`  ${connected}/${count} subscribers connected (${errors} errors)\n`);
-  await new Promise((resolve) => setTimeout(resolve, 100));
-}
-process.stdout.write(JSON.stringify({ ready: connected }) + '\n');
-// The parent starts writing now; measure for the duration, then report.
-await new Promise((resolve) => setTimeout(resolve, Number(durationText)));
-const percentile = (p: number) => {
-  let seen = 0;
-  for (let ms = 0; ms < histogram.length; ms++) if ((seen += histogram[ms]!) >= received * p) return ms;
-  return null;
-};
-process.stdout.write(JSON.stringify({ connected, errors, received, p50: percentile(0.5), p99: percentile(0.99), max: percentile(1) }) + '\n');
-await Promise.all(clients.map((client) => client.dispose()));
-process.exit(0);
+send({ type: 'connected', connected, total });

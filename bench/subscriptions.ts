@@ -1,19 +1,37 @@
 /**
  * Subscription benchmark (not a test): `npm run bench:subscriptions [-- --subscribers 1000,10000
- * --rate 50 --seconds 20]`. A temporary embedded PostgreSQL with the demo seed and the change
- * capture; one gateway (HTTP + graphql-ws, the change feed) in this process; the subscribers in a
- * child process (graphql-ws, half an admin, half a one-site user); a writer making `rate` incident
- * changes per second with plain SQL as Borealis does. Prints, per subscriber count, the
- * commit-to-client latency p50/p99, events delivered, and the gateway's CPU and memory.
+ * --worst-case 1000 --sites 120 --rate 50 --seconds 20]`.
+ *
+ * A temporary embedded PostgreSQL with the demo seed, `sites` more sites (devices spread over all
+ * of them, one operator account per site) and the change capture; one gateway (HTTP + graphql-ws,
+ * the change feed) in this process; the subscribers in a child process (bench/subscription-clients.ts,
+ * connecting in waves); a writer in a third process (bench/subscription-writer.ts, as Borealis's
+ * watchdog runtime is one) making `rate` incident changes per second with plain SQL (open,
+ * re-trigger, acknowledge, resolve), round-robin over the sites.
+ *
+ * Two populations per subscriber count:
+ * - realistic: 95 % site-scoped operators spread evenly over the sites (two thirds an operator
+ *   UI's document with nested fields, one third an integrator's flat document), 5 % administrators
+ *   (integrator document) who see everything: each event reaches the administrators and its
+ *   site's operators;
+ * - worst case (`--worst-case`): every subscriber an administrator, every event reaches everyone.
+ *
+ * Prints per run: subscribers connected, deliveries expected and received (lost ones show),
+ * deliveries/s, GraphQL executions (shared per group), commit-to-client latency p50/p99/max (from
+ * the change's `changedAt`, the trigger's clock), the change rate the writer achieved, gateway CPU
+ * and RSS, and RSS per subscriber (growth over the idle gateway). Fails loudly (exit code 1) when
+ * the subscriber process dies or cannot connect everyone.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import type pg from 'pg';
 import { mintBorealisSession } from '../src/auth/borealis-session.js';
 import { createWebSocketAuth } from '../src/auth/websocket.js';
 import { createRequestAuthenticator } from '../src/auth/yoga-plugin.js';
@@ -26,32 +44,125 @@ import { createPool } from '../src/db/pool.js';
 import { createPrismaClient } from '../src/db/prisma.js';
 import type { ReadinessState } from '../src/db/readiness.js';
 import { ChangeHub } from '../src/realtime/hub.js';
+import { sharedExecutionCounts } from '../src/realtime/shared-execution.js';
 import { createObservability } from '../src/server/observability.js';
 import { attachWebSocket } from '../src/server/websocket.js';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { seedDemoData } from '../dev/seed/index.js';
-import { acknowledgeIncident, openIncident, resolveIncident, retriggerIncident, simulationTargets } from '../dev/simulate/borealis-writes.js';
+import { simulationTargets } from '../dev/simulate/borealis-writes.js';
 
 const { values } = parseArgs({
-  options: { subscribers: { type: 'string', default: '1000,10000' }, rate: { type: 'string', default: '50' }, seconds: { type: 'string', default: '20' } },
+  options: {
+    subscribers: { type: 'string', default: '1000,10000' },
+    'worst-case': { type: 'string', default: '1000' },
+    sites: { type: 'string', default: '120' },
+    rate: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '20' },
+    wave: { type: 'string', default: '250' },
+  },
 });
-const counts = values.subscribers.split(',').map(Number);
+const countsOf = (text: string) => (text === '' || text === '0' ? [] : text.split(',').map(Number));
+const realisticCounts = countsOf(values.subscribers);
+const worstCaseCounts = countsOf(values['worst-case']);
+const benchSites = Number(values.sites);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
-if (counts.some((n) => !Number.isInteger(n) || n < 1) || !(rate > 0) || !(seconds > 0)) {
-  console.error('usage: npm run bench:subscriptions -- [--subscribers 1000,10000] [--rate 50] [--seconds 20]');
+const wave = Number(values.wave);
+if (
+  [...realisticCounts, ...worstCaseCounts].some((n) => !Number.isInteger(n) || n < 1) ||
+  !Number.isInteger(benchSites) ||
+  benchSites < 0 ||
+  !(rate > 0) ||
+  !(seconds > 0) ||
+  !(wave >= 1)
+) {
+  console.error('usage: npm run bench:subscriptions -- [--subscribers 1000,10000] [--worst-case 1000] [--sites 120] [--rate 50] [--seconds 20] [--wave 250]');
   process.exit(2);
 }
 
 const SECRET = 'bench-engine-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+/** An operator UI: the incident with nested fields (its site, its device). */
+const UI_QUERY = 'subscription { incidentChanged { kind cursor changedAt incident { databaseId hostname state severity title triggerCount site { name } } } }';
+/** An integrator: flat fields, to forward elsewhere. */
+const INTEGRATOR_QUERY = 'subscription { incidentChanged { kind cursor changedAt incidentId state } }';
+const ADMIN_SHARE = 0.05;
+const WAVE_TIMEOUT_MS = 60_000;
+
+interface Profile {
+  token: string;
+  query: string;
+  count: number;
+  /** null: an administrator (sees every site). */
+  siteId: number | null;
+}
+
+/** Spreads more sites over the demo database: devices round-robin over every site, one operator per site. */
+async function addSites(pool: pg.Pool, count: number): Promise<void> {
+  await pool.query(`INSERT INTO engine.sites (name, description, created_at)
+                    SELECT 'Bench site ' || lpad(i::text, 4, '0'), 'benchmark', 1763640000 FROM generate_series(1, $1::int) AS i`, [count]);
+  await pool.query(`WITH s AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n, count(*) OVER () AS total FROM engine.sites),
+                         d AS (SELECT device_hostname, row_number() OVER (ORDER BY device_hostname) - 1 AS n FROM engine.device_sites)
+                    UPDATE engine.device_sites ds SET site_id = s.id FROM d, s
+                     WHERE ds.device_hostname = d.device_hostname AND s.n = d.n % s.total`);
+  await pool.query(`INSERT INTO engine.users (username, password_sha512, role, auth_source, directory_disabled, auth_reset_required, created_at)
+                    SELECT 'operator-' || id, 'x', 'User', 'local', 0, 0, 1763640000 FROM engine.sites`);
+  await pool.query(`INSERT INTO engine.user_site_assignments (user_id, site_id, assigned_at)
+                    SELECT u.id, s.id, 1763640000 FROM engine.sites s JOIN engine.users u ON u.username = 'operator-' || s.id`);
+}
+
+/** The subscribers of one run: profiles of (token, document) with how many subscribers use each. */
+function population(count: number, worstCase: boolean, siteIds: readonly number[], token: (username: string, admin: boolean) => string): Profile[] {
+  if (worstCase) return [{ token: token('admin', true), query: INTEGRATOR_QUERY, count, siteId: null }];
+  const admins = Math.max(1, Math.round(count * ADMIN_SHARE));
+  const profiles: Profile[] = [{ token: token('admin', true), query: INTEGRATOR_QUERY, count: admins, siteId: null }];
+  // The others, evenly over the sites; per site two thirds UI, one third integrator.
+  siteIds.forEach((siteId, index) => {
+    const share = Math.floor((count - admins) / siteIds.length) + (index < (count - admins) % siteIds.length ? 1 : 0);
+    const integrators = Math.floor(share / 3);
+    const operator = token(`operator-${siteId}`, false);
+    if (share - integrators) profiles.push({ token: operator, query: UI_QUERY, count: share - integrators, siteId });
+    if (integrators) profiles.push({ token: operator, query: INTEGRATOR_QUERY, count: integrators, siteId });
+  });
+  return profiles;
+}
+
+/** A helper process (subscribers, writer) and its JSON lines; a line it never sends (it died) fails the run. */
+function startChild(script: string, plan: unknown) {
+  const planFile = path.join(dir, `${script}.json`);
+  writeFileSync(planFile, JSON.stringify(plan));
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, script), planFile], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `exit code ${code}`)));
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return {
+    async next(): Promise<Record<string, unknown>> {
+      const line = await lines.next();
+      if (line.done) throw new Error(`The ${script} process ended (${await exited}) before answering.`);
+      return JSON.parse(line.value) as Record<string, unknown>;
+    },
+    send: (command: string) => child.stdin!.write(`${command}\n`),
+    exited,
+    kill: () => child.kill(),
+  };
+}
+
+const until = async (condition: () => boolean, timeoutMs: number, what: () => string) => {
+  for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+    if (Date.now() - started > timeoutMs) throw new Error(what());
+  }
+};
+
 const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-subs-'));
 chmodSync(dir, 0o755);
 const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
+let failed = false;
 try {
   const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: embedded.url, GATEWAY_SUBSCRIBER_BUFFER: '1000' });
   const pool = createPool(embedded.url, config.db);
   await applyBaseline(pool);
-  await seedDemoData(pool, { devices: 200 });
+  await seedDemoData(pool, { devices: Math.max(200, 2 * (benchSites + 6)) });
+  await addSites(pool, benchSites);
   await installGatewaySchema(pool);
   const prisma = createPrismaClient(pool);
   const auth = loadAuthConfig({ BOREALIS_ENGINE_SECRET: SECRET }, dir);
@@ -64,51 +175,95 @@ try {
   const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool, auth, log: observability.log }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const token = (username: string) => mintBorealisSession({ secret: SECRET, username, role: username === 'admin' ? 'Admin' : 'User' });
+  const token = (username: string, admin: boolean) => mintBorealisSession({ secret: SECRET, username, role: admin ? 'Admin' : 'User' });
   const targets = await simulationTargets(pool);
+  const siteIds = targets.devices.map((device) => device.siteId);
 
-  console.log(`Subscription benchmark: ${rate} incident changes/s for ${seconds} s, ${os.availableParallelism()} CPUs, change capture + LISTEN.`);
-  console.log('subscribers  connected  events delivered  p50 ms  p99 ms  max ms  gateway CPU %  RSS MB  heap MB');
-  for (const count of counts) {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'subscription-clients.ts'), wsUrl, String(count), String(seconds * 1000 + 3000), token('admin'), token('alice')], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const lines = createInterface({ input: child.stdout });
-    const next = () => new Promise<Record<string, number>>((resolve) => lines.once('line', (line) => resolve(JSON.parse(line))));
-    const ready = await next();
-    const cpuBefore = process.cpuUsage();
-    const startedAt = performance.now();
-    let peakRss = 0;
-    let peakHeap = 0;
-    const sampler = setInterval(() => {
-      const memory = process.memoryUsage();
-      peakRss = Math.max(peakRss, memory.rss);
-      peakHeap = Math.max(peakHeap, memory.heapUsed);
-    }, 250);
-    // Steady writes: open, re-trigger, acknowledge, resolve, round-robin over the sites' devices.
-    const open: string[] = [];
-    for (let i = 0; i < rate * seconds; i++) {
-      const due = startedAt + (i * 1000) / rate;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const step = i % 4;
-      if (step === 0 || open.length === 0) open.push(await openIncident(pool, targets.watchdogId, targets.devices[i % targets.devices.length]!));
-      else if (step === 1) await retriggerIncident(pool, open.at(-1)!);
-      else if (step === 2) await acknowledgeIncident(pool, open.at(-1)!);
-      else await resolveIncident(pool, open.shift()!);
+  console.log(
+    `Subscription benchmark: ${rate} incident changes/s for ${seconds} s over ${siteIds.length} sites, ${os.availableParallelism()} CPUs, change capture + LISTEN, connecting in waves of ${wave}.`,
+  );
+  console.log(`Realistic mix: ${100 - ADMIN_SHARE * 100} % site-scoped operators (2/3 UI document, 1/3 integrator document) spread over the sites, ${ADMIN_SHARE * 100} % administrators; worst case: all administrators.`);
+  console.log(
+    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
+  );
+  const runs = [...realisticCounts.map((count) => ({ count, worstCase: false })), ...worstCaseCounts.map((count) => ({ count, worstCase: true }))];
+  for (const { count, worstCase } of runs) {
+    await until(() => hub.status().subscribers === 0, 30_000, () => `${hub.status().subscribers} subscriptions of the previous run are still open`);
+    global.gc?.();
+    const idleRss = process.memoryUsage().rss;
+    const profiles = population(count, worstCase, siteIds, token);
+    const clients = startChild('subscription-clients.ts', { url: wsUrl, wave, waveTimeoutMs: WAVE_TIMEOUT_MS, profiles });
+    try {
+      for (;;) {
+        const message = await clients.next();
+        if (message.type === 'progress') process.stderr.write(`  ${message.connected}/${message.total} connected\r`);
+        if (message.type === 'failed') throw new Error(`Subscribers could not all connect: ${message.connected}/${message.total} connected; ${message.reason}`);
+        if (message.type === 'connected') break;
+      }
+      await until(
+        () => hub.status().subscribers === count,
+        60_000,
+        () => `Only ${hub.status().subscribers} of ${count} subscriptions were registered by the gateway within 60 s.`,
+      );
+      process.stderr.write(`  ${count}/${count} subscribed       \n`);
+      const connectedRss = process.memoryUsage().rss;
+
+      const writer = startChild('subscription-writer.ts', { databaseUrl: embedded.url, watchdogId: targets.watchdogId, devices: targets.devices, rate, seconds });
+      await writer.next(); // started
+      clients.send('report');
+      const clientCpuBefore = ((await clients.next()) as { cpuMs: number }).cpuMs;
+      const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+      loopDelay.enable();
+      const executionsBefore = sharedExecutionCounts.executions;
+      const cpuBefore = process.cpuUsage();
+      const startedAt = performance.now();
+      let peakRss = connectedRss;
+      const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
+      const writes = (await writer.next()) as { changes: number; elapsedMs: number; changesBySite: Record<number, number> };
+      const expected = profiles.reduce((sum, p) => sum + p.count * (p.siteId === null ? writes.changes : (writes.changesBySite[p.siteId] ?? 0)), 0);
+      // Drain: until everything expected arrived, or nothing more for 5 s.
+      let report: Record<string, number> = {};
+      for (let last = -1, quietSince = Date.now(); Date.now() - quietSince < 5000; await new Promise((resolve) => setTimeout(resolve, 250))) {
+        clients.send('report');
+        report = (await clients.next()) as unknown as Record<string, number>;
+        if (report.received! >= expected) break;
+        if (report.received !== last) [last, quietSince] = [report.received!, Date.now()];
+      }
+      const drained = performance.now();
+      const cpu = process.cpuUsage(cpuBefore);
+      clearInterval(sampler);
+      const elapsed = (drained - startedAt) / 1000;
+      loopDelay.disable();
+      const cpuPercent = ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
+      const clientCpuPercent = ((report.cpuMs! - clientCpuBefore) / 1000 / elapsed) * 100;
+      const row = [
+        worstCase ? 'worst case' : 'realistic',
+        count,
+        report.connected,
+        (writes.changes / (writes.elapsedMs / 1000)).toFixed(0),
+        expected,
+        report.received,
+        Math.round(report.received! / (writes.elapsedMs / 1000)),
+        sharedExecutionCounts.executions - executionsBefore,
+        report.p50,
+        report.p99,
+        report.max,
+        cpuPercent.toFixed(0),
+        (loopDelay.percentile(99) / 1e6).toFixed(0),
+        clientCpuPercent.toFixed(0),
+        (peakRss / 2 ** 20).toFixed(0),
+        ((connectedRss - idleRss) / 1024 / count).toFixed(1),
+      ];
+      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 5, 11, 12, 6, 13];
+      console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
+      if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
+      if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);
+      clients.send('exit');
+      await clients.exited;
+    } catch (error) {
+      clients.kill();
+      throw error;
     }
-    const elapsed = (performance.now() - startedAt) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    clearInterval(sampler);
-    const result = await next();
-    await new Promise((resolve) => child.once('exit', resolve));
-    const cpuPercent = ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
-    console.log(
-      [count, result.connected ?? ready.ready, result.received, result.p50, result.p99, result.max, cpuPercent.toFixed(0), (peakRss / 2 ** 20).toFixed(0), (peakHeap / 2 ** 20).toFixed(0)]
-        .map((value, index) => String(value).padStart(index === 0 ? 11 : [9, 16, 6, 6, 6, 13, 6, 7][index - 1]!))
-        .join('  '),
-    );
-    if (result.errors) console.log(`  (${result.errors} client errors)`);
   }
   await hub.stop();
   await websocket.close();
@@ -116,7 +271,11 @@ try {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await prisma.$disconnect();
   await pool.end();
+} catch (error) {
+  failed = true;
+  console.error(`\nBenchmark failed: ${(error as Error).message}`);
 } finally {
   await embedded.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+process.exit(failed ? 1 : 0);

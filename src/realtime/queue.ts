@@ -19,8 +19,6 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
     private readonly bound: number,
     /** Runs once when the stream ends, whoever ends it. */
     private readonly onEnd: () => void,
-    /** Runs before each item is handed to the transport. */
-    private readonly beforeDeliver: () => void = () => {},
     /**
      * Runs at once when the stream is ended for being too slow: the consumer may never read the
      * error from the queue (graphql-ws closes the socket of a client that stopped reading).
@@ -41,7 +39,6 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
     if (this.waiter) {
       const waiter = this.waiter;
       this.waiter = null;
-      this.beforeDeliver();
       waiter({ value: item, done: false });
       return;
     }
@@ -79,7 +76,6 @@ export class SubscriberQueue<T> implements AsyncIterableIterator<T | StreamEnded
     if (this.items.length) {
       const value = this.items.shift()!;
       if (this.items.length < this.bound / 2) this.wakeRoom();
-      this.beforeDeliver();
       return Promise.resolve({ value, done: false });
     }
     if (this.ending) return Promise.resolve({ value: this.takeEnding(), done: false });

@@ -12,6 +12,7 @@ import { buildContext, type TransportContext } from './context.js';
 import { useMetricsEndpoint } from './metrics.js';
 import { createObservability, useAccessLog, useOperationTrace, yogaLogger, type Observability } from './observability.js';
 import { AdmissionGate, admissionLimits, useAdmission } from './plugins/admission.js';
+import { useSharedSubscriptionExecution } from '../realtime/shared-execution.js';
 import { maskError } from './plugins/mask-errors.js';
 import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
@@ -68,9 +69,11 @@ export function createGatewayYoga(
     landingPage: false,
     healthCheckEndpoint: '/healthz',
     plugins: [
-      // First, so that every later plugin's execute wrapper (statement counting, cancellation)
-      // wraps the compiled path too; it executes only after every onExecute hook has passed.
+      // First, so that every later plugin's wrappers (statement counting, cancellation) wrap them:
+      // the compiled read path replaces the innermost execute (after every onExecute hook has
+      // passed), shared subscription execution the executor's subscribe.
       useCompiledReads(services.config.compiledReads),
+      useSharedSubscriptionExecution(),
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
       ...(observability.tracing ? [observability.tracing.plugin] : []),

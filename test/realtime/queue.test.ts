@@ -19,7 +19,7 @@ describe('SubscriberQueue', () => {
   it('a consumer more than `bound` events behind: the buffer is dropped and the stream ends with SUBSCRIBER_TOO_SLOW', async () => {
     let ended = 0;
     const toldTooSlow: GraphQLError[] = [];
-    const queue = new SubscriberQueue<number>(3, () => ended++, undefined, (error) => toldTooSlow.push(error));
+    const queue = new SubscriberQueue<number>(3, () => ended++, (error) => toldTooSlow.push(error));
     for (let i = 0; i < 10; i++) queue.offer(i);
     expect(queue.length).toBe(0);
     // The transport is told at once (before the consumer reads anything), and once.
