@@ -21,7 +21,7 @@ const linesOf = (requestId: string) => lines.filter((line) => line.requestId ===
 let gateway: TransportGateway;
 
 beforeAll(async () => {
-  gateway = await startTransportGateway({ env: { LOG_LEVEL: 'info' }, logs });
+  gateway = await startTransportGateway({ env: { LOG_LEVEL: 'info', GATEWAY_IDENTITY_CACHE_MS: '0' }, logs });
 });
 afterAll(async () => {
   await gateway?.close();

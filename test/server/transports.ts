@@ -54,7 +54,7 @@ export async function startTransportGateway(options: { env?: Record<string, stri
   const db = await createTestDatabase({ env: options.env });
   await seedDemoData(db.pool, { devices: 40 });
   const prisma: Db = createPrismaClient(db.pool);
-  const auth = testAuthConfig();
+  const auth = testAuthConfig(options.env);
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
   await refreshDrift(db.pool, readiness);
   const observability = createObservability(db.config, db.pool, options.logs, options.spans);
