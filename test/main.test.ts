@@ -81,12 +81,10 @@ describe('npm start without DATABASE_URL', () => {
     const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as net.AddressInfo).port)));
     try {
       const dir = freshCheckout();
-      const started = Date.now();
       const gateway = startGateway(dir, { PORT: String(port) });
       expect(await gateway.exited).toBe(1);
-      // node + tsx start-up dominate; the database, baseline and seed (8 s before) never ran
-      expect(Date.now() - started).toBeLessThan(3000);
       expect(gateway.output().trim()).toBe(`Error: PORT ${port} on 127.0.0.1 is already in use (another gateway?): stop that process or set PORT to a free port.`);
+      // Nothing started before the check: no database directory (a timing bound would only be noise here).
       expect(existsSync(path.join(dir, '.data', 'postgres'))).toBe(false);
     } finally {
       blocker.close();
