@@ -6,7 +6,10 @@
  * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
  * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile]
+ * It also prints this process's CPU per request of each side (server and load generator, which
+ * share the process; PostgreSQL's work is in its own processes). --profile records a V8 CPU
+ * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
@@ -32,6 +35,7 @@ import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 import { createIndexStatement, SCREEN_INDEXES } from '../src/db/index-advice.js';
 import { addHistory, BENCH_HISTORY } from './history.js';
 import { closedLoop, post, type LoadResult, type LoadTarget } from './load.js';
+import { profileWhile } from './profile.js';
 import { BENCH_SCREENS, differences, normalizeGatewayData, type BenchScreen } from './screens.js';
 
 class UsageError extends Error {}
@@ -43,6 +47,7 @@ const arg = (name: string, fallback: number, integer: boolean) => {
   return value;
 };
 const WARM_UP_REQUESTS = 20;
+const PROFILE = process.argv.includes('--profile');
 
 /**
  * Before any DDL or row: the database must be empty of Borealis data or hold the demo seed's
@@ -96,10 +101,25 @@ function ceilingHandler(pool: GatewayPool) {
   };
 }
 
+/** A side's load with this process's CPU (user + system) per completed request. */
+interface SideResult extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
+async function measureSide(name: string, target: LoadTarget, load: LoadShape): Promise<SideResult> {
+  const run = async () => {
+    const before = process.cpuUsage();
+    const result = await closedLoop(target, load);
+    const used = process.cpuUsage(before);
+    return { ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / result.requests };
+  };
+  return PROFILE ? profileWhile(`read-path-${name}`, name, run, 25) : run();
+}
+
 interface ScreenResult {
   screen: string;
-  gateway: LoadResult;
-  ceiling: LoadResult;
+  gateway: SideResult;
+  ceiling: SideResult;
   ratio: number;
   statements: number;
   rows: number;
@@ -126,8 +146,8 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
     const mismatch = differences(expected, normalizeGatewayData(answer.data));
     for (let i = 0; i < WARM_UP_REQUESTS; i++) await Promise.all([post(agent, gateway), post(agent, ceiling)]);
 
-    const gatewayLoad = await closedLoop(gateway, load);
-    const ceilingLoad = await closedLoop(ceiling, load);
+    const gatewayLoad = await measureSide(`${screen.name}-gateway`, gateway, load);
+    const ceilingLoad = await measureSide(`${screen.name}-ceiling`, ceiling, load);
     return {
       screen: screen.name,
       gateway: gatewayLoad,
@@ -144,7 +164,7 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
 }
 
 function printResults(results: ScreenResult[]): void {
-  const ms = (value: number) => value.toFixed(1);
+  const ms = (value: number) => value.toFixed(2);
   console.table(
     results.map((r) => ({
       screen: r.screen,
@@ -155,6 +175,8 @@ function printResults(results: ScreenResult[]): void {
       'ceiling p50 ms': ms(r.ceiling.p50),
       'ceiling p99 ms': ms(r.ceiling.p99),
       'ratio (gateway/ceiling)': r.ratio.toFixed(2),
+      'Node CPU ms/req gateway': ms(r.gateway.cpuMsPerRequest),
+      'Node CPU ms/req ceiling': ms(r.ceiling.cpuMsPerRequest),
       'SQL statements/req': r.statements,
       'rows fetched/req': r.rows,
       'equal data': r.equal ? 'yes' : 'NO',

@@ -81,7 +81,7 @@ SELECT
                 SELECT
                   *
                 FROM "engine"."watchdog_incidents" AS c4
-                WHERE c4.hostname = c1.hostname AND TRUE AND c4."state" = ANY($5::text[])
+                WHERE c4.hostname = c1.hostname AND TRUE AND c4."state" = $5
                 ORDER BY c4."opened_at" DESC, c4."id" DESC
                 LIMIT $6
               ) AS c4
@@ -128,4 +128,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = "WS-ACME-0001", $2 = 2, $3 = 1, $4 = 100, $5 = ["open", "OPEN", "Open"], $6 = 10, $7 = 10
+-- values: $1 = "WS-ACME-0001", $2 = 2, $3 = 1, $4 = 100, $5 = "open", $6 = 10, $7 = 10

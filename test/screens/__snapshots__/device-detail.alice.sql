@@ -139,7 +139,7 @@ SELECT
                 SELECT
                   *
                 FROM "engine"."watchdog_incidents" AS c4
-                WHERE c4.hostname = c1.hostname AND c4.site_id = ANY($8::int[]) AND c4."state" = ANY($9::text[])
+                WHERE c4.hostname = c1.hostname AND c4.site_id = ANY($8::int[]) AND c4."state" = $9
                 ORDER BY c4."opened_at" DESC, c4."id" DESC
                 LIMIT $10
               ) AS c4
@@ -202,4 +202,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = "WS-ACME-0001", $2 = [1], $3 = 2, $4 = 1, $5 = ["1"], $6 = 100, $7 = [1], $8 = [1], $9 = ["open", "OPEN", "Open"], $10 = 10, $11 = ["1"], $12 = [1], $13 = [1], $14 = [1n], $15 = [1], $16 = 10
+-- values: $1 = "WS-ACME-0001", $2 = [1], $3 = 2, $4 = 1, $5 = ["1"], $6 = 100, $7 = [1], $8 = [1], $9 = "open", $10 = 10, $11 = ["1"], $12 = [1], $13 = [1], $14 = [1n], $15 = [1], $16 = 10

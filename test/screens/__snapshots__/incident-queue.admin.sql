@@ -9,7 +9,7 @@ SELECT
       SELECT
         *
       FROM "engine"."watchdog_incidents" AS c0
-      WHERE c0."state" = ANY($1::text[]) AND TRUE
+      WHERE c0."state" = $1 AND TRUE
       ORDER BY c0."opened_at" DESC NULLS FIRST, c0."id" DESC NULLS FIRST
       LIMIT $2
     ), shown AS (
@@ -25,7 +25,7 @@ SELECT
         SELECT
           count(*)::int
         FROM "engine"."watchdog_incidents" AS c1
-        WHERE c1."state" = ANY($4::text[]) AND TRUE
+        WHERE c1."state" = $4 AND TRUE
       ),
         'edges', COALESCE((
         SELECT
@@ -61,4 +61,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = ["open", "OPEN", "Open"], $2 = 51, $3 = 50, $4 = ["open", "OPEN", "Open"]
+-- values: $1 = "open", $2 = 51, $3 = 50, $4 = "open"

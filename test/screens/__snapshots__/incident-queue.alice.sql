@@ -9,7 +9,7 @@ SELECT
       SELECT
         *
       FROM "engine"."watchdog_incidents" AS c0
-      WHERE c0."state" = ANY($1::text[]) AND c0.site_id = ANY($2::int[])
+      WHERE c0."state" = $1 AND c0.site_id = ANY($2::int[])
       ORDER BY c0."opened_at" DESC NULLS FIRST, c0."id" DESC NULLS FIRST
       LIMIT $3
     ), shown AS (
@@ -25,7 +25,7 @@ SELECT
         SELECT
           count(*)::int
         FROM "engine"."watchdog_incidents" AS c1
-        WHERE c1."state" = ANY($5::text[]) AND c1.site_id = ANY($6::int[])
+        WHERE c1."state" = $5 AND c1.site_id = ANY($6::int[])
       ),
         'edges', COALESCE((
         SELECT
@@ -71,4 +71,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = ["open", "OPEN", "Open"], $2 = [1], $3 = 51, $4 = 50, $5 = ["open", "OPEN", "Open"], $6 = [1], $7 = [1], $8 = [1]
+-- values: $1 = "open", $2 = [1], $3 = 51, $4 = 50, $5 = "open", $6 = [1], $7 = [1], $8 = [1]
