@@ -6,10 +6,13 @@
  * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
  * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain]
  * It also prints this process's CPU per request of each side (server and load generator, which
  * share the process; PostgreSQL's work is in its own processes). --profile records a V8 CPU
  * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
+ * --explain compares the gateway's statement with the ceiling's in PostgreSQL: EXPLAIN (ANALYZE,
+ * BUFFERS) planning and execution time, shared buffers, the JSON text's bytes, and the wall time of
+ * 200 sequential executions of each through the pool.
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
@@ -19,6 +22,7 @@ import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:f
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { loadOperator } from '../src/auth/operator.js';
@@ -48,6 +52,28 @@ const arg = (name: string, fallback: number, integer: boolean) => {
 };
 const WARM_UP_REQUESTS = 20;
 const PROFILE = process.argv.includes('--profile');
+const EXPLAIN = process.argv.includes('--explain');
+const SEQUENTIAL_RUNS = 200;
+
+/** Planning/execution time, buffers and output size of one statement, and its mean time over sequential runs. */
+async function explainStatement(pool: GatewayPool, text: string, values: unknown[]) {
+  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number; Plan: Record<string, number> }> }>(
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
+    values,
+  );
+  const plan = rows[0]!['QUERY PLAN'][0]!;
+  const { rows: data } = await pool.query<{ data: string }>(text, values);
+  const started = performance.now();
+  for (let i = 0; i < SEQUENTIAL_RUNS; i++) await pool.query(text, values);
+  return {
+    'planning ms': plan['Planning Time'].toFixed(2),
+    'execution ms': plan['Execution Time'].toFixed(2),
+    'shared hit': (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0),
+    'JSON bytes': Buffer.byteLength(data[0]!.data),
+    'statement chars': text.length,
+    [`mean of ${SEQUENTIAL_RUNS} runs ms`]: ((performance.now() - started) / SEQUENTIAL_RUNS).toFixed(2),
+  };
+}
 
 /**
  * Before any DDL or row: the database must be empty of Borealis data or hold the demo seed's
@@ -64,6 +90,8 @@ async function assertDemoOrEmpty(pool: GatewayPool): Promise<void> {
 interface SqlTally {
   statements: number;
   rows: number;
+  /** The last statement sent, with its values. */
+  last?: { text: string; values: unknown[] };
 }
 
 /** Counts the statements sent through pool.query and the rows they returned, until stopped. */
@@ -73,6 +101,7 @@ function tallySql(pool: GatewayPool): { tally: SqlTally; stop(): void } {
   const tally: SqlTally = { statements: 0, rows: 0 };
   target.query = (...args: unknown[]) => {
     tally.statements += 1;
+    if (typeof args[0] === 'string') tally.last = { text: args[0], values: (args[1] as unknown[] | undefined) ?? [] };
     const result = original.apply(pool, args);
     if (result instanceof Promise) {
       return result.then((value: Parameters<typeof rowsFetched>[0]) => {
@@ -144,6 +173,12 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
     if (answer.errors) throw new Error(`${screen.name}: the gateway answered errors ${JSON.stringify(answer.errors)}`);
     const expected = (JSON.parse(await post(agent, ceiling)) as { data: unknown }).data;
     const mismatch = differences(expected, normalizeGatewayData(answer.data));
+    if (EXPLAIN && sql.tally.statements === 1 && sql.tally.last) {
+      console.table({
+        gateway: await explainStatement(pool, sql.tally.last.text, sql.tally.last.values),
+        ceiling: await explainStatement(pool, screen.ceilingSql, screen.ceilingParams),
+      });
+    }
     for (let i = 0; i < WARM_UP_REQUESTS; i++) await Promise.all([post(agent, gateway), post(agent, ceiling)]);
 
     const gatewayLoad = await measureSide(`${screen.name}-gateway`, gateway, load);
