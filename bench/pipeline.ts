@@ -20,9 +20,8 @@
  *   --http, over HTTP), saved under bench/results/ and summed up by self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
-import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { createServer, Agent, type Server } from 'node:http';
-import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +33,7 @@ import { applyBaseline } from '../src/db/baseline.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { post } from './load.js';
+import { profileWhile } from './profile.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -172,57 +172,11 @@ function checked(text: string): void {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
-interface CpuProfile {
-  nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }>;
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Top self-time functions of a V8 CPU profile, leaving out the inspector's own work (Profiler.stop). */
-function summarizeProfile(profile: CpuProfile, top = 30): void {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const inspector = new Set<number>();
-  const markInspector = (id: number) => {
-    inspector.add(id);
-    for (const child of byId.get(id)?.children ?? []) markInspector(child);
-  };
-  for (const node of profile.nodes) if (node.callFrame.url === 'node:inspector') markInspector(node.id);
-  const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => {
-    if (!inspector.has(id)) selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
+/** A V8 CPU profile of `requests` calls of `send`. */
+function profile(title: string, requests: number, send: () => Promise<void>): Promise<void> {
+  return profileWhile('pipeline', `${requests} requests, ${title}`, async () => {
+    for (let i = 0; i < requests; i++) await send();
   });
-  const byFunction = new Map<string, number>();
-  let total = 0;
-  for (const node of profile.nodes) {
-    const micros = selfMicros.get(node.id) ?? 0;
-    total += micros;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url ? `${url.replace(/^file:\/\//, '').replace(/^.*node_modules\//, '').replace(process.cwd() + '/', '')}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${where}`.trim();
-    byFunction.set(key, (byFunction.get(key) ?? 0) + micros);
-  }
-  const idle = byFunction.get('(idle)') ?? 0;
-  console.log(`\nCPU profile: top ${top} functions by self time (of ${((total - idle) / 1000).toFixed(0)} ms busy)`);
-  for (const [name, micros] of [...byFunction].filter(([name]) => name !== '(idle)').sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    console.log(`${((100 * micros) / (total - idle)).toFixed(1).padStart(5)}%  ${name}`);
-  }
-}
-
-/** A V8 CPU profile of `requests` calls of `send`, saved under bench/results/ and summed up. */
-async function profile(title: string, requests: number, send: () => Promise<void>): Promise<void> {
-  const session = new Session();
-  session.connect();
-  await session.post('Profiler.enable');
-  await session.post('Profiler.setSamplingInterval', { interval: 50 });
-  await session.post('Profiler.start');
-  for (let i = 0; i < requests; i++) await send();
-  const { profile: recorded } = await session.post('Profiler.stop');
-  session.disconnect();
-  mkdirSync('bench/results', { recursive: true });
-  const file = `bench/results/pipeline-${Date.now()}.cpuprofile`;
-  writeFileSync(file, JSON.stringify(recorded));
-  console.log(`\nProfile of ${requests} requests, ${title}: ${file}`);
-  summarizeProfile(recorded as CpuProfile);
 }
 
 async function main() {

@@ -6,7 +6,13 @@
  * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
  * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain]
+ * It also prints this process's CPU per request of each side (server and load generator, which
+ * share the process; PostgreSQL's work is in its own processes). --profile records a V8 CPU
+ * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
+ * --explain compares the gateway's statement with the ceiling's in PostgreSQL: EXPLAIN (ANALYZE,
+ * BUFFERS) planning and execution time, shared buffers, the JSON text's bytes, and the wall time of
+ * 200 sequential executions of each through the pool.
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
@@ -16,6 +22,7 @@ import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:f
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
+import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import { createGatewayYoga } from '../src/server/yoga.js';
 import { loadOperator } from '../src/auth/operator.js';
@@ -32,6 +39,7 @@ import { refreshDrift, type ReadinessState } from '../src/db/readiness.js';
 import { createIndexStatement, SCREEN_INDEXES } from '../src/db/index-advice.js';
 import { addHistory, BENCH_HISTORY } from './history.js';
 import { closedLoop, post, type LoadResult, type LoadTarget } from './load.js';
+import { profileWhile } from './profile.js';
 import { BENCH_SCREENS, differences, normalizeGatewayData, type BenchScreen } from './screens.js';
 
 class UsageError extends Error {}
@@ -43,6 +51,29 @@ const arg = (name: string, fallback: number, integer: boolean) => {
   return value;
 };
 const WARM_UP_REQUESTS = 20;
+const PROFILE = process.argv.includes('--profile');
+const EXPLAIN = process.argv.includes('--explain');
+const SEQUENTIAL_RUNS = 200;
+
+/** Planning/execution time, buffers and output size of one statement, and its mean time over sequential runs. */
+async function explainStatement(pool: GatewayPool, text: string, values: unknown[]) {
+  const { rows } = await pool.query<{ 'QUERY PLAN': Array<{ 'Planning Time': number; 'Execution Time': number; Plan: Record<string, number> }> }>(
+    `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${text}`,
+    values,
+  );
+  const plan = rows[0]!['QUERY PLAN'][0]!;
+  const { rows: data } = await pool.query<{ data: string }>(text, values);
+  const started = performance.now();
+  for (let i = 0; i < SEQUENTIAL_RUNS; i++) await pool.query(text, values);
+  return {
+    'planning ms': plan['Planning Time'].toFixed(2),
+    'execution ms': plan['Execution Time'].toFixed(2),
+    'shared hit': (plan.Plan['Shared Hit Blocks'] ?? 0) + (plan.Plan['Shared Read Blocks'] ?? 0),
+    'JSON bytes': Buffer.byteLength(data[0]!.data),
+    'statement chars': text.length,
+    [`mean of ${SEQUENTIAL_RUNS} runs ms`]: ((performance.now() - started) / SEQUENTIAL_RUNS).toFixed(2),
+  };
+}
 
 /**
  * Before any DDL or row: the database must be empty of Borealis data or hold the demo seed's
@@ -59,6 +90,8 @@ async function assertDemoOrEmpty(pool: GatewayPool): Promise<void> {
 interface SqlTally {
   statements: number;
   rows: number;
+  /** The last statement sent, with its values. */
+  last?: { text: string; values: unknown[] };
 }
 
 /** Counts the statements sent through pool.query and the rows they returned, until stopped. */
@@ -68,6 +101,7 @@ function tallySql(pool: GatewayPool): { tally: SqlTally; stop(): void } {
   const tally: SqlTally = { statements: 0, rows: 0 };
   target.query = (...args: unknown[]) => {
     tally.statements += 1;
+    if (typeof args[0] === 'string') tally.last = { text: args[0], values: (args[1] as unknown[] | undefined) ?? [] };
     const result = original.apply(pool, args);
     if (result instanceof Promise) {
       return result.then((value: Parameters<typeof rowsFetched>[0]) => {
@@ -96,10 +130,25 @@ function ceilingHandler(pool: GatewayPool) {
   };
 }
 
+/** A side's load with this process's CPU (user + system) per completed request. */
+interface SideResult extends LoadResult {
+  cpuMsPerRequest: number;
+}
+
+async function measureSide(name: string, target: LoadTarget, load: LoadShape): Promise<SideResult> {
+  const run = async () => {
+    const before = process.cpuUsage();
+    const result = await closedLoop(target, load);
+    const used = process.cpuUsage(before);
+    return { ...result, cpuMsPerRequest: (used.user + used.system) / 1000 / result.requests };
+  };
+  return PROFILE ? profileWhile(`read-path-${name}`, name, run, 25) : run();
+}
+
 interface ScreenResult {
   screen: string;
-  gateway: LoadResult;
-  ceiling: LoadResult;
+  gateway: SideResult;
+  ceiling: SideResult;
   ratio: number;
   statements: number;
   rows: number;
@@ -124,10 +173,16 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
     if (answer.errors) throw new Error(`${screen.name}: the gateway answered errors ${JSON.stringify(answer.errors)}`);
     const expected = (JSON.parse(await post(agent, ceiling)) as { data: unknown }).data;
     const mismatch = differences(expected, normalizeGatewayData(answer.data));
+    if (EXPLAIN && sql.tally.statements === 1 && sql.tally.last) {
+      console.table({
+        gateway: await explainStatement(pool, sql.tally.last.text, sql.tally.last.values),
+        ceiling: await explainStatement(pool, screen.ceilingSql, screen.ceilingParams),
+      });
+    }
     for (let i = 0; i < WARM_UP_REQUESTS; i++) await Promise.all([post(agent, gateway), post(agent, ceiling)]);
 
-    const gatewayLoad = await closedLoop(gateway, load);
-    const ceilingLoad = await closedLoop(ceiling, load);
+    const gatewayLoad = await measureSide(`${screen.name}-gateway`, gateway, load);
+    const ceilingLoad = await measureSide(`${screen.name}-ceiling`, ceiling, load);
     return {
       screen: screen.name,
       gateway: gatewayLoad,
@@ -144,7 +199,7 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
 }
 
 function printResults(results: ScreenResult[]): void {
-  const ms = (value: number) => value.toFixed(1);
+  const ms = (value: number) => value.toFixed(2);
   console.table(
     results.map((r) => ({
       screen: r.screen,
@@ -155,6 +210,8 @@ function printResults(results: ScreenResult[]): void {
       'ceiling p50 ms': ms(r.ceiling.p50),
       'ceiling p99 ms': ms(r.ceiling.p99),
       'ratio (gateway/ceiling)': r.ratio.toFixed(2),
+      'Node CPU ms/req gateway': ms(r.gateway.cpuMsPerRequest),
+      'Node CPU ms/req ceiling': ms(r.ceiling.cpuMsPerRequest),
       'SQL statements/req': r.statements,
       'rows fetched/req': r.rows,
       'equal data': r.equal ? 'yes' : 'NO',

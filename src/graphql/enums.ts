@@ -5,11 +5,12 @@
  */
 import { builder } from './builder.js';
 import { badInput } from './errors.js';
-import { MAX_PAGE_SIZE } from './inputs.js';
+import { MAX_PAGE_SIZE, type StoredSpelling } from './inputs.js';
 
 /**
  * A filter enum over a documented value set: `Timed Out` -> TIMED_OUT, `stale_data` -> STALE_DATA.
- * The enum's internal value is the stored string, matched case-insensitively with `statusWhere`.
+ * The enum's internal value is the stored string, matched with `statusWhere` in the spellings
+ * Borealis stores (case-insensitively unless the set says its writers use one spelling).
  */
 export function valueSet(name: string, description: string, stored: readonly string[]) {
   const values = Object.fromEntries(stored.map((value) => [value.toUpperCase().replace(/[^A-Z0-9]+/g, '_'), { value }]));
@@ -22,6 +23,12 @@ export const RunStatusEnum = valueSet('RunStatus', 'scheduled_job_runs.status', 
 export const ActivityStatusEnum = valueSet('ActivityStatus', 'activity_history.status', [
   'Queued', 'Running', 'Success', 'Failed', 'Timed Out', 'Skipped',
 ]);
+/**
+ * How watchdog_incidents.state is stored: only the constants `open`, `suppressed`, `resolved`,
+ * written by PY-WD and GO-WDRT (borealis-agent-api.md section 8, the `watchdog_incidents.state`
+ * row), so a filter matches that one spelling and the (state, opened_at) index keeps its order.
+ */
+export const INCIDENT_STATE_SPELLING: StoredSpelling = 'exact';
 export const IncidentStateEnum = valueSet('IncidentState', 'watchdog_incidents.state', ['open', 'suppressed', 'resolved']);
 export const SeverityEnum = valueSet('Severity', 'watchdogs.severity / watchdog_incidents.severity', ['info', 'warning', 'error']);
 export const ApprovalStatusEnum = valueSet('ApprovalStatus', 'device_approvals.status', [

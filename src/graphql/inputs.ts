@@ -75,26 +75,41 @@ export function stringWhere(filter: StringFilterValue) {
 }
 
 /**
- * The spellings a status value is stored in. Borealis writes each value set in one canonical case
- * (`open`, `Pending`, `Timed Out`: agent API section 8) and its readers compare case-insensitively;
- * matching the canonical, lower, UPPER and Capitalised spellings with `IN` finds what Borealis and
- * hand edits write while an index on the column still serves the filter (`lower(col)` cannot use it).
+ * How Borealis's writers spell a status column's values (borealis-agent-api.md section 8):
+ * `exact` when every writer stores the documented constants only, `anyCase` when the writers vary
+ * and Borealis's own readers compare case-insensitively.
  */
-export function statusSpellings(values: readonly string[]): string[] {
+export type StoredSpelling = 'exact' | 'anyCase';
+
+/**
+ * The spellings a status value is stored in. `exact`: the value itself. `anyCase`: Borealis writes
+ * each value set in one canonical case (`Pending`, `Timed Out`) but its readers compare
+ * case-insensitively, so the canonical, lower, UPPER and Capitalised spellings are matched with
+ * `IN`: that finds what Borealis and hand edits write while an index on the column still serves
+ * the filter (`lower(col)` cannot use it).
+ */
+export function statusSpellings(values: readonly string[], spelling: StoredSpelling = 'anyCase'): string[] {
+  if (spelling === 'exact') return [...new Set(values)];
   const capitalised = (value: string) => value.toLowerCase().replace(/(^|\s)\S/g, (letter) => letter.toUpperCase());
   return [...new Set(values.flatMap((value) => [value, value.toLowerCase(), value.toUpperCase(), capitalised(value)]))];
 }
 
-/** Values of a status enum, in the spellings Borealis stores (statusSpellings). */
-export function statusWhere(values: readonly string[] | null | undefined) {
+/**
+ * Values of a status enum, in the spellings Borealis stores (statusSpellings). One spelling is an
+ * equality, which an index on (column, order...) can also return in order; `= ANY` cannot.
+ */
+export function statusWhere(values: readonly string[] | null | undefined, spelling?: StoredSpelling) {
   if (!values) return undefined;
-  return { in: statusSpellings(values) };
+  const spellings = statusSpellings(values, spelling);
+  return spellings.length === 1 ? { equals: spellings[0]! } : { in: spellings };
 }
 
 /** `statusWhere` as SQL on `row.column`, for the statements Prisma's client cannot express. */
-export function statusSql(row: Prisma.Sql, column: string, values: readonly string[] | null | undefined): Prisma.Sql {
+export function statusSql(row: Prisma.Sql, column: string, values: readonly string[] | null | undefined, spelling?: StoredSpelling): Prisma.Sql {
   if (!values) return Prisma.sql`TRUE`;
-  return Prisma.sql`${row}.${Prisma.raw(`"${column}"`)} = ANY(${statusSpellings(values)}::text[])`;
+  const target = Prisma.sql`${row}.${Prisma.raw(`"${column}"`)}`;
+  const spellings = statusSpellings(values, spelling);
+  return spellings.length === 1 ? Prisma.sql`${target} = ${spellings[0]!}` : Prisma.sql`${target} = ANY(${spellings}::text[])`;
 }
 
 /** A Boolean filter over a 0/1 flag column: Borealis reads any non-zero value as true. */

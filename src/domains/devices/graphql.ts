@@ -19,7 +19,7 @@ import { builder } from '../../graphql/builder.js';
 import { listConnection, sqlKeysetPredicates } from '../../graphql/connections.js';
 import { defineOrder, MAX_PAGE_SIZE, StringFilter, statusWhere, TimeRange } from '../../graphql/inputs.js';
 import { siteById, SiteNode } from '../sites/graphql.js';
-import { boundedFirst, IncidentStateEnum } from '../../graphql/enums.js';
+import { boundedFirst, INCIDENT_STATE_SPELLING, IncidentStateEnum } from '../../graphql/enums.js';
 import { storedJson } from '../../graphql/stored-json.js';
 import { canonicalGuid, decodeBase64Text, epochToDate, guidSpellings, isoTextToDate } from '../../graphql/values.js';
 import { epochField, sqlForm, type FieldArgs } from '../../graphql/compile/forms.js';
@@ -104,7 +104,7 @@ const softwareOfDevice = perRequestFilter(
 
 /** A device's incidents (Device.incidents): the relation's filter, order and size, for Prisma and SQL alike. */
 const deviceIncidents = (args: FieldArgs) => ({
-  where: { state: statusWhere(args.state as string[] | null | undefined) },
+  where: { state: statusWhere(args.state as string[] | null | undefined, INCIDENT_STATE_SPELLING) },
   orderBy: [{ openedAt: 'desc' }, { id: 'desc' }] as const,
   take: boundedFirst(args.first as number | null | undefined),
 });

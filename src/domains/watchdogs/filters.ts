@@ -1,6 +1,7 @@
 /** Watchdog and incident list filters: GraphQL input -> Prisma where, plain TypeScript (no scope). */
 import type { Prisma } from '../../generated/prisma/client.js';
 import { bigIdWhere, epochRangeWhere, flagWhere, intIdWhere, siteIdsWhere, statusWhere, stringWhere } from '../../graphql/inputs.js';
+import { INCIDENT_STATE_SPELLING } from '../../graphql/enums.js';
 
 type StringFilterValue = Parameters<typeof stringWhere>[0];
 type IdFilterValue = Parameters<typeof bigIdWhere>[0];
@@ -33,7 +34,7 @@ export interface IncidentListFilter {
 export function incidentFilterWhere(filter: IncidentListFilter | null | undefined): Prisma.WatchdogIncidentWhereInput {
   return {
     id: bigIdWhere(filter?.id),
-    state: statusWhere(filter?.state),
+    state: statusWhere(filter?.state, INCIDENT_STATE_SPELLING),
     severity: statusWhere(filter?.severity),
     siteId: siteIdsWhere(filter?.siteIds),
     watchdogId: intIdWhere(filter?.watchdogId, 'watchdogId'),

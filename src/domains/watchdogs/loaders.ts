@@ -6,6 +6,7 @@
 import { byId, childrenBy, firstPerParent, omittedColumnsBy, perFilter, type FirstPerParentOptions } from '../../access/batch.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { statusSql } from '../../graphql/inputs.js';
+import { INCIDENT_STATE_SPELLING } from '../../graphql/enums.js';
 
 export const watchdogById = byId('Watchdog');
 export const incidentById = byId('WatchdogIncident');
@@ -24,7 +25,7 @@ export const incidentsOfWatchdogPage = ({ states, first }: { states: readonly st
   table: Prisma.sql`engine.watchdog_incidents`,
   keyType: 'int',
   match: (row, watchdog) => Prisma.sql`${row}.watchdog_id = ${watchdog}`,
-  where: (row) => statusSql(row, 'state', states),
+  where: (row) => statusSql(row, 'state', states, INCIDENT_STATE_SPELLING),
   orderBy: (row) => Prisma.sql`${row}.opened_at DESC, ${row}.id DESC`,
   first,
 });

@@ -2,14 +2,15 @@
  * The compiled read path: a query whose every selected field has an SQL form (forms.ts) is
  * answered by ONE statement that builds the response's `data` in PostgreSQL (json_build_object,
  * json_agg, LIMIT inside every nested list), with the access rule's SQL form (access/rules.ts
- * ruleSql) on every table it reads, for the request's scope. The opaque cursors are finished in
- * JS from the sort-key values the statement returns (cursors.ts encodeCursor, the same function
- * the normal path uses).
+ * ruleSql) on every table it reads, for the request's scope. Nothing is left for JS: the opaque
+ * cursors are built in SQL byte for byte as encodeCursor builds them, a NULL in a non-null field
+ * fails the statement, and the statement's JSON text is written to the response as it is
+ * (preSerialized: never parsed and serialized again on the HTTP path).
  *
  * `executeCompiled` answers undefined whenever it cannot prove the answer equals the normal
  * execution's: an operation or argument it does not compile, an argument the normal path would
- * refuse (it then refuses it with its own error), a stored value that would make the normal path
- * answer an error (a NULL in a non-null field), or a statement that failed on its data. The caller
+ * refuse (it then refuses it with its own error), or a statement that failed on its data (among
+ * them a NULL in a non-null field, which the normal path answers with an error). The caller
  * then runs the normal execution. A failure of the database itself is the answer on both paths.
  */
 import {
@@ -29,17 +30,11 @@ import { Prisma } from '../../generated/prisma/client.js';
 import { ruleSql, type ModelName } from '../../access/rules.js';
 import type { GatewayContext } from '../context.js';
 import { sqlKeysetPredicates, sqlOrderBy } from '../connections.js';
-import { decodeCursor, encodeCursor, keysetPredicate, reversed, type TypedSortKey } from '../cursors.js';
+import { CURSOR_VERSION, decodeCursor, keysetPredicate, orderingId, reversed, type TypedSortKey } from '../cursors.js';
 import { DEFAULT_PAGE_SIZE, pageSize, type OrderValue } from '../inputs.js';
 import { columnSql, NotCompilable, orderBySql, tableOf, whereSql } from './columns.js';
 import type { ConnectionForm, FieldArgs } from './forms.js';
 import { planOperation, type Plan, type PlanField, type PlanSelection } from './plan.js';
-
-/** What binding a connection decided, for the result walk: its cursors' list and keys. */
-interface BoundConnection {
-  list: string;
-  keys: readonly TypedSortKey[];
-}
 
 const literal = (text: string) => Prisma.raw(`'${text.replaceAll("'", "''")}'`);
 
@@ -47,10 +42,32 @@ const literal = (text: string) => Prisma.raw(`'${text.replaceAll("'", "''")}'`);
 const isoFromEpoch = (column: Prisma.Sql) =>
   Prisma.sql`CASE WHEN ${column} > 0 THEN to_char(to_timestamp(${column}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END`;
 
+/**
+ * A row's opaque cursor, byte for byte what encodeCursor (cursors.ts) builds: base64url without
+ * padding or line breaks of `JSON.stringify([version, list, ordering, values])`. The head is
+ * JSON.stringify's own text; each value is PostgreSQL's to_json, which escapes exactly as
+ * JSON.stringify does (`"`, `\`, \b \f \n \r \t, other control characters as \u00xx, the rest as
+ * is); an int8 travels as its decimal string, a NULL as null.
+ */
+export function cursorSql(list: string, keys: readonly TypedSortKey[], column: (key: TypedSortKey) => Prisma.Sql): Prisma.Sql {
+  const head = `${JSON.stringify([CURSOR_VERSION, list, orderingId(keys)]).slice(0, -1)},[`;
+  const values = keys.map((key) => Prisma.sql`COALESCE(to_json(${key.type === 'BigInt' ? Prisma.sql`${column(key)}::text` : column(key)})::text, 'null')`);
+  const json = Prisma.sql`${literal(head)} || ${Prisma.join(values, " || ',' || ")} || ']]'`;
+  return Prisma.sql`rtrim(translate(encode(convert_to(${json}, 'UTF8'), 'base64'), E'+/\\n', '-_'), '=')`;
+}
+
+/**
+ * A non-null field's value: a NULL fails the statement with a cast error, and the normal path
+ * then answers with its own error (executeCompiled), so the result needs no walk. The failing
+ * cast reads the row so that PostgreSQL cannot evaluate it while planning; COALESCE evaluates it
+ * only for a NULL.
+ */
+const nonNull = (value: Prisma.Sql, row: Prisma.Sql) =>
+  Prisma.sql`COALESCE(to_json(${value}), to_json((${row}::text || ' holds a NULL in a non-null field')::int))`;
+
 /** Builds the statement of one request: the plan with its arguments, variables and scope. */
 class Binder {
   private aliases = 0;
-  readonly connections = new Map<PlanField, BoundConnection>();
 
   constructor(
     private readonly ctx: GatewayContext,
@@ -70,13 +87,18 @@ class Binder {
   }
 
   async root(plan: Plan): Promise<Prisma.Sql> {
-    return Prisma.sql`SELECT ${await this.object({ fields: plan.fields, walk: plan.walk }, Prisma.empty)}::text AS data`;
+    return Prisma.sql`SELECT ${await this.object({ fields: plan.fields }, Prisma.empty)}::text AS data`;
   }
 
   private async object(selection: PlanSelection, row: Prisma.Sql): Promise<Prisma.Sql> {
     // json_build_object takes at most 100 arguments.
     if (selection.fields.length > 50) throw new NotCompilable('more than 50 fields in one object');
-    const pairs = await Promise.all(selection.fields.map(async (field) => Prisma.sql`${literal(field.key)}, ${await this.value(field, selection, row)}`));
+    const pairs = await Promise.all(
+      selection.fields.map(async (field) => {
+        const value = await this.value(field, selection, row);
+        return Prisma.sql`${literal(field.key)}, ${field.mustNotBeNull ? nonNull(value, row) : value}`;
+      }),
+    );
     return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
   }
 
@@ -135,7 +157,6 @@ class Binder {
     const keys = form.orderings.get(args.orderBy ? `${args.orderBy.field}.${args.orderBy.direction ?? 'ASC'}` : 'default');
     if (!keys) throw new NotCompilable('unknown ordering');
     const list = `Query.${field.definition!.name}`;
-    this.connections.set(field, { list, keys });
     const model = form.model;
     const filter = form.filter(args.where);
 
@@ -143,8 +164,7 @@ class Binder {
     const column = (alias: Prisma.Sql) => (key: TypedSortKey) => columnSql(model, key.field, alias);
     const matching = async (alias: Prisma.Sql) => Prisma.sql`${whereSql(model, filter, alias)} AND ${await this.rule(model, alias)}`;
     const bound = args.after == null ? [] : [keysetPredicate(keys, decodeCursor(args.after, 'after', list, keys), 'after', sqlKeysetPredicates(column(row)))];
-    const keyArray = (alias: Prisma.Sql) =>
-      Prisma.sql`json_build_array(${Prisma.join(keys.map((key) => (key.type === 'BigInt' ? Prisma.sql`${column(alias)(key)}::text` : column(alias)(key))), ', ')})`;
+    const cursor = (alias: Prisma.Sql) => cursorSql(list, keys, column(alias));
 
     const pairs: Prisma.Sql[] = [];
     for (const part of field.children!.fields) {
@@ -159,14 +179,14 @@ class Binder {
           break;
         }
         case 'pageInfo':
-          value = await this.pageInfo(part.children!, { first, after: args.after != null, keys, keyArray, column });
+          value = await this.pageInfo(part.children!, { first, after: args.after != null, keys, cursor, column });
           break;
         case 'edges': {
           const edge = this.alias();
           const edgeFields = await Promise.all(
             part.children!.fields.map(async (edgeField) => {
               const edgeValue =
-                edgeField.kind === 'cursor' ? keyArray(edge)
+                edgeField.kind === 'cursor' ? cursor(edge)
                 : edgeField.kind === 'node' ? await this.object(edgeField.children!, edge)
                 : Prisma.sql`${literal(edgeField.typename!)}::text`;
               return Prisma.sql`${literal(edgeField.key)}, ${edgeValue}`;
@@ -195,7 +215,7 @@ class Binder {
       first: number;
       after: boolean;
       keys: readonly TypedSortKey[];
-      keyArray: (alias: Prisma.Sql) => Prisma.Sql;
+      cursor: (alias: Prisma.Sql) => Prisma.Sql;
       column: (alias: Prisma.Sql) => (key: TypedSortKey) => Prisma.Sql;
     },
   ): Promise<Prisma.Sql> {
@@ -205,52 +225,13 @@ class Binder {
         part.kind === 'hasNextPage' ? Prisma.sql`((SELECT count(*) FROM page) > ${page.first})`
         // As resolveKeysetConnection: a forward page has a previous page when a cursor was given.
         : part.kind === 'hasPreviousPage' ? Prisma.raw(page.after ? 'true' : 'false')
-        : part.kind === 'startCursor' ? Prisma.sql`(SELECT ${page.keyArray(edge)} FROM shown AS ${edge} ${sqlOrderBy(page.keys, page.column(edge))} LIMIT 1)`
-        : part.kind === 'endCursor' ? Prisma.sql`(SELECT ${page.keyArray(edge)} FROM shown AS ${edge} ${sqlOrderBy(reversed(page.keys), page.column(edge))} LIMIT 1)`
+        : part.kind === 'startCursor' ? Prisma.sql`(SELECT ${page.cursor(edge)} FROM shown AS ${edge} ${sqlOrderBy(page.keys, page.column(edge))} LIMIT 1)`
+        : part.kind === 'endCursor' ? Prisma.sql`(SELECT ${page.cursor(edge)} FROM shown AS ${edge} ${sqlOrderBy(reversed(page.keys), page.column(edge))} LIMIT 1)`
         : Prisma.sql`${literal(part.typename!)}::text`;
       return Prisma.sql`${literal(part.key)}, ${value}`;
     });
     return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
   }
-}
-
-/**
- * The statement's result made final: cursors encoded from their sort keys, and false when a value
- * the normal path would answer with an error is found (then the normal path answers).
- */
-function finish(selection: PlanSelection, value: Record<string, unknown>, connections: ReadonlyMap<PlanField, BoundConnection>): boolean {
-  for (const field of selection.fields) {
-    const item = value[field.key];
-    if (field.mustNotBeNull && item === null) return false;
-    if (field.kind === 'connection') {
-      if (!finishConnection(field, item as Record<string, unknown>, connections)) return false;
-    } else if (field.children?.walk && item !== null) {
-      const rows = Array.isArray(item) ? (item as Record<string, unknown>[]) : [item as Record<string, unknown>];
-      if (!rows.every((row) => finish(field.children!, row, connections))) return false;
-    }
-  }
-  return true;
-}
-
-function finishConnection(field: PlanField, value: Record<string, unknown>, connections: ReadonlyMap<PlanField, BoundConnection>): boolean {
-  const { list, keys } = connections.get(field)!;
-  const cursor = (values: unknown) => (values === null ? null : encodeCursor(list, keys, values as never));
-  for (const part of field.children!.fields) {
-    if (part.kind === 'pageInfo') {
-      const info = value[part.key] as Record<string, unknown>;
-      for (const infoField of part.children!.fields) {
-        if (infoField.kind === 'startCursor' || infoField.kind === 'endCursor') info[infoField.key] = cursor(info[infoField.key]);
-      }
-    } else if (part.kind === 'edges') {
-      for (const edge of value[part.key] as Array<Record<string, unknown>>) {
-        for (const edgeField of part.children!.fields) {
-          if (edgeField.kind === 'cursor') edge[edgeField.key] = cursor(edge[edgeField.key]);
-          else if (edgeField.kind === 'node' && edgeField.children!.walk && !finish(edgeField.children!, edge[edgeField.key] as Record<string, unknown>, connections)) return false;
-        }
-      }
-    }
-  }
-  return true;
 }
 
 /** Plans by document, then by operation name, Admin or not, and the variables @include/@skip read. */
@@ -298,26 +279,17 @@ function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmi
   return plan;
 }
 
-/** A request's statement and what the result walk needs of it. */
-interface Bound {
-  statement: Prisma.Sql;
-  connections: ReadonlyMap<PlanField, BoundConnection>;
-}
-
 /**
  * Statements already built for an Admin, whose rules are all TRUE (no scope value in the SQL), by
  * the variables and the lists' filters as built now (a filter may depend on the time, e.g.
  * `online`: then its value, and so the key, changes). A User's rules carry the user's sites and
  * sets read from the database: their statement is built for each request.
  */
-const adminStatements = new WeakMap<Plan, Map<string, Bound>>();
+const adminStatements = new WeakMap<Plan, Map<string, Prisma.Sql>>();
 const STATEMENTS_PER_PLAN = 64;
 
-async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Bound> {
-  const build = async (): Promise<Bound> => {
-    const binder = new Binder(ctx, variables);
-    return { statement: await binder.root(plan), connections: binder.connections };
-  };
+async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Prisma.Sql> {
+  const build = () => new Binder(ctx, variables).root(plan);
   if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return build();
   const filters = plan.fields.map((field) =>
     field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
@@ -345,14 +317,13 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   if (coerced.errors) return undefined;
   const plan = planFor(args, coerced.coerced, ctx.identity.isAdmin);
   if (!plan) return undefined;
-  let bound: Bound;
+  let statement: Prisma.Sql;
   try {
-    bound = await bind(plan, ctx, coerced.coerced);
+    statement = await bind(plan, ctx, coerced.coerced);
   } catch {
     // An argument the normal path refuses (bad cursor, page size) or does not compile: it answers.
     return undefined;
   }
-  const { statement, connections } = bound;
   let text: string;
   try {
     const { rows } = await ctx.pool.query<{ data: string }>(statement.text, statement.values as unknown[]);
@@ -365,7 +336,25 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
     // Any other failure (a stored value SQL cannot render): the normal path answers.
     return undefined;
   }
-  const data = JSON.parse(text) as Record<string, unknown>;
-  if (plan.walk && !finish({ fields: plan.fields, walk: plan.walk }, data, connections)) return undefined;
-  return { data };
+  return preSerialized(text);
+}
+
+/**
+ * A result whose `data` is the statement's JSON text. Yoga's result processing (HTTP responses
+ * and SSE events, with the headers, status and access line of any result) writes it through
+ * `stringify` as `{"data":<text>}` without parsing it; whatever reads `data` (graphql-ws, a plugin)
+ * gets it parsed, once. A result changed by a plugin (errors or extensions added) is serialized
+ * whole, as any other.
+ */
+export function preSerialized(text: string): ExecutionResult & { stringify(result: ExecutionResult): string } {
+  let data: Record<string, unknown> | undefined;
+  const result = {
+    get data(): Record<string, unknown> {
+      return (data ??= JSON.parse(text) as Record<string, unknown>);
+    },
+    stringify(value: ExecutionResult): string {
+      return value === result && !('errors' in value) && !('extensions' in value) ? `{"data":${text}}` : JSON.stringify(value);
+    },
+  };
+  return result;
 }

@@ -64,7 +64,7 @@ export interface PlanField {
   form?: SqlForm;
   /** `__typename`'s value. */
   typename?: string;
-  /** The value is non-null in GraphQL: a NULL from storage is checked after the statement. */
+  /** The value is non-null in GraphQL: a NULL from storage fails the statement (compiler.ts nonNull). */
   mustNotBeNull?: boolean;
   /** The selection under an object, list, connection, edge or pageInfo. */
   children?: PlanSelection;
@@ -74,13 +74,10 @@ export interface PlanSelection {
   /** The model of the rows (absent for connection, edge and pageInfo objects). */
   model?: ModelName;
   fields: PlanField[];
-  /** Whether the result walk (compiler.ts finish) must visit this selection: checks or cursors inside. */
-  walk: boolean;
 }
 
 export interface Plan {
   fields: PlanField[];
-  walk: boolean;
 }
 
 interface PlanContext {
@@ -215,8 +212,9 @@ function planSelection(context: PlanContext, type: GraphQLObjectType, selectionS
         }
         if (form.kind === 'epoch' && column.pgType !== 'integer') throw new NotCompilable(`${type.name}.${name}: epoch in ${column.pgType}`);
         if (form.kind === 'idText' && column.pgType !== 'bigint') throw new NotCompilable(`${type.name}.${name}: id in ${column.pgType}`);
-        // Checked whatever the mirror says: a live column may have lost its NOT NULL (drift).
-        planned.mustNotBeNull = nonNull;
+        // Checked whatever the mirror says: a live column may have lost its NOT NULL (drift). A
+        // flag is never NULL (a NULL column reads as false).
+        planned.mustNotBeNull = nonNull && form.kind !== 'flag';
         break;
       }
       case 'row':
@@ -233,8 +231,7 @@ function planSelection(context: PlanContext, type: GraphQLObjectType, selectionS
     }
     fields.push(planned);
   }
-  const walk = fields.some((field) => field.mustNotBeNull || field.kind === 'connection' || field.children?.walk);
-  return { ...(model ? { model } : {}), fields, walk };
+  return { ...(model ? { model } : {}), fields };
 }
 
 /** A field exposed from a model column (`t.exposeString('hostname')`): its column form. */
@@ -262,7 +259,7 @@ export function planOperation(
   if (!root) throw new NotCompilable('no query type');
   const selection = planSelection({ schema, fragments, variables, isAdmin }, root, operation.selectionSet, 'root');
   if (selection.fields.every((field) => field.kind === 'typename')) throw new NotCompilable('nothing to read');
-  return { fields: selection.fields, walk: selection.walk };
+  return { fields: selection.fields };
 }
 
 export type { ConnectionForm };

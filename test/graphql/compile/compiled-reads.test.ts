@@ -7,8 +7,12 @@
  * access/scope.ts jobIds).
  */
 import { readFileSync } from 'node:fs';
+import { GraphQLError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_SCREENS } from '../../../bench/screens.js';
+import { Prisma } from '../../../src/generated/prisma/client.js';
+import { cursorSql, preSerialized } from '../../../src/graphql/compile/compiler.js';
+import { encodeCursor, type TypedSortKey } from '../../../src/graphql/cursors.js';
 import { createSeededGateway, type GraphQLResponse, type OperatorName, type SeededGateway } from '../../support/seeded.js';
 import { createTestGateway, type TestGateway } from '../../support/gateway.js';
 import { recordStatements, type RecordedStatement } from '../../support/statements.js';
@@ -293,6 +297,73 @@ describe('secret columns', () => {
       for (const statement of answering((await compiled('admin', query, variables)).statements)) {
         for (const column of columns) expect(statement.text).not.toContain(column);
       }
+    }
+  });
+});
+
+describe("the statement's JSON text as the response", () => {
+  const post = (gateway: TestGateway, body: unknown) =>
+    gateway.yoga.fetch('http://gateway.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Test admin' },
+      body: JSON.stringify(body),
+    });
+
+  it("is written as PostgreSQL wrote it, with the normal path's status, headers and meaning", async () => {
+    const screen = BENCH_SCREENS.find((candidate) => candidate.name === 'devices-page')!;
+    const body = { query: screen.operation, variables: screen.variables };
+    const [passed, expected] = await Promise.all([post(g.gateway, body), post(normal, body)]);
+    const text = await passed.text();
+    // PostgreSQL's json text (its ` : ` separators), not a JSON.stringify of a parsed value.
+    expect(text.startsWith('{"data":{"devices" : {')).toBe(true);
+    expect(JSON.parse(text)).toEqual(await expected.json());
+    expect(passed.status).toBe(expected.status);
+    const headers = (response: Response) => [...response.headers.keys()].filter((name) => name !== 'content-length').sort();
+    expect(headers(passed)).toEqual(headers(expected));
+    expect(passed.headers.get('content-type')).toBe(expected.headers.get('content-type'));
+    expect(passed.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('is parsed for whatever reads `data`, and serialized whole once a plugin changed the result', () => {
+    const text = '{"devices" : {"totalCount" : 2, "edges" : [{"cursor" : "x\\"y"}]}}';
+    const result = preSerialized(text);
+    expect(result.stringify(result)).toBe(`{"data":${text}}`);
+    expect(result.data).toEqual({ devices: { totalCount: 2, edges: [{ cursor: 'x"y' }] } });
+    expect(result.data).toBe(result.data);
+    const withErrors = { ...result, errors: [new GraphQLError('boom')] };
+    expect(JSON.parse(result.stringify(withErrors))).toEqual({ data: result.data, errors: [{ message: 'boom' }] });
+    // graphql-ws and SSE serialize the result object itself: the getter gives the data.
+    expect(JSON.parse(JSON.stringify(result))).toEqual({ data: result.data });
+  });
+});
+
+describe('cursors built in SQL', () => {
+  const keys: TypedSortKey[] = [
+    { field: 'hostname', direction: 'desc', type: 'String', nullable: true },
+    { field: 'id', direction: 'asc', type: 'BigInt', nullable: false },
+    { field: 'openedAt', direction: 'desc', type: 'Int', nullable: true },
+  ];
+  const TRICKY = [
+    'plain',
+    '',
+    null,
+    'a "quoted" name',
+    'back\\slash \\" \\\\u0041',
+    '\b\f\n\r\t',
+    Array.from({ length: 31 }, (_, code) => String.fromCharCode(code + 1)).join(''),
+    '\u007f del, \u2028 line separator, \u00a0 nbsp',
+    'naïve café Ω 日本語 😀',
+    '/+=?&<>\'',
+    `long ${'x'.repeat(200)} (base64 breaks lines every 76 characters)`,
+  ];
+
+  it.each(TRICKY.map((value) => [JSON.stringify(value), value] as const))('%s: the same text as encodeCursor', async (_name, value) => {
+    for (const [id, openedAt] of [[1n, 1714000000], [-9223372036854775808n, null], [9223372036854775807n, -2147483648]] as const) {
+      const column = (key: TypedSortKey) => Prisma.raw(`v.${key.field === 'openedAt' ? 'opened_at' : key.field}`);
+      const statement = Prisma.sql`SELECT ${cursorSql('Query.devices', keys, column)} AS cursor
+        FROM (VALUES (${value}::text, ${id.toString()}::bigint, ${openedAt}::int)) AS v(hostname, id, opened_at)`;
+      const { rows } = await g.db.pool.query<{ cursor: string }>(statement.text, statement.values as unknown[]);
+      expect(rows[0]!.cursor).toBe(encodeCursor('Query.devices', keys, [value, id, openedAt]));
     }
   });
 });

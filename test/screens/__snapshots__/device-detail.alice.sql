@@ -79,14 +79,14 @@ SELECT
           json_agg(json_build_object(
             'node', json_build_object(
               'hostname', c1."hostname",
-              'guid', c1."guid",
+              'guid', COALESCE(to_json(c1."guid"), to_json((c1::text || ' holds a NULL in a non-null field')::int)),
               'operatingSystem', c1."operating_system",
               'status', c1."status",
               'lastSeen', CASE WHEN c1."last_seen" > 0 THEN to_char(to_timestamp(c1."last_seen") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
               'site', (
               SELECT
                 json_build_object(
-                  'name', c2."name"
+                  'name', COALESCE(to_json(c2."name"), to_json((c2::text || ' holds a NULL in a non-null field')::int))
                 )
               FROM "engine"."sites" AS c2
               WHERE c2.id = (
@@ -100,7 +100,7 @@ SELECT
               'installedSoftware', COALESCE((
               SELECT
                 json_agg(json_build_object(
-                  'name', c3."name",
+                  'name', COALESCE(to_json(c3."name"), to_json((c3::text || ' holds a NULL in a non-null field')::int)),
                   'version', c3."version",
                   'source', c3."source"
                 ) ORDER BY c3.name_normalized ASC, c3.id ASC)
@@ -117,13 +117,13 @@ SELECT
               SELECT
                 json_agg(json_build_object(
                   'title', c4."title",
-                  'severity', c4."severity",
+                  'severity', COALESCE(to_json(c4."severity"), to_json((c4::text || ' holds a NULL in a non-null field')::int)),
                   'openedAt', CASE WHEN c4."opened_at" > 0 THEN to_char(to_timestamp(c4."opened_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
                   'watchdog', (
                   SELECT
                     json_build_object(
-                      'name', c6."name",
-                      'severity', c6."severity"
+                      'name', COALESCE(to_json(c6."name"), to_json((c6::text || ' holds a NULL in a non-null field')::int)),
+                      'severity', COALESCE(to_json(c6."severity"), to_json((c6::text || ' holds a NULL in a non-null field')::int))
                     )
                   FROM "engine"."watchdogs" AS c6
                   WHERE c6.id = c4.watchdog_id AND EXISTS (
@@ -139,7 +139,7 @@ SELECT
                 SELECT
                   *
                 FROM "engine"."watchdog_incidents" AS c4
-                WHERE c4.hostname = c1.hostname AND c4.site_id = ANY($8::int[]) AND c4."state" = ANY($9::text[])
+                WHERE c4.hostname = c1.hostname AND c4.site_id = ANY($8::int[]) AND c4."state" = $9
                 ORDER BY c4."opened_at" DESC, c4."id" DESC
                 LIMIT $10
               ) AS c4
@@ -147,7 +147,7 @@ SELECT
               'runTargets', COALESCE((
               SELECT
                 json_agg(json_build_object(
-                  'hostname', c5."hostname",
+                  'hostname', COALESCE(to_json(c5."hostname"), to_json((c5::text || ' holds a NULL in a non-null field')::int)),
                   'resolutionStatus', c5."resolution_status",
                   'run', (
                   SELECT
@@ -158,7 +158,7 @@ SELECT
                       'job', (
                       SELECT
                         json_build_object(
-                          'name', c8."name"
+                          'name', COALESCE(to_json(c8."name"), to_json((c8::text || ' holds a NULL in a non-null field')::int))
                         )
                       FROM "engine"."scheduled_jobs" AS c8
                       WHERE c8.id = c7.job_id AND c8.id = ANY($11::bigint[])
@@ -202,4 +202,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = "WS-ACME-0001", $2 = [1], $3 = 2, $4 = 1, $5 = ["1"], $6 = 100, $7 = [1], $8 = [1], $9 = ["open", "OPEN", "Open"], $10 = 10, $11 = ["1"], $12 = [1], $13 = [1], $14 = [1n], $15 = [1], $16 = 10
+-- values: $1 = "WS-ACME-0001", $2 = [1], $3 = 2, $4 = 1, $5 = ["1"], $6 = 100, $7 = [1], $8 = [1], $9 = "open", $10 = 10, $11 = ["1"], $12 = [1], $13 = [1], $14 = [1n], $15 = [1], $16 = 10

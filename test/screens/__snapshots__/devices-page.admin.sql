@@ -35,7 +35,7 @@ SELECT
         ) > $3),
           'endCursor', (
           SELECT
-            json_build_array(c3."hostname", c3."guid")
+            rtrim(translate(encode(convert_to('[1,"Query.devices","hostname.asc,guid.asc",[' || COALESCE(to_json(c3."hostname")::text, 'null') || ',' || COALESCE(to_json(c3."guid")::text, 'null') || ']]', 'UTF8'), 'base64'), E'+/\n', '-_'), '=')
           FROM shown AS c3
           ORDER BY c3."hostname" DESC NULLS FIRST, c3."guid" DESC NULLS FIRST
           LIMIT 1
@@ -58,7 +58,7 @@ SELECT
               'site', (
               SELECT
                 json_build_object(
-                  'name', c5."name"
+                  'name', COALESCE(to_json(c5."name"), to_json((c5::text || ' holds a NULL in a non-null field')::int))
                 )
               FROM "engine"."sites" AS c5
               WHERE c5.id = (

@@ -9,7 +9,7 @@ SELECT
       SELECT
         *
       FROM "engine"."watchdog_incidents" AS c0
-      WHERE c0."state" = ANY($1::text[]) AND TRUE
+      WHERE c0."state" = $1 AND TRUE
       ORDER BY c0."opened_at" DESC NULLS FIRST, c0."id" DESC NULLS FIRST
       LIMIT $2
     ), shown AS (
@@ -25,21 +25,21 @@ SELECT
         SELECT
           count(*)::int
         FROM "engine"."watchdog_incidents" AS c1
-        WHERE c1."state" = ANY($4::text[]) AND TRUE
+        WHERE c1."state" = $4 AND TRUE
       ),
         'edges', COALESCE((
         SELECT
           json_agg(json_build_object(
             'node', json_build_object(
               'title', c2."title",
-              'severity', c2."severity",
-              'state', c2."state",
+              'severity', COALESCE(to_json(c2."severity"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
+              'state', COALESCE(to_json(c2."state"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
               'openedAt', CASE WHEN c2."opened_at" > 0 THEN to_char(to_timestamp(c2."opened_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
-              'triggerCount', c2."trigger_count",
+              'triggerCount', COALESCE(to_json(c2."trigger_count"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
               'watchdog', (
               SELECT
                 json_build_object(
-                  'name', c3."name"
+                  'name', COALESCE(to_json(c3."name"), to_json((c3::text || ' holds a NULL in a non-null field')::int))
                 )
               FROM "engine"."watchdogs" AS c3
               WHERE c3.id = c2.watchdog_id AND TRUE
@@ -61,4 +61,4 @@ SELECT
       )
   )
   )::text AS data;
--- values: $1 = ["open", "OPEN", "Open"], $2 = 51, $3 = 50, $4 = ["open", "OPEN", "Open"]
+-- values: $1 = "open", $2 = 51, $3 = 50, $4 = "open"

@@ -31,7 +31,7 @@ SELECT
         SELECT
           json_agg(json_build_object(
             'node', json_build_object(
-              'name', c2."name",
+              'name', COALESCE(to_json(c2."name"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
               'jobKind', c2."job_kind",
               'enabled', COALESCE(c2."enabled" <> 0, false),
               'scheduleType', c2."schedule_type",
