@@ -9,6 +9,8 @@ import { rowsFetched } from '../../src/access/batch.js';
 export interface RecordedStatement {
   text: string;
   values: readonly unknown[];
+  /** The prepared statement's name, when the statement was sent as a named one. */
+  name?: string;
   /** Rows the statement fetched, once it settled (rows fetched per request; access/batch.ts rowsFetched). */
   rows?: number;
 }
@@ -31,8 +33,8 @@ type QueryFn = (...args: unknown[]) => unknown;
 function statementOf(args: unknown[]): RecordedStatement {
   const [first, second] = args;
   if (typeof first === 'string') return { text: first, values: Array.isArray(second) ? second : [] };
-  const config = first as { text?: string; values?: unknown[] };
-  return { text: String(config.text ?? ''), values: config.values ?? (Array.isArray(second) ? second : []) };
+  const config = first as { text?: string; values?: unknown[]; name?: string };
+  return { text: String(config.text ?? ''), values: config.values ?? (Array.isArray(second) ? second : []), ...(config.name ? { name: config.name } : {}) };
 }
 
 /**

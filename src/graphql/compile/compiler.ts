@@ -25,6 +25,7 @@ import {
   type ExecutionResult,
   type FragmentDefinitionNode,
 } from 'graphql';
+import { createHash } from 'node:crypto';
 import { classifyInfrastructureError } from '../../db/infrastructure-errors.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { ruleSql, type ModelName } from '../../access/rules.js';
@@ -288,6 +289,28 @@ function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmi
 const adminStatements = new WeakMap<Plan, Map<string, Prisma.Sql>>();
 const STATEMENTS_PER_PLAN = 64;
 
+/**
+ * An Admin's kept statements run as named prepared statements: PostgreSQL parses them once per
+ * connection instead of on every request (planning a compiled screen costs about as much as
+ * running it). The name is a hash of the text, so a name never stands for two texts; at most
+ * MAX_PREPARED_TEXTS texts get a name in this process, which bounds the prepared statements each
+ * connection holds. The one result column (`data`, text) cannot change type, so DDL on a table
+ * only makes PostgreSQL plan the statement again.
+ */
+const MAX_PREPARED_TEXTS = 200;
+const preparedNames = new Map<string, string>();
+/** The name of each kept statement (null: the process already named MAX_PREPARED_TEXTS texts). */
+const statementNames = new WeakMap<Prisma.Sql, string | null>();
+
+function namePrepared(statement: Prisma.Sql): void {
+  let name = preparedNames.get(statement.text) ?? null;
+  if (name === null && preparedNames.size < MAX_PREPARED_TEXTS) {
+    name = `gateway_read_${createHash('sha256').update(statement.text).digest('hex').slice(0, 32)}`;
+    preparedNames.set(statement.text, name);
+  }
+  statementNames.set(statement, name);
+}
+
 async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Prisma.Sql> {
   const build = () => new Binder(ctx, variables).root(plan);
   if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return build();
@@ -300,6 +323,7 @@ async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, u
   let bound = byKey.get(key);
   if (!bound) {
     bound = await build();
+    namePrepared(bound);
     if (byKey.size >= STATEMENTS_PER_PLAN) byKey.clear();
     byKey.set(key, bound);
   }
@@ -326,7 +350,10 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   }
   let text: string;
   try {
-    const { rows } = await ctx.pool.query<{ data: string }>(statement.text, statement.values as unknown[]);
+    // Only an Admin's kept statements have a name (bind); a User's is built for the request.
+    const name = statementNames.get(statement) ?? null;
+    const query = { text: statement.text, values: statement.values as unknown[], ...(name ? { name } : {}) };
+    const { rows } = await ctx.pool.query<{ data: string }>(query);
     text = rows[0]!.data;
   } catch (error) {
     // The database's failure (unavailable, pool exhausted, timeout, cancelled) is the answer, as

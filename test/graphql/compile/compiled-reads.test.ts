@@ -124,6 +124,19 @@ describe.each(WHO)('as %s', (who) => {
   });
 });
 
+describe('prepared statements', () => {
+  it("an Admin's kept statement is sent as a named prepared statement, the same name for the same text; a User's is not named", async () => {
+    const [screen] = BENCH_SCREENS;
+    const first = answering((await compiled('admin', screen!.operation, screen!.variables)).statements);
+    const again = answering((await compiled('admin', screen!.operation, { ...screen!.variables, first: 3 })).statements);
+    expect(first[0]!.name).toMatch(/^gateway_read_[0-9a-f]{32}$/);
+    expect(again[0]!.name, 'other variable values are parameters of the same statement').toBe(first[0]!.name);
+    const { result, statements } = await compiled('alice', screen!.operation, screen!.variables);
+    expect(result.errors).toBeUndefined();
+    expect(answering(statements)[0]!.name, "alice's statement binds her sites: built for her request").toBeUndefined();
+  });
+});
+
 describe('paging', () => {
   it.each(WHO)('as %s: pages taken with `after` from the previous page are the normal pages', async (who) => {
     for (const [list, fields] of [
