@@ -6,13 +6,15 @@
  * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
  * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain] [--prepared-ceiling]
  * It also prints this process's CPU per request of each side (server and load generator, which
  * share the process; PostgreSQL's work is in its own processes). --profile records a V8 CPU
  * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
  * --explain compares the gateway's statement with the ceiling's in PostgreSQL: EXPLAIN (ANALYZE,
  * BUFFERS) planning and execution time, shared buffers, the JSON text's bytes, and the wall time of
  * 200 sequential executions of each through the pool.
+ * --prepared-ceiling sends each ceiling as a named prepared statement, as the gateway sends an
+ * Admin's compiled statements: without it the ceiling is parsed and planned on every request.
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
@@ -53,6 +55,8 @@ const arg = (name: string, fallback: number, integer: boolean) => {
 const WARM_UP_REQUESTS = 20;
 const PROFILE = process.argv.includes('--profile');
 const EXPLAIN = process.argv.includes('--explain');
+/** The ceiling as a named prepared statement too (the gateway prepares an Admin's compiled statements). */
+const PREPARED_CEILING = process.argv.includes('--prepared-ceiling');
 const SEQUENTIAL_RUNS = 200;
 
 /** Planning/execution time, buffers and output size of one statement, and its mean time over sequential runs. */
@@ -122,7 +126,8 @@ function ceilingHandler(pool: GatewayPool) {
     req.on('end', () => {
       const screen = byName.get(req.url!.slice('/ceiling/'.length));
       if (!screen) return void res.writeHead(404).end();
-      pool.query<{ data: string }>(screen.ceilingSql, screen.ceilingParams).then(
+      const query = { text: screen.ceilingSql, values: screen.ceilingParams, ...(PREPARED_CEILING ? { name: `ceiling_${screen.name}` } : {}) };
+      pool.query<{ data: string }>(query).then(
         ({ rows }) => res.writeHead(200, { 'content-type': 'application/json' }).end(`{"data":${rows[0]!.data}}`),
         (error: Error) => res.writeHead(500).end(error.message),
       );
