@@ -19,8 +19,9 @@
  * Prints per run: subscribers connected, deliveries expected and received (lost ones show),
  * deliveries/s, GraphQL executions (shared per group), commit-to-client latency p50/p99/max (from
  * the change's `changedAt`, the trigger's clock), the change rate the writer achieved, gateway CPU
- * and RSS, and RSS per subscriber (growth over the idle gateway). Fails loudly (exit code 1) when
- * the subscriber process dies or cannot connect everyone.
+ * (and CPU time per delivery, steadier than latency on a busy machine) and RSS, RSS per subscriber
+ * (growth over the idle gateway), and how many WebSocket payloads were serialized for the
+ * deliveries. Fails loudly (exit code 1) when the subscriber process dies or cannot connect everyone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -45,6 +46,7 @@ import { createPrismaClient } from '../src/db/prisma.js';
 import type { ReadinessState } from '../src/db/readiness.js';
 import { ChangeHub } from '../src/realtime/hub.js';
 import { sharedExecutionCounts } from '../src/realtime/shared-execution.js';
+import { framedPayloadCounts } from '../src/server/framed-next.js';
 import { createObservability } from '../src/server/observability.js';
 import { attachWebSocket } from '../src/server/websocket.js';
 import { createGatewayYoga } from '../src/server/yoga.js';
@@ -184,7 +186,7 @@ try {
   );
   console.log(`Realistic mix: ${100 - ADMIN_SHARE * 100} % site-scoped operators (2/3 UI document, 1/3 integrator document) spread over the sites, ${ADMIN_SHARE * 100} % administrators; worst case: all administrators.`);
   console.log(
-    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
+    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  CPU µs/delivery  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
   );
   const runs = [...realisticCounts.map((count) => ({ count, worstCase: false })), ...worstCaseCounts.map((count) => ({ count, worstCase: true }))];
   for (const { count, worstCase } of runs) {
@@ -215,6 +217,7 @@ try {
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
       const executionsBefore = sharedExecutionCounts.executions;
+      const serializedBefore = framedPayloadCounts.serialized;
       const cpuBefore = process.cpuUsage();
       const startedAt = performance.now();
       let peakRss = connectedRss;
@@ -249,13 +252,16 @@ try {
         report.p99,
         report.max,
         cpuPercent.toFixed(0),
+        // Gateway CPU time per delivery: less sensitive to other load on the machine than latency.
+        report.received ? (((cpu.user + cpu.system) / report.received!)).toFixed(1) : '-',
         (loopDelay.percentile(99) / 1e6).toFixed(0),
         clientCpuPercent.toFixed(0),
         (peakRss / 2 ** 20).toFixed(0),
         ((connectedRss - idleRss) / 1024 / count).toFixed(1),
       ];
-      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 5, 11, 12, 6, 13];
+      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 5, 16, 11, 12, 6, 13];
       console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
+      console.log(`  (${framedPayloadCounts.serialized - serializedBefore} WebSocket payloads serialized for ${report.received} deliveries)`);
       if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
       if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);
       clients.send('exit');

@@ -23,6 +23,7 @@ import { listenBackoffMs, startListener, type ChangeListener } from './listener.
 import { ChangePoller, type PolledChange } from './poller.js';
 import { SubscriberQueue } from './queue.js';
 import { scopeKey } from './shared-execution.js';
+import { reachableSites, SubscriberIndex } from './subscriber-index.js';
 import { keyWhere, loadRows, REALTIME_TABLES, realtimeTable, siteIdsOf, type RealtimeTable } from './tables.js';
 
 const PAGE = 500;
@@ -73,7 +74,8 @@ export class ChangeHub implements ChangeFeed {
   private polled = 0n;
   /** An unsettled gap: sequences below `below` may still commit while these change writers run. */
   private gap: { below: bigint; transactions: string[]; recheck: number } | null = null;
-  private readonly subscribers = new Map<string, Set<Subscriber>>();
+  /** Per table: its subscribers, indexed by the sites whose changes can reach them. */
+  private readonly subscribers = new Map<string, SubscriberIndex<Subscriber>>();
   /** Account reads shared by re-validations close together (see `readAccount`). */
   private readonly accountReads = new Map<string, Promise<OperatorIdentity>>();
   private subscriberCount = 0;
@@ -134,7 +136,7 @@ export class ChangeHub implements ChangeFeed {
     clearTimeout(this.retryTimer);
     await this.listener?.close();
     for (const subscribers of this.subscribers.values()) {
-      for (const subscriber of subscribers) subscriber.queue.return();
+      for (const subscriber of [...subscribers.all()]) subscriber.queue.return();
     }
     await this.pumping;
   }
@@ -230,9 +232,9 @@ export class ChangeHub implements ChangeFeed {
   }
 
   private add(subscriber: Subscriber): void {
-    let set = this.subscribers.get(subscriber.table);
-    if (!set) this.subscribers.set(subscriber.table, (set = new Set()));
-    set.add(subscriber);
+    let index = this.subscribers.get(subscriber.table);
+    if (!index) this.subscribers.set(subscriber.table, (index = new SubscriberIndex()));
+    index.add(subscriber, reachableSites(subscriber.ctx.identity));
     this.subscriberCount++;
   }
 
@@ -251,6 +253,8 @@ export class ChangeHub implements ChangeFeed {
       const fresh = await this.readAccount(identity);
       ctx.identity = fresh;
       ctx.scope = createScope(ctx.prisma, fresh);
+      // A changed site assignment moves the subscriber in the index (no-op when unchanged).
+      this.subscribers.get(subscriber.table)?.move(subscriber, reachableSites(fresh));
     } catch (error) {
       if (error instanceof OperatorRefusedError) subscriber.queue.fail(unauthenticated(`${error.message} The subscription ended.`));
       else if (error instanceof GraphQLError) subscriber.queue.fail(error);
@@ -336,7 +340,7 @@ export class ChangeHub implements ChangeFeed {
   private endStreamsIfOutageTooLong(): void {
     if (!this.outageTooLong()) return;
     for (const subscribers of this.subscribers.values()) {
-      for (const subscriber of [...subscribers]) subscriber.queue.fail(this.interruptedError(subscriber.position));
+      for (const subscriber of [...subscribers.all()]) subscriber.queue.fail(this.interruptedError(subscriber.position));
     }
   }
 
@@ -424,7 +428,8 @@ export class ChangeHub implements ChangeFeed {
     for (const event of events) {
       // From here on a new subscriber replays this event from the log instead of receiving it live.
       this.published = event.seq;
-      const candidates = [...(this.subscribers.get(event.table.table) ?? [])].filter((s) => event.seq > s.position);
+      // Only the subscribers a row in these sites can reach (see SubscriberIndex).
+      const candidates = (this.subscribers.get(event.table.table)?.reachable(event.change.siteIds) ?? []).filter((s) => event.seq > s.position);
       // Visibility per distinct scope, the database asked in parallel (cached on the event), and
       // first (known without the database for most: administrators, other sites), so a
       // subscriber's filter runs only where the event may be visible. Asked for replaying
@@ -458,7 +463,7 @@ export class ChangeHub implements ChangeFeed {
     if (events.length < 2) return;
     for (const table of new Set(events.map((event) => event.table.table))) {
       const identities = new Map<string, OperatorIdentity | null>();
-      for (const subscriber of this.subscribers.get(table) ?? []) identities.set(scopeKey(subscriber.ctx.identity), subscriber.ctx.identity);
+      for (const subscriber of this.subscribers.get(table)?.all() ?? []) identities.set(scopeKey(subscriber.ctx.identity), subscriber.ctx.identity);
       for (const event of events) {
         if (event.table.table === table) for (const identity of identities.values()) this.scopeOf(event, identity);
       }

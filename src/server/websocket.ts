@@ -18,6 +18,7 @@ import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
 import { countStatementsInto } from '../db/statements.js';
 import type { RequestTrace } from '../graphql/context.js';
 import { newTrace, type TransportContext } from './context.js';
+import { FRAMED_PLACEHOLDER, framedMessage, payloadText } from './framed-next.js';
 import { finishTrace, type Ending } from './observability.js';
 import { releaseAdmission } from './plugins/admission.js';
 import { maskError, noteErrors } from './plugins/mask-errors.js';
@@ -71,6 +72,16 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     aborts.get(trace)?.abort();
     releaseAdmission(trace);
     finishTrace(trace, observability, ending);
+  };
+  /** Per connection: the payload text of each operation's `next` message graphql-ws is about to send. */
+  const framedPayloads = new WeakMap<object, Map<string, string>>();
+  /** `next` messages are framed around their shared payload text (src/server/framed-next.ts). */
+  const frameNextMessages = (ctx: WsContext) => {
+    const socket = socketOf(ctx);
+    const payloads = new Map<string, string>();
+    framedPayloads.set(ctx, payloads);
+    const send = socket.send.bind(socket) as (data: unknown, ...rest: unknown[]) => void;
+    socket.send = ((data: unknown, ...rest: unknown[]) => send(typeof data === 'string' ? framedMessage(data, payloads) : data, ...rest)) as WebSocket['send'];
   };
   /** Masks errors the way Yoga does for HTTP, puts the request id on masked ones, records codes. */
   const masked = (trace: RequestTrace, errors: readonly unknown[]): GraphQLError[] => {
@@ -155,6 +166,7 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       subscribe: run('subscribe'),
       onConnect(ctx) {
         abortWhenClientCompletes(ctx);
+        frameNextMessages(ctx);
         return auth.onConnect(ctx);
       },
       async onSubscribe(ctx, id, payload) {
@@ -180,7 +192,10 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
         const errors = (result as ExecutionResult).errors;
         if (trace) noteErrors(trace, errors);
         // Same codes as HTTP; the HTTP status and headers mean nothing on a socket.
-        return errors?.some((error) => error.extensions?.http) ? { ...result, errors: errors.map(withoutHttp) } : undefined;
+        const sent = errors?.some((error) => error.extensions?.http) ? errors.map(withoutHttp) : errors;
+        // The payload is serialized once per shared result; `send` frames it around this id.
+        framedPayloads.get(ctx)?.set(id, payloadText(result as ExecutionResult, sent));
+        return framedPayloads.has(ctx) ? (FRAMED_PLACEHOLDER as ExecutionResult) : undefined;
       },
       onError(ctx, id, _payload, errors) {
         // Errors returned by onSubscribe were masked there (their trace is finished). Otherwise a

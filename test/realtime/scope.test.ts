@@ -75,6 +75,33 @@ describe('per-event scope', () => {
     await subscribers(0);
   });
 
+  it("a user assigned to another site: after re-validation its changes reach her, the old site's no longer do", async () => {
+    const acme = siteOf(gateway, 'Acme HQ');
+    const other = gateway.targets.devices.find((d) => d.siteName !== 'Acme HQ')!;
+    const alice = gateway.ws('alice', INCIDENTS);
+    await subscribers(1);
+    const { rows } = await gateway.writer.query<{ user_id: number; site_id: number }>(
+      `SELECT a.user_id, a.site_id FROM engine.user_site_assignments a JOIN engine.users u ON u.id = a.user_id WHERE u.username = 'alice'`,
+    );
+    const aliceId = rows[0]!.user_id;
+    await gateway.writer.query('UPDATE engine.user_site_assignments SET site_id = $2 WHERE user_id = $1 AND site_id = $3', [aliceId, other.siteId, acme.siteId]);
+    try {
+      // Re-validation runs every 300 ms here: after it, alice is indexed under the other site.
+      await new Promise((resolve) => setTimeout(resolve, 900));
+      const old = await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
+      const moved = await openIncident(gateway.writer, gateway.targets.watchdogId, other);
+      const [received] = await alice.until(1);
+      expect(received!.data.incidentChanged.incident.databaseId).toBe(moved);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(alice.results.map((r) => r.data.incidentChanged.incident.databaseId)).toEqual([moved]);
+      expect(old).not.toBe(moved);
+    } finally {
+      await gateway.writer.query('UPDATE engine.user_site_assignments SET site_id = $3 WHERE user_id = $1 AND site_id = $2', [aliceId, other.siteId, acme.siteId]);
+    }
+    await alice.close();
+    await subscribers(0);
+  });
+
   it("a disabled account's streams end with UNAUTHENTICATED, on WebSocket and SSE", async () => {
     const ws = gateway.ws('bob', INCIDENTS);
     const sse = await gateway.sse('bob', INCIDENTS);

@@ -1,0 +1,51 @@
+/**
+ * One serialization per shared subscription result (docs/subscriptions.md "Delivery cost").
+ * Shared execution hands the same result object to every subscriber of a group, but graphql-ws
+ * stringifies the whole `next` message per subscriber, payload included. The messages differ only
+ * by the subscription id, so the payload text is made once per result and framed around each id:
+ * `onNext` records the text for its operation and returns a placeholder payload, and the socket's
+ * `send` replaces graphql-ws's placeholder message by `{"id":<id>,"type":"next","payload":<text>}`,
+ * byte for byte what graphql-ws would have written.
+ */
+import type { GraphQLError, ExecutionResult } from 'graphql';
+
+/** The key of the placeholder: never at the top of a GraphQL result (data, errors, extensions only). */
+const PLACEHOLDER_KEY = 'borealis:framed-payload';
+export const FRAMED_PLACEHOLDER: Readonly<Record<string, true>> = Object.freeze({ [PLACEHOLDER_KEY]: true });
+const MESSAGE_HEAD = '{"id":';
+const PLACEHOLDER_TAIL = `,"type":"next","payload":${JSON.stringify(FRAMED_PLACEHOLDER)}}`;
+
+const payloadTexts = new WeakMap<ExecutionResult, string>();
+
+/** `next` payloads serialized by this process (benchmark): fewer than deliveries when shared. */
+export const framedPayloadCounts = { serialized: 0 };
+
+/**
+ * The `next` payload text of a result as graphql-ws builds it (the result without `errors`, then
+ * the errors' JSON if any), made once per result object and shared by all its subscribers.
+ */
+export function payloadText(result: ExecutionResult, errors: readonly GraphQLError[] | undefined = result.errors): string {
+  let text = payloadTexts.get(result);
+  if (text === undefined) {
+    const { errors: _errors, ...withoutErrors } = result;
+    framedPayloadCounts.serialized++;
+    text = JSON.stringify({ ...withoutErrors, ...(errors ? { errors: errors.map((error) => error.toJSON()) } : {}) });
+    payloadTexts.set(result, text);
+  }
+  return text;
+}
+
+/**
+ * The message to write for graphql-ws's `data`: a placeholder `next` message is framed around the
+ * payload text recorded for its operation id; any other message is written as is. Throws when
+ * a placeholder has no payload recorded (a bug: the client must never see the placeholder).
+ */
+export function framedMessage(data: string, payloads: Map<string, string>): string {
+  if (!data.endsWith(PLACEHOLDER_TAIL) || !data.startsWith(MESSAGE_HEAD)) return data;
+  const idJson = data.slice(MESSAGE_HEAD.length, -PLACEHOLDER_TAIL.length);
+  const id = JSON.parse(idJson) as string;
+  const payload = payloads.get(id);
+  if (payload === undefined) throw new Error(`A framed next message for operation ${idJson} without its payload`);
+  payloads.delete(id);
+  return `${MESSAGE_HEAD}${idJson},"type":"next","payload":${payload}}`;
+}
