@@ -15,29 +15,14 @@
  * the client receiving it. The subscribers run in the benchmark's process (a few hundred).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
 import WebSocket from 'ws';
-import { mintBorealisSession } from '../src/auth/borealis-session.js';
-import { createWebSocketAuth } from '../src/auth/websocket.js';
-import { createRequestAuthenticator } from '../src/auth/yoga-plugin.js';
-import { loadAuthConfig } from '../src/config/auth.js';
-import { loadConfig } from '../src/config/env.js';
-import { applyBaseline } from '../src/db/baseline.js';
 import { CHANGE_LOG } from '../src/db/change-capture.js';
-import { installGatewaySchema } from '../src/db/gateway-schema.js';
-import { createPool } from '../src/db/pool.js';
-import { createPrismaClient } from '../src/db/prisma.js';
-import type { ReadinessState } from '../src/db/readiness.js';
-import { ChangeHub } from '../src/realtime/hub.js';
-import { createObservability } from '../src/server/observability.js';
-import { attachWebSocket } from '../src/server/websocket.js';
-import { createGatewayYoga } from '../src/server/yoga.js';
+import { startBenchGateway } from './realtime-gateway.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { startRestartablePostgres } from '../dev/restartable-postgres.js';
 import { openIncident, simulationTargets } from '../dev/simulate/borealis-writes.js';
@@ -62,7 +47,6 @@ const DOWN_MS = 3000;
  */
 const RECOVERY_WINDOW_MS = 5000;
 
-const SECRET = 'bench-engine-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 const QUERY = 'subscription { incidentChanged(kinds: [OPENED]) { cursor incidentId changedAt } }';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -91,23 +75,8 @@ try {
   serverUrl.pathname = '/borealis';
   const url = serverUrl.toString();
 
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: url });
-  const pool = createPool(url, config.db);
-  await applyBaseline(pool);
-  await seedDemoData(pool, { devices: 40 });
-  await installGatewaySchema(pool);
-  const prisma = createPrismaClient(pool);
-  const auth = loadAuthConfig({ BOREALIS_ENGINE_SECRET: SECRET }, dir);
-  const observability = createObservability(config, pool);
-  const hub = new ChangeHub({ pool, prisma, config: config.realtime, log: observability.log });
-  await hub.start();
-  const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
-  const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool, auth, log: observability.log }), changes: hub }, observability);
-  const server = createServer(yoga);
-  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool, auth, log: observability.log }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const token = (username: string) => mintBorealisSession({ secret: SECRET, username, role: username === 'admin' ? 'Admin' : 'User' });
+  const gateway = await startBenchGateway({ databaseUrl: url, secretsDir: dir, seed: (pool) => seedDemoData(pool, { devices: 40 }).then(() => undefined) });
+  const { hub, wsUrl, token } = gateway;
 
   // Borealis's writer: its own pool, which reconnects once the server is back.
   const writer = new pg.Pool({ connectionString: url, max: 2, connectionTimeoutMillis: 1000 });
@@ -260,13 +229,8 @@ try {
   }
 
   await Promise.all(subscribers.map((s) => s.client.dispose()));
-  await hub.stop();
-  await websocket.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await gateway.close();
   await writer.end();
-  await prisma.$disconnect();
-  await pool.end();
   if (lost || duplicated || outOfOrder) process.exitCode = 1;
 } finally {
   await postgres.destroy();

@@ -25,31 +25,16 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { mintBorealisSession } from '../src/auth/borealis-session.js';
-import { createWebSocketAuth } from '../src/auth/websocket.js';
-import { createRequestAuthenticator } from '../src/auth/yoga-plugin.js';
-import { loadAuthConfig } from '../src/config/auth.js';
-import { loadConfig } from '../src/config/env.js';
-import { applyBaseline } from '../src/db/baseline.js';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
-import { installGatewaySchema } from '../src/db/gateway-schema.js';
-import { createPool } from '../src/db/pool.js';
-import { createPrismaClient } from '../src/db/prisma.js';
-import type { ReadinessState } from '../src/db/readiness.js';
-import { ChangeHub } from '../src/realtime/hub.js';
 import { sharedExecutionCounts } from '../src/realtime/shared-execution.js';
 import { framedPayloadCounts } from '../src/server/framed-next.js';
-import { createObservability } from '../src/server/observability.js';
-import { attachWebSocket } from '../src/server/websocket.js';
-import { createGatewayYoga } from '../src/server/yoga.js';
+import { startBenchGateway } from './realtime-gateway.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { simulationTargets } from '../dev/simulate/borealis-writes.js';
 
@@ -82,7 +67,6 @@ if (
   process.exit(2);
 }
 
-const SECRET = 'bench-engine-secret-0123456789abcdefghijklmnopqrstuvwxyz';
 /** An operator UI: the incident with nested fields (its site, its device). */
 const UI_QUERY = 'subscription { incidentChanged { kind cursor changedAt incident { databaseId hostname state severity title triggerCount site { name } } } }';
 /** An integrator: flat fields, to forward elsewhere. */
@@ -160,25 +144,17 @@ chmodSync(dir, 0o755);
 const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
 let failed = false;
 try {
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATABASE_URL: embedded.url, GATEWAY_SUBSCRIBER_BUFFER: '1000' });
-  const pool = createPool(embedded.url, config.db);
-  await applyBaseline(pool);
-  await seedDemoData(pool, { devices: Math.max(200, 2 * (benchSites + 6)) });
-  await addSites(pool, benchSites);
-  await installGatewaySchema(pool);
-  const prisma = createPrismaClient(pool);
-  const auth = loadAuthConfig({ BOREALIS_ENGINE_SECRET: SECRET }, dir);
-  const observability = createObservability(config, pool);
-  const hub = new ChangeHub({ pool, prisma, config: config.realtime, log: observability.log });
-  await hub.start();
-  const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
-  const yoga = createGatewayYoga({ config, pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool, auth, log: observability.log }), changes: hub }, observability);
-  const server = createServer(yoga);
-  const websocket = attachWebSocket(server, yoga, createWebSocketAuth({ pool, auth, log: observability.log }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const wsUrl = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-  const token = (username: string, admin: boolean) => mintBorealisSession({ secret: SECRET, username, role: admin ? 'Admin' : 'User' });
-  const targets = await simulationTargets(pool);
+  const gateway = await startBenchGateway({
+    databaseUrl: embedded.url,
+    secretsDir: dir,
+    env: { GATEWAY_SUBSCRIBER_BUFFER: '1000' },
+    seed: async (pool) => {
+      await seedDemoData(pool, { devices: Math.max(200, 2 * (benchSites + 6)) });
+      await addSites(pool, benchSites);
+    },
+  });
+  const { hub, wsUrl, token } = gateway;
+  const targets = await simulationTargets(gateway.pool);
   const siteIds = targets.devices.map((device) => device.siteId);
 
   console.log(
@@ -271,12 +247,7 @@ try {
       throw error;
     }
   }
-  await hub.stop();
-  await websocket.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await prisma.$disconnect();
-  await pool.end();
+  await gateway.close();
 } catch (error) {
   failed = true;
   console.error(`\nBenchmark failed: ${(error as Error).message}`);
