@@ -266,7 +266,6 @@ export function listConnection<N extends ModelName, W extends object, K extends 
             extensions: sqlForm({
               kind: 'connection',
               model: type,
-              tieBreaker: cursor,
               orderings,
               filter: (value) => filterWhere(value as W | null | undefined) as PrismaWhere,
             }),

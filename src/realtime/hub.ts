@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import { allows } from '../access/rules.js';
 import { createScope } from '../access/scope.js';
 import type { OperatorIdentity } from '../auth/identity.js';
+import { IdentityCache } from '../auth/identity-cache.js';
 import { loadOperator, OperatorRefusedError } from '../auth/operator.js';
 import type { RealtimeConfig } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
@@ -77,7 +78,8 @@ export class ChangeHub implements ChangeFeed {
   /** Per table: its subscribers, indexed by the sites whose changes can reach them. */
   private readonly subscribers = new Map<string, SubscriberIndex<Subscriber>>();
   /** Account reads shared by re-validations close together (see `readAccount`). */
-  private readonly accountReads = new Map<string, Promise<OperatorIdentity>>();
+  /** Account reads shared by re-validations (readAccount); a failed read is never kept. */
+  private readonly accounts: IdentityCache;
   private subscriberCount = 0;
   private listener: ChangeListener | null = null;
   private poller: ChangePoller | null = null;
@@ -95,6 +97,9 @@ export class ChangeHub implements ChangeFeed {
   private markStarted!: () => void;
 
   constructor(private readonly deps: RealtimeDeps) {
+    // Thousands of subscribers are a few hundred accounts: a re-validation uses a read at most a
+    // quarter interval old, so each subscriber still sees one at most 1.25 intervals old.
+    this.accounts = new IdentityCache(deps.config.revalidateMs / 4);
     this.started = new Promise((resolve) => (this.markStarted = resolve));
   }
 
@@ -263,21 +268,11 @@ export class ChangeHub implements ChangeFeed {
     }
   }
 
-  /**
-   * The account re-read for a re-validation, shared by the subscribers of one account whose
-   * re-validations fall within a quarter of the interval (thousands of subscribers are a few
-   * hundred accounts): each subscriber still sees a read at most 1.25 intervals old.
-   */
-  private readAccount(identity: OperatorIdentity): Promise<OperatorIdentity> {
-    const key = `${identity.username.toLowerCase()}\n${identity.authMethod}\n${identity.expiresAt?.getTime() ?? ''}`;
-    let read = this.accountReads.get(key);
-    if (!read) {
-      read = loadOperator(this.deps.pool, identity.username, { authMethod: identity.authMethod, expiresAt: identity.expiresAt });
-      this.accountReads.set(key, read);
-      read.catch(() => {}); // each subscriber handles the outcome
-      setTimeout(() => this.accountReads.delete(key), this.deps.config.revalidateMs / 4).unref();
-    }
-    return read;
+  /** The account re-read for a re-validation, shared by the subscribers of one account (accounts). */
+  private async readAccount(identity: OperatorIdentity): Promise<OperatorIdentity> {
+    const fromToken = { authMethod: identity.authMethod, expiresAt: identity.expiresAt };
+    const account = await this.accounts.account(identity.username, () => loadOperator(this.deps.pool, identity.username, fromToken));
+    return { ...account, ...fromToken };
   }
 
   /** Coalesces wake-ups: one read at a time, and one more if woken meanwhile. */

@@ -7,7 +7,7 @@
  * `send` replaces graphql-ws's placeholder message by `{"id":<id>,"type":"next","payload":<text>}`,
  * byte for byte what graphql-ws would have written.
  */
-import type { GraphQLError, ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionResult } from 'graphql';
 
 /** The key of the placeholder: never at the top of a GraphQL result (data, errors, extensions only). */
 const PLACEHOLDER_KEY = 'borealis:framed-payload';
@@ -20,16 +20,24 @@ const payloadTexts = new WeakMap<ExecutionResult, string>();
 /** `next` payloads serialized by this process (benchmark): fewer than deliveries when shared. */
 export const framedPayloadCounts = { serialized: 0 };
 
+/** An error as a socket sends it: the same code as on HTTP, without the HTTP status and headers. */
+export function withoutHttp(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+}
+
 /**
  * The `next` payload text of a result as graphql-ws builds it (the result without `errors`, then
- * the errors' JSON if any), made once per result object and shared by all its subscribers.
+ * the errors' JSON, without their HTTP extensions, if any), made once per result object and
+ * shared by all its subscribers.
  */
-export function payloadText(result: ExecutionResult, errors: readonly GraphQLError[] | undefined = result.errors): string {
+export function payloadText(result: ExecutionResult): string {
   let text = payloadTexts.get(result);
   if (text === undefined) {
-    const { errors: _errors, ...withoutErrors } = result;
+    const { errors, ...withoutErrors } = result;
     framedPayloadCounts.serialized++;
-    text = JSON.stringify({ ...withoutErrors, ...(errors ? { errors: errors.map((error) => error.toJSON()) } : {}) });
+    text = JSON.stringify({ ...withoutErrors, ...(errors ? { errors: errors.map((error) => withoutHttp(error).toJSON()) } : {}) });
     payloadTexts.set(result, text);
   }
   return text;

@@ -18,7 +18,7 @@ import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
 import { countStatementsInto } from '../db/statements.js';
 import type { RequestTrace } from '../graphql/context.js';
 import { newTrace, type TransportContext } from './context.js';
-import { FRAMED_PLACEHOLDER, framedMessage, payloadText } from './framed-next.js';
+import { FRAMED_PLACEHOLDER, framedMessage, payloadText, withoutHttp } from './framed-next.js';
 import { finishTrace, type Ending } from './observability.js';
 import { releaseAdmission } from './plugins/admission.js';
 import { maskError, noteErrors } from './plugins/mask-errors.js';
@@ -43,12 +43,6 @@ export const TOO_SLOW_CLOSE_REASON = 'Subscriber too slow: re-query, then subscr
 const socketOf = (ctx: WsContext) => ctx.extra.socket as unknown as WebSocket;
 
 /** The error without `extensions.http` (status and Retry-After are for HTTP responses). */
-function withoutHttp(error: GraphQLError): GraphQLError {
-  if (!error.extensions?.http) return error;
-  const { http: _http, ...extensions } = error.extensions;
-  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
-}
-
 export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSocketAuth): GatewayWebSocket {
   const { services, observability } = yoga.gateway;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: services.config.security.maxBodyBytes });
@@ -191,11 +185,10 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
         const trace = operations(ctx).get(id);
         const errors = (result as ExecutionResult).errors;
         if (trace) noteErrors(trace, errors);
-        // Same codes as HTTP; the HTTP status and headers mean nothing on a socket.
-        const sent = errors?.some((error) => error.extensions?.http) ? errors.map(withoutHttp) : errors;
-        // The payload is serialized once per shared result; `send` frames it around this id.
-        framedPayloads.get(ctx)?.set(id, payloadText(result as ExecutionResult, sent));
-        return framedPayloads.has(ctx) ? (FRAMED_PLACEHOLDER as ExecutionResult) : undefined;
+        // The payload (errors with their HTTP codes but no HTTP status) is serialized once per
+        // shared result; `send` frames it around this id (onConnect created this socket's map).
+        framedPayloads.get(ctx)!.set(id, payloadText(result as ExecutionResult));
+        return FRAMED_PLACEHOLDER as ExecutionResult;
       },
       onError(ctx, id, _payload, errors) {
         // Errors returned by onSubscribe were masked there (their trace is finished). Otherwise a

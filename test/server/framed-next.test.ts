@@ -42,6 +42,11 @@ describe('framed next messages', () => {
     expect(framed('9', result)).toBe('{"id":"9","type":"next","payload":{"data":{"n":1}}}');
   });
 
+  it("carry an error's code but not its HTTP status and headers", () => {
+    const error = new GraphQLError('Too many', { extensions: { code: 'RATE_LIMITED', http: { status: 429, headers: { 'retry-after': '5' } } } });
+    expect(JSON.parse(framed('1', { data: null, errors: [error] })).payload.errors).toEqual([{ message: 'Too many', extensions: { code: 'RATE_LIMITED' } }]);
+  });
+
   it('leave every other message alone and never send a placeholder without its payload', () => {
     const payloads = new Map<string, string>();
     for (const message of [

@@ -330,6 +330,11 @@ async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, u
   return bound;
 }
 
+/** A database failure as the operation's result: the pipeline turns it into its coded error. */
+function infrastructureFailure(error: unknown): ExecutionResult {
+  return { data: null, errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+}
+
 /** The compiled answer of a query, or undefined: run the normal execution (see the file comment). */
 export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionResult | undefined> {
   const ctx = args.contextValue as GatewayContext;
@@ -344,9 +349,12 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   let statement: Prisma.Sql;
   try {
     statement = await bind(plan, ctx, coerced.coerced);
-  } catch {
+  } catch (error) {
     // An argument the normal path refuses (bad cursor, page size) or does not compile: it answers.
-    return undefined;
+    if (error instanceof NotCompilable || error instanceof GraphQLError) return undefined;
+    // The database failing while the scope's sets are read is the answer, as for the statement below.
+    if (classifyInfrastructureError(error)) return infrastructureFailure(error);
+    throw error;
   }
   let text: string;
   try {
@@ -359,7 +367,7 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
     // The database's failure (unavailable, pool exhausted, timeout, cancelled) is the answer, as
     // on the normal path: the pipeline turns it into its coded error (server/plugins/admission.ts).
     // Running the normal path would only wait for it a second time.
-    if (classifyInfrastructureError(error)) return { data: null, errors: [new GraphQLError((error as Error).message, { originalError: error as Error })] };
+    if (classifyInfrastructureError(error)) return infrastructureFailure(error);
     // Any other failure (a stored value SQL cannot render): the normal path answers.
     return undefined;
   }

@@ -59,8 +59,6 @@ export type SqlForm =
 export interface ConnectionForm {
   kind: 'connection';
   model: ModelName;
-  /** The unique column every ordering ends with. */
-  tieBreaker: string;
   /** `<FIELD>.<ASC|DESC>` and `default` to sort keys (connections.ts listOrderings). */
   orderings: ReadonlyMap<string, ReadonlyArray<import('../cursors.js').TypedSortKey>>;
   /** The list's filter without the access rule (filters.ts): the rule is added in SQL. */

@@ -262,4 +262,3 @@ export function planOperation(
   return { fields: selection.fields };
 }
 
-export type { ConnectionForm };

@@ -139,22 +139,29 @@ describe('prepared statements', () => {
 
 describe('paging', () => {
   it.each(WHO)('as %s: pages taken with `after` from the previous page are the normal pages', async (who) => {
+    const listsPaged: string[] = [];
     for (const [list, fields] of [
       ['devices(first: 4, after: $after, orderBy: { field: HOSTNAME, direction: DESC })', 'hostname'],
       ['incidents(first: 6, after: $after)', 'databaseId openedAt'],
-      ['scheduledJobs(first: 3, after: $after, orderBy: { field: UPDATED_AT })', 'databaseId name'],
+      ['scheduledJobs(first: 1, after: $after, orderBy: { field: UPDATED_AT })', 'databaseId name'],
     ] as const) {
       const query = `query($after: String) { list: ${list} { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } edges { cursor node { ${fields} } } } }`;
       let after: string | null = null;
+      let pagesAfterACursor = 0;
       for (let page = 0; page < 3; page += 1) {
         const expected = await asNormal(who, query, { after });
         const { result, statements } = await compiled(who, query, { after });
         expect(result, `${list} page ${page}`).toEqual(expected);
         expect(answering(statements)).toHaveLength(1);
+        if (after !== null) pagesAfterACursor += 1;
         if (!expected.data.list.pageInfo.hasNextPage) break;
         after = expected.data.list.pageInfo.endCursor;
       }
+      if (pagesAfterACursor > 0) listsPaged.push(list);
     }
+    // The comparison must have reached pages read after a cursor: every list for the Admin, the
+    // devices and incidents of her site for alice (her site has one job), none for carol (no site).
+    expect(listsPaged.length, `lists paged with \`after\`: ${listsPaged.join('; ')}`).toBe(({ admin: 3, alice: 2, carol: 0 } as Partial<Record<OperatorName, number>>)[who]);
   });
 });
 
