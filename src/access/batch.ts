@@ -11,7 +11,7 @@
  */
 import DataLoader from 'dataloader';
 import { Prisma } from '../generated/prisma/client.js';
-import { READ_OMIT } from '../db/prisma.js';
+import { omittedFields, quotedIdentifier } from '../db/prisma.js';
 import { delegateOf, ruleSql, scopedWhere, type ModelName, type ModelRow, type ModelWhere } from './rules.js';
 import type { LoaderFactory, Loaders } from './loaders.js';
 import type { Scope } from './scope.js';
@@ -166,7 +166,7 @@ interface RawShape {
   restore(row: Record<string, unknown>): Record<string, unknown>;
 }
 
-const quoted = (name: string) => Prisma.raw(`"${name.replaceAll('"', '""')}"`);
+const quoted = (name: string) => Prisma.raw(quotedIdentifier(name));
 const restoreAs: Record<string, (value: unknown) => unknown> = {
   BigInt: (value) => BigInt(value as string),
   // PostgreSQL writes NaN and the infinities as JSON strings.
@@ -180,7 +180,7 @@ export function rawShape(prisma: Db, model: ModelName): RawShape {
     const byModel = perModel((name): RawShape => {
       const definition = datamodel.models[name];
       if (!definition) throw new Error(`No model ${name} in Prisma's datamodel.`);
-      const omitted = READ_OMIT[name.charAt(0).toLowerCase() + name.slice(1)] ?? {};
+      const omitted = omittedFields(name);
       const fields = definition.fields.filter((f) => f.kind === 'scalar' && !omitted[f.name]);
       const special = fields.filter((f) => restoreAs[f.type]);
       return {

@@ -10,7 +10,7 @@
  */
 import type PrismaTypes from '../generated/pothos-types.js';
 import { Prisma } from '../generated/prisma/client.js';
-import type { Db } from '../db/prisma.js';
+import { delegateName, type Db } from '../db/prisma.js';
 import type { Scope } from './scope.js';
 
 export type ModelName = keyof PrismaTypes;
@@ -202,7 +202,7 @@ export interface ReadDelegate {
 }
 
 export function delegateOf(prisma: Db, model: ModelName): ReadDelegate {
-  const key = model.charAt(0).toLowerCase() + model.slice(1);
+  const key = delegateName(model);
   return (prisma as unknown as Record<string, ReadDelegate>)[key]!;
 }
 

@@ -55,6 +55,21 @@ export const READ_OMIT: Readonly<Record<string, Readonly<Record<string, true>>>>
   return omit;
 })();
 
+/** A model's delegate name on the client (`Device` -> `device`), the key of READ_OMIT. */
+export function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
+
+/** The columns of `model` the gateway never reads unless a field asks for a large one (READ_OMIT). */
+export function omittedFields(model: string): Readonly<Record<string, true>> {
+  return READ_OMIT[delegateName(model)] ?? {};
+}
+
+/** A PostgreSQL identifier, double-quoted. */
+export function quotedIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
 export type Db = PrismaClient;
 
 export function createPrismaClient(pool: pg.Pool): Db {

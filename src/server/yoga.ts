@@ -72,7 +72,7 @@ export function createGatewayYoga(
       // First, so that every later plugin's wrappers (statement counting, cancellation) wrap them:
       // the compiled read path replaces the innermost execute (after every onExecute hook has
       // passed), shared subscription execution the executor's subscribe.
-      useCompiledReads(services.config.compiledReads),
+      ...(services.config.compiledReads ? [useCompiledReads()] : []),
       useSharedSubscriptionExecution(),
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),

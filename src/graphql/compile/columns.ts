@@ -6,7 +6,7 @@
  */
 import { Prisma } from '../../generated/prisma/client.js';
 import { loadMirror, type MirrorColumn } from '../../db/drift.js';
-import { READ_OMIT } from '../../db/prisma.js';
+import { omittedFields, quotedIdentifier as quote } from '../../db/prisma.js';
 import type { ModelName } from '../../access/rules.js';
 import type { PrismaOrderBy, PrismaWhere } from './forms.js';
 
@@ -32,8 +32,6 @@ function modelTable(model: ModelName): ModelTable {
   return found;
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 /** The schema-qualified table of a model. */
 export function tableOf(model: ModelName): Prisma.Sql {
   return modelTable(model).table;
@@ -41,8 +39,7 @@ export function tableOf(model: ModelName): Prisma.Sql {
 
 /** A readable column of `model` (never a secret or large one). */
 export function columnOf(model: ModelName, field: string): MirrorColumn {
-  const omitted = READ_OMIT[model.charAt(0).toLowerCase() + model.slice(1)];
-  if (omitted?.[field]) throw new NotCompilable(`${model}.${field} is never read`);
+  if (omittedFields(model)[field]) throw new NotCompilable(`${model}.${field} is never read`);
   const column = modelTable(model).columns.get(field);
   if (!column) throw new NotCompilable(`no column ${model}.${field}`);
   return column;

@@ -10,10 +10,9 @@
 import type { Plugin } from 'graphql-yoga';
 import { executeCompiled } from '../../graphql/compile/compiler.js';
 
-export function useCompiledReads(enabled: boolean): Plugin {
+export function useCompiledReads(): Plugin {
   return {
     onExecute({ executeFn, setExecuteFn }) {
-      if (!enabled) return;
       setExecuteFn(async (args) => (await executeCompiled(args)) ?? executeFn(args));
     },
   };
