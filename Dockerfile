@@ -1,7 +1,7 @@
-# Borealis GraphQL gateway image. Node.js 22 (the README's runtime).
+# Borealis GraphQL gateway image. Node.js 24 (the README's runtime).
 # Stage 1 compiles the TypeScript to dist/ (with the generated Prisma client); stage 2 holds only the
 # production dependencies and the compiled JavaScript: no tsx, no Prisma CLI, no embedded PostgreSQL.
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: install hooks would need the sources (client generation) or fetch nothing we use.
@@ -14,7 +14,7 @@ COPY src ./src
 COPY dev ./dev
 RUN npm run build
 
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -13,7 +13,7 @@ const floor = semver.minVersion(pkg.engines.node);
 
 describe('the Node.js requirement', () => {
   it('is a lower bound', () => {
-    expect(floor?.version).toBe('22.15.0');
+    expect(floor?.version).toBe('24.11.0');
   });
 
   it('satisfies the engines of every installed package, so npm install prints no EBADENGINE', () => {
