@@ -7,9 +7,11 @@
  * `wave` handshakes at a time: a wave must be fully acknowledged before the next one starts, so
  * thousands of clients never hit the server's listen backlog at once. Talks to the benchmark as
  * JSON lines: on stdout `progress` per wave, then `connected`, or `failed` (and exit code 1) when
- * a connection is refused or closed or a wave makes no progress in time; on stdin `report`
- * answers a `report` line (received per profile, latency from the change's commit, its
- * `changedAt`, to arrival), `exit` disposes of every client and exits.
+ * a connection is refused or closed or a wave makes no progress in time; on stdin `measure <ms>`
+ * sets where the measured window starts (epoch ms: deliveries of changes made earlier are the
+ * warm-up's), `report` answers a `report` line (received per profile; latency from the change's
+ * commit, its `changedAt`, to arrival: p50/p99/max of the measured window, p99/max of the warm-up,
+ * and the slowest delivery of each second), `exit` disposes of every client and exits.
  */
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -30,8 +32,14 @@ interface Plan {
 
 const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
 const total = plan.profiles.reduce((sum, profile) => sum + profile.count, 0);
-/** Latency histogram in milliseconds (the last bucket holds everything slower). */
-const histogram = new Array<number>(60_001).fill(0);
+/** Latency histograms in milliseconds (the last bucket holds everything slower): warm-up, measured. */
+const newHistogram = () => new Array<number>(60_001).fill(0);
+const warmUp = { histogram: newHistogram(), received: 0 };
+const measured = { histogram: newHistogram(), received: 0 };
+/** Changes made from this time on (epoch ms) are measured; before it, the warm-up's. */
+let measureFrom = 0;
+/** The slowest delivery of the changes of each second (epoch seconds): where a tail comes from. */
+const slowestBySecond = new Map<number, number>();
 const receivedByProfile = plan.profiles.map(() => 0);
 const clients: Client[] = [];
 const failures: string[] = [];
@@ -71,7 +79,13 @@ function subscriber(profileIndex: number): Promise<void> {
         next: (result) => {
           const changedAt = changedAtOf(result.data);
           if (!changedAt) return void errors++;
-          histogram[Math.min(Math.max(0, Date.now() - Date.parse(changedAt)), 60_000)]!++;
+          const madeAt = Date.parse(changedAt);
+          const latency = Math.min(Math.max(0, Date.now() - madeAt), 60_000);
+          const window = madeAt >= measureFrom ? measured : warmUp;
+          window.histogram[latency]!++;
+          window.received++;
+          const second = Math.floor(madeAt / 1000);
+          slowestBySecond.set(second, Math.max(slowestBySecond.get(second) ?? 0, latency));
           receivedByProfile[profileIndex]!++;
         },
         error: () => errors++,
@@ -81,7 +95,7 @@ function subscriber(profileIndex: number): Promise<void> {
   });
 }
 
-function percentile(received: number, p: number): number | null {
+function percentile({ histogram, received }: typeof measured, p: number): number | null {
   let seen = 0;
   for (let ms = 0; ms < histogram.length; ms++) if ((seen += histogram[ms]!) >= received * p && seen > 0) return ms;
   return null;
@@ -90,12 +104,26 @@ function percentile(received: number, p: number): number | null {
 function report() {
   const received = receivedByProfile.reduce((sum, n) => sum + n, 0);
   const cpu = process.cpuUsage();
-  send({ type: 'report', cpuMs: (cpu.user + cpu.system) / 1000, connected, errors, received, receivedByProfile, p50: percentile(received, 0.5), p99: percentile(received, 0.99), max: percentile(received, 1) });
+  send({
+    type: 'report',
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    connected,
+    errors,
+    received,
+    receivedByProfile,
+    p50: percentile(measured, 0.5),
+    p99: percentile(measured, 0.99),
+    max: percentile(measured, 1),
+    warmUpP99: percentile(warmUp, 0.99),
+    warmUpMax: percentile(warmUp, 1),
+    slowestBySecond: [...slowestBySecond].sort(([a], [b]) => a - b).map(([, ms]) => ms),
+  });
 }
 
 const commands = createInterface({ input: process.stdin });
 commands.on('line', (line) => {
   if (line === 'report') report();
+  if (line.startsWith('measure ')) measureFrom = Number(line.slice('measure '.length));
   if (line === 'exit') void Promise.all(clients.map((client) => client.dispose())).finally(() => process.exit(0));
 });
 // The benchmark went away: nothing to report to.

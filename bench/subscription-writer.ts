@@ -2,9 +2,11 @@
  * The writer of `npm run bench:subscriptions`, in its own process as Borealis's watchdog runtime
  * is: a busy gateway must not slow down the writes it is measured against. Usage:
  * subscription-writer.ts <plan.json>, the plan being `{ databaseUrl, watchdogId, devices, rate,
- * seconds }`. Prints a first JSON line when it starts writing, makes `rate` incident changes per
- * second with plain SQL (open, re-trigger, acknowledge, resolve), round-robin over the devices
- * (one per site), then prints a last line: the changes made per site and how long they took.
+ * warmUpSeconds, seconds }`. Prints a first JSON line when it starts writing (with `measureFrom`,
+ * the epoch ms where the warm-up ends), makes `rate` incident changes per second with plain SQL
+ * (open, re-trigger, acknowledge, resolve), round-robin over the devices (one per site), for
+ * `warmUpSeconds + seconds`, then prints a last line: the changes made per site and how long the
+ * measured part took.
  */
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
@@ -15,6 +17,7 @@ interface Plan {
   watchdogId: number;
   devices: SimulationTargets['devices'];
   rate: number;
+  warmUpSeconds: number;
   seconds: number;
 }
 
@@ -22,9 +25,10 @@ const plan = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Plan;
 const pool = new pg.Pool({ connectionString: plan.databaseUrl, max: 2 });
 const open: Array<{ id: string; siteId: number }> = [];
 const changesBySite: Record<number, number> = {};
-process.stdout.write(`${JSON.stringify({ started: true })}\n`);
 const startedAt = performance.now();
-for (let i = 0; i < plan.rate * plan.seconds; i++) {
+const warmUpChanges = plan.rate * plan.warmUpSeconds;
+process.stdout.write(`${JSON.stringify({ started: true, measureFrom: Date.now() + plan.warmUpSeconds * 1000 })}\n`);
+for (let i = 0; i < warmUpChanges + plan.rate * plan.seconds; i++) {
   const wait = startedAt + (i * 1000) / plan.rate - performance.now();
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   const step = i % 4;
@@ -42,6 +46,6 @@ for (let i = 0; i < plan.rate * plan.seconds; i++) {
   }
   changesBySite[incident.siteId] = (changesBySite[incident.siteId] ?? 0) + 1;
 }
-const elapsedMs = performance.now() - startedAt;
+const elapsedMs = performance.now() - startedAt - plan.warmUpSeconds * 1000;
 await pool.end();
-process.stdout.write(`${JSON.stringify({ changes: plan.rate * plan.seconds, elapsedMs, changesBySite })}\n`);
+process.stdout.write(`${JSON.stringify({ changes: warmUpChanges + plan.rate * plan.seconds, measuredChanges: plan.rate * plan.seconds, elapsedMs, changesBySite })}\n`);

@@ -1,6 +1,6 @@
 /**
  * Subscription benchmark (not a test): `npm run bench:subscriptions [-- --subscribers 1000,10000
- * --worst-case 1000 --sites 120 --rate 50 --seconds 20]`.
+ * --worst-case 1000 --sites 120 --rate 50 --seconds 20 --warm-up 5 --timeline --profile]`.
  *
  * A temporary embedded PostgreSQL with the demo seed, `sites` more sites (devices spread over all
  * of them, one operator account per site) and the change capture; one gateway (HTTP + graphql-ws,
@@ -16,12 +16,22 @@
  *   site's operators;
  * - worst case (`--worst-case`): every subscriber an administrator, every event reaches everyone.
  *
- * Prints per run: subscribers connected, deliveries expected and received (lost ones show),
- * deliveries/s, GraphQL executions (shared per group), commit-to-client latency p50/p99/max (from
- * the change's `changedAt`, the trigger's clock), the change rate the writer achieved, gateway CPU
- * (and CPU time per delivery, steadier than latency on a busy machine) and RSS, RSS per subscriber
- * (growth over the idle gateway), and how many WebSocket payloads were serialized for the
- * deliveries. Fails loudly (exit code 1) when the subscriber process dies or cannot connect everyone.
+ * The writer first makes `--warm-up` seconds of changes (default 5) that are delivered and
+ * counted like the others but not measured: a gateway whose subscribers just connected has run
+ * none of its delivery code yet (V8 compiles it while the first changes arrive, the pool opens
+ * sessions), and the subscriber process is cold too; their latency is printed on its own
+ * (warm-up p99/max), the measured window is the steady state at the given rate.
+ *
+ * Prints per run: subscribers connected, deliveries expected and received (warm-up included: lost
+ * ones show), deliveries/s, GraphQL executions (shared per group), commit-to-client latency
+ * p50/p99/max of the measured window (from the change's `changedAt`, the trigger's clock), p99/max
+ * of the warm-up, the change rate the writer achieved, gateway CPU (and CPU time per delivery,
+ * steadier than latency on a busy machine) and RSS, RSS per subscriber (growth over the idle
+ * gateway), and how many WebSocket payloads were serialized. `--timeline` also prints the slowest
+ * delivery of the changes of each second (where a tail comes from). `--profile` records a V8 CPU
+ * profile of the gateway while the writer runs (bench/results/subscriptions-<count>-*.cpuprofile)
+ * and prints its top functions. Fails loudly (exit code 1) when the subscriber process dies or
+ * cannot connect everyone.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,6 +45,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { sharedExecutionCounts } from '../src/realtime/shared-execution.js';
 import { framedPayloadCounts } from '../src/server/framed-next.js';
 import { startBenchGateway } from './realtime-gateway.js';
+import { profileWhile } from './profile.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { simulationTargets } from '../dev/simulate/borealis-writes.js';
 
@@ -45,7 +56,10 @@ const { values } = parseArgs({
     sites: { type: 'string', default: '120' },
     rate: { type: 'string', default: '50' },
     seconds: { type: 'string', default: '20' },
+    'warm-up': { type: 'string', default: '5' },
+    timeline: { type: 'boolean', default: false },
     wave: { type: 'string', default: '250' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const countsOf = (text: string) => (text === '' || text === '0' ? [] : text.split(',').map(Number));
@@ -54,6 +68,7 @@ const worstCaseCounts = countsOf(values['worst-case']);
 const benchSites = Number(values.sites);
 const rate = Number(values.rate);
 const seconds = Number(values.seconds);
+const warmUpSeconds = Number(values['warm-up']);
 const wave = Number(values.wave);
 if (
   [...realisticCounts, ...worstCaseCounts].some((n) => !Number.isInteger(n) || n < 1) ||
@@ -61,9 +76,10 @@ if (
   benchSites < 0 ||
   !(rate > 0) ||
   !(seconds > 0) ||
+  !(warmUpSeconds >= 0) ||
   !(wave >= 1)
 ) {
-  console.error('usage: npm run bench:subscriptions -- [--subscribers 1000,10000] [--worst-case 1000] [--sites 120] [--rate 50] [--seconds 20] [--wave 250]');
+  console.error('usage: npm run bench:subscriptions -- [--subscribers 1000,10000] [--worst-case 1000] [--sites 120] [--rate 50] [--seconds 20] [--warm-up 5] [--wave 250] [--profile] [--timeline]');
   process.exit(2);
 }
 
@@ -162,7 +178,7 @@ try {
   );
   console.log(`Realistic mix: ${100 - ADMIN_SHARE * 100} % site-scoped operators (2/3 UI document, 1/3 integrator document) spread over the sites, ${ADMIN_SHARE * 100} % administrators; worst case: all administrators.`);
   console.log(
-    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  CPU %  CPU µs/delivery  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
+    'mix         subscribers  connected  changes/s  expected  delivered  deliveries/s  executions  p50 ms  p99 ms  max ms  warm-up p99 ms  warm-up max ms  CPU %  CPU µs/delivery  loop p99 ms  client CPU %  RSS MB  KB/subscriber',
   );
   const runs = [...realisticCounts.map((count) => ({ count, worstCase: false })), ...worstCaseCounts.map((count) => ({ count, worstCase: true }))];
   for (const { count, worstCase } of runs) {
@@ -186,10 +202,13 @@ try {
       process.stderr.write(`  ${count}/${count} subscribed       \n`);
       const connectedRss = process.memoryUsage().rss;
 
-      const writer = startChild('subscription-writer.ts', { databaseUrl: embedded.url, watchdogId: targets.watchdogId, devices: targets.devices, rate, seconds });
-      await writer.next(); // started
+      const writer = startChild('subscription-writer.ts', { databaseUrl: embedded.url, watchdogId: targets.watchdogId, devices: targets.devices, rate, warmUpSeconds, seconds });
+      const { measureFrom } = (await writer.next()) as { measureFrom: number };
+      clients.send(`measure ${measureFrom}`);
+      // The warm-up's changes are delivered (and checked) too, but not measured.
+      await new Promise((resolve) => setTimeout(resolve, measureFrom - Date.now()));
       clients.send('report');
-      const clientCpuBefore = ((await clients.next()) as { cpuMs: number }).cpuMs;
+      const { cpuMs: clientCpuBefore, received: receivedBefore } = (await clients.next()) as { cpuMs: number; received: number };
       const loopDelay = monitorEventLoopDelay({ resolution: 10 });
       loopDelay.enable();
       const executionsBefore = sharedExecutionCounts.executions;
@@ -198,13 +217,14 @@ try {
       const startedAt = performance.now();
       let peakRss = connectedRss;
       const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 250);
-      const writes = (await writer.next()) as { changes: number; elapsedMs: number; changesBySite: Record<number, number> };
+      const awaitWrites = async () => (await writer.next()) as { changes: number; measuredChanges: number; elapsedMs: number; changesBySite: Record<number, number> };
+      const writes = values.profile ? await profileWhile(`subscriptions-${count}`, `the gateway while ${count} subscribers receive`, awaitWrites, 40) : await awaitWrites();
       const expected = profiles.reduce((sum, p) => sum + p.count * (p.siteId === null ? writes.changes : (writes.changesBySite[p.siteId] ?? 0)), 0);
       // Drain: until everything expected arrived, or nothing more for 5 s.
-      let report: Record<string, number> = {};
+      let report: Record<string, number> & { slowestBySecond?: number[] } = {};
       for (let last = -1, quietSince = Date.now(); Date.now() - quietSince < 5000; await new Promise((resolve) => setTimeout(resolve, 250))) {
         clients.send('report');
-        report = (await clients.next()) as unknown as Record<string, number>;
+        report = (await clients.next()) as unknown as typeof report;
         if (report.received! >= expected) break;
         if (report.received !== last) [last, quietSince] = [report.received!, Date.now()];
       }
@@ -215,28 +235,32 @@ try {
       loopDelay.disable();
       const cpuPercent = ((cpu.user + cpu.system) / 1e6 / elapsed) * 100;
       const clientCpuPercent = ((report.cpuMs! - clientCpuBefore) / 1000 / elapsed) * 100;
+      const measuredDeliveries = report.received! - receivedBefore;
       const row = [
         worstCase ? 'worst case' : 'realistic',
         count,
         report.connected,
-        (writes.changes / (writes.elapsedMs / 1000)).toFixed(0),
+        (writes.measuredChanges / (writes.elapsedMs / 1000)).toFixed(0),
         expected,
         report.received,
-        Math.round(report.received! / (writes.elapsedMs / 1000)),
+        Math.round(measuredDeliveries / (writes.elapsedMs / 1000)),
         sharedExecutionCounts.executions - executionsBefore,
         report.p50,
         report.p99,
         report.max,
+        report.warmUpP99 ?? '-',
+        report.warmUpMax ?? '-',
         cpuPercent.toFixed(0),
         // Gateway CPU time per delivery: less sensitive to other load on the machine than latency.
-        report.received ? (((cpu.user + cpu.system) / report.received!)).toFixed(1) : '-',
+        measuredDeliveries ? ((cpu.user + cpu.system) / measuredDeliveries).toFixed(1) : '-',
         (loopDelay.percentile(99) / 1e6).toFixed(0),
         clientCpuPercent.toFixed(0),
         (peakRss / 2 ** 20).toFixed(0),
         ((connectedRss - idleRss) / 1024 / count).toFixed(1),
       ];
-      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 5, 16, 11, 12, 6, 13];
+      const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 14, 14, 5, 16, 11, 12, 6, 13];
       console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
+      if (values.timeline) console.log(`  slowest delivery (ms) of the changes of each second, warm-up first: ${report.slowestBySecond?.join(' ')}`);
       console.log(`  (${framedPayloadCounts.serialized - serializedBefore} WebSocket payloads serialized for ${report.received} deliveries)`);
       if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
       if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);
