@@ -1,6 +1,6 @@
 /** What every resolver receives. Built once per operation by src/server/context.ts, whatever the transport. */
 import type pg from 'pg';
-import type { GraphQLError, OperationTypeNode } from 'graphql';
+import type { ExecutionResult, GraphQLError, OperationTypeNode } from 'graphql';
 import type { GatewayConfig } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/prisma.js';
@@ -67,4 +67,20 @@ export interface GatewayContext extends GatewayServices {
    * the stream; the transport sends it and closes the socket.
    */
   onTooSlow?: (error: GraphQLError) => void;
+  /**
+   * graphql-ws: writes a subscription's error-free live results straight to the socket, framed
+   * for this operation, instead of each one passing through the transport's own iteration
+   * (src/realtime/shared-execution.ts, "Direct delivery").
+   */
+  liveResults?: LiveResults;
+}
+
+/** Where a transport takes a subscription's live results directly. */
+export interface LiveResults {
+  /**
+   * Sends one result without errors. Returns a promise when the connection is backed up (the
+   * caller waits for it before taking the next event, so events wait in the subscriber's bounded
+   * queue as they would for the transport's own iteration), else nothing.
+   */
+  send(result: ExecutionResult): Promise<void> | undefined;
 }

@@ -13,6 +13,9 @@
  * it. What stays per subscriber happens before this point, in the change feed: its filter, its
  * `after` replay, its access check, its re-validation (its scope is read at each event, so a
  * changed site assignment moves it to another group), its queue bound and close codes.
+ *
+ * A transport that can write results itself (graphql-ws: the context's `liveResults`) is handed
+ * each error-free result directly instead of iterating the stream (deliverDirectly).
  */
 import { createSourceEventStream, execute, GraphQLError, print, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
@@ -20,15 +23,18 @@ import { Loaders } from '../access/loaders.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import { runForRequest } from '../db/pool.js';
 import { StreamEnded } from '../graphql/changes.js';
-import type { GatewayContext } from '../graphql/context.js';
+import type { GatewayContext, LiveResults } from '../graphql/context.js';
 
 const printedDocuments = new WeakMap<DocumentNode, string>();
 const scopeKeys = new WeakMap<OperatorIdentity, string>();
 /** Per event object: each group's result, computed by the first subscriber of the group to take it. */
 const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 
-/** Subscription events executed and delivered by this process (benchmark and tests). */
-export const sharedExecutionCounts = { executions: 0, deliveries: 0 };
+/**
+ * Subscription events executed and delivered by this process, and the deliveries written
+ * directly by their transport (benchmark and tests).
+ */
+export const sharedExecutionCounts = { executions: 0, deliveries: 0, direct: 0 };
 
 /** The caller's scope as resolvers see it: anonymous, administrator, or a User's exact site set. */
 export function scopeKey(identity: OperatorIdentity | null): string {
@@ -73,7 +79,59 @@ export async function subscribeShared(args: ExecutionArgs): Promise<ExecutionRes
     if (current !== scope) [scope, group] = [current, `${operation}\n${current}`];
     return group;
   };
-  return mapAsyncIterator(source, (event: unknown) => executeForGroup(args, ctx, groupOf, event));
+  const resultOf = (event: unknown) => executeForGroup(args, ctx, groupOf, event);
+  return ctx.liveResults ? deliverDirectly(source, resultOf, ctx.liveResults) : mapAsyncIterator(source, resultOf);
+}
+
+/**
+ * Direct delivery (docs/subscriptions.md): the transport's iteration of a subscription (graphql-ws
+ * awaits each message's write, envelop maps each result through its plugins' hooks) costs more
+ * than the shared execution itself once thousands of subscribers share a few results. Here one
+ * loop per subscriber takes its events in order and hands each error-free result to the
+ * transport's `liveResults`, which frames and writes it. For such a result every per-result hook
+ * of the pipeline is a no-op (error masking, the error codes of the access line, tracing's error
+ * mark). A result with errors, and the stream's end, are still returned through the iterator, so
+ * they take the pipeline's path; the loop goes on only when the transport asks for the next one,
+ * which keeps the subscriber's order.
+ */
+export function deliverDirectly(
+  source: AsyncIterable<unknown>,
+  resultOf: (event: unknown) => Promise<ExecutionResult>,
+  live: LiveResults,
+): AsyncIterableIterator<ExecutionResult> {
+  const events = source[Symbol.asyncIterator]();
+  let stopped = false;
+  const stop = async () => {
+    stopped = true;
+    await events.return?.();
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      try {
+        while (!stopped) {
+          const event = await events.next();
+          if (event.done) break;
+          const result = await resultOf(event.value);
+          if (stopped) break;
+          if (result.errors) return { value: result, done: false };
+          sharedExecutionCounts.direct++;
+          const backedUp = live.send(result);
+          if (backedUp) await backedUp;
+        }
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      return { value: undefined, done: true };
+    },
+    async return(): Promise<IteratorResult<ExecutionResult>> {
+      await stop();
+      return { value: undefined, done: true };
+    },
+  };
 }
 
 function executeForGroup(args: ExecutionArgs, ctx: GatewayContext, groupOf: () => string, event: unknown): Promise<ExecutionResult> {

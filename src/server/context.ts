@@ -12,7 +12,7 @@ import { Loaders } from '../access/loaders.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Logger } from '../config/logger.js';
 import { countStatementsInto } from '../db/statements.js';
-import type { GatewayContext, GatewayServices, RequestTrace, Transport } from '../graphql/context.js';
+import type { GatewayContext, GatewayServices, LiveResults, RequestTrace, Transport } from '../graphql/context.js';
 
 /** A caller-supplied request id is kept when it is short and printable (it is logged and echoed). */
 const ACCEPTABLE_REQUEST_ID = /^[\w.:/@-]{1,128}$/;
@@ -49,7 +49,14 @@ export function traceOfRequest(request: Request): RequestTrace {
  */
 export type TransportContext =
   | { request: Request; trace?: undefined }
-  | { trace: RequestTrace; identity: OperatorIdentity | null; signal: AbortSignal; onTooSlow: (error: GraphQLError) => void; request?: undefined };
+  | {
+      trace: RequestTrace;
+      identity: OperatorIdentity | null;
+      signal: AbortSignal;
+      onTooSlow: (error: GraphQLError) => void;
+      liveResults: LiveResults;
+      request?: undefined;
+    };
 
 export function traceOf(transport: TransportContext): RequestTrace {
   return transport.trace ?? traceOfRequest(transport.request);
@@ -81,6 +88,6 @@ export async function buildContext(services: GatewayServices, log: Logger, trans
     scope,
     loaders: new Loaders(services.prisma, scope),
     signal: transport.request ? transport.request.signal : transport.signal,
-    ...(transport.request ? {} : { onTooSlow: transport.onTooSlow }),
+    ...(transport.request ? {} : { onTooSlow: transport.onTooSlow, liveResults: transport.liveResults }),
   };
 }

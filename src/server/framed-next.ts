@@ -43,6 +43,13 @@ export function payloadText(result: ExecutionResult): string {
   return text;
 }
 
+const nextFrame = (idJson: string, payload: string) => `${MESSAGE_HEAD}${idJson},"type":"next","payload":${payload}}`;
+
+/** A `next` message of operation `id` carrying the result's shared payload text, as graphql-ws writes it. */
+export function nextMessage(id: string, result: ExecutionResult): string {
+  return nextFrame(JSON.stringify(id), payloadText(result));
+}
+
 /**
  * The message to write for graphql-ws's `data`: a placeholder `next` message is framed around the
  * payload text recorded for its operation id; any other message is written as is. Throws when
@@ -55,5 +62,5 @@ export function framedMessage(data: string, payloads: Map<string, string>): stri
   const payload = payloads.get(id);
   if (payload === undefined) throw new Error(`A framed next message for operation ${idJson} without its payload`);
   payloads.delete(id);
-  return `${MESSAGE_HEAD}${idJson},"type":"next","payload":${payload}}`;
+  return nextFrame(idJson, payload);
 }

@@ -16,9 +16,9 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
 import { countStatementsInto } from '../db/statements.js';
-import type { RequestTrace } from '../graphql/context.js';
+import type { LiveResults, RequestTrace } from '../graphql/context.js';
 import { newTrace, type TransportContext } from './context.js';
-import { FRAMED_PLACEHOLDER, framedMessage, payloadText, withoutHttp } from './framed-next.js';
+import { FRAMED_PLACEHOLDER, framedMessage, nextMessage, payloadText, withoutHttp } from './framed-next.js';
 import { finishTrace, type Ending } from './observability.js';
 import { releaseAdmission } from './plugins/admission.js';
 import { maskError, noteErrors } from './plugins/mask-errors.js';
@@ -119,6 +119,23 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     socket.close(TOO_SLOW_CLOSE_CODE, TOO_SLOW_CLOSE_REASON);
   };
 
+  /**
+   * Direct delivery of a subscription's error-free live results (src/realtime/shared-execution.ts):
+   * `onNext`'s check (a socket holding more than its byte limit unsent is closed as too slow),
+   * then the framed `next` message. While the kernel takes the writes nothing is awaited; once ws
+   * holds bytes unsent, the caller waits for this write, as graphql-ws waits for each of its own.
+   */
+  const liveResultsOf = (ctx: WsContext, id: string): LiveResults => ({
+    send(result) {
+      const socket = socketOf(ctx);
+      if (socket.readyState !== socket.OPEN) return undefined;
+      const unsent = socket.bufferedAmount;
+      if (unsent > services.config.realtime.socketBufferBytes) return void closeTooSlow(ctx, id, null);
+      if (unsent === 0) return void socket.send(nextMessage(id, result));
+      return new Promise<void>((resolve) => socket.send(nextMessage(id, result), () => resolve()));
+    },
+  });
+
   const prepare = async (ctx: WsContext, id: string, trace: RequestTrace, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const refused = await countStatementsInto(trace.statements, () => auth.onSubscribe(ctx, id, payload));
     if (refused) return refused;
@@ -129,6 +146,7 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       identity: auth.identityOf(ctx),
       signal: abort.signal,
       onTooSlow: (error) => closeTooSlow(ctx, id, error),
+      liveResults: liveResultsOf(ctx, id),
       params: payload,
     };
     const enveloped = yoga.getEnveloped(initial);

@@ -3,11 +3,14 @@
  * raw WebSocket client so each rule can be broken on purpose: the init timeout (4408), ping/pong,
  * a refused token (4403), a subscribe before the ack (4401), a second init (4429), a duplicate
  * operation id (4409), an invalid message (4400), a wrong subprotocol (4406), and a `complete`
- * for an unknown id (ignored).
+ * for an unknown id (ignored). Live results written directly (shared-execution.ts "direct
+ * delivery") are graphql-ws's own frames, byte for byte.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringifyMessage, MessageType } from 'graphql-ws';
 import WebSocket from 'ws';
 import { openIncident } from '../../dev/simulate/borealis-writes.js';
+import { sharedExecutionCounts } from '../../src/realtime/shared-execution.js';
 import { startRealtimeGateway, subscribers, type RealtimeGateway } from './harness.js';
 
 let gateway: RealtimeGateway;
@@ -25,6 +28,8 @@ interface RawSocket {
   send(message: unknown): void;
   /** Resolves with the next message of this type (messages are kept in arrival order). */
   next(type: string): Promise<Record<string, unknown>>;
+  /** Every message's text as it arrived. */
+  texts: string[];
   closed: Promise<{ code: number; reason: string }>;
 }
 
@@ -32,8 +37,10 @@ function open(protocols: string[] = ['graphql-transport-ws']): Promise<RawSocket
   const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/graphql`, protocols);
   sockets.push(socket);
   const messages: Array<Record<string, unknown>> = [];
+  const texts: string[] = [];
   const waiters: Array<() => void> = [];
   socket.on('message', (data) => {
+    texts.push(String(data));
     messages.push(JSON.parse(String(data)));
     for (const waiter of waiters.splice(0)) waiter();
   });
@@ -50,7 +57,7 @@ function open(protocols: string[] = ['graphql-transport-ws']): Promise<RawSocket
       check();
     });
   return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve({ socket, send: (message) => socket.send(JSON.stringify(message)), next, closed }));
+    socket.once('open', () => resolve({ socket, send: (message) => socket.send(JSON.stringify(message)), next, texts, closed }));
     socket.once('error', reject);
   });
 }
@@ -142,6 +149,31 @@ describe('graphql-ws protocol on /graphql', () => {
     raw.send({ type: 'ping' });
     await raw.next('pong');
     expect(raw.socket.readyState).toBe(WebSocket.OPEN);
+    raw.socket.close(1000);
+  });
+
+  it('live results are written directly, as the frames graphql-ws writes; a completed id receives nothing more', async () => {
+    const raw = await initialised();
+    raw.send({ id: 'a', type: 'subscribe', payload: { query: INCIDENTS } });
+    raw.send({ id: 'b', type: 'subscribe', payload: { query: INCIDENTS } });
+    await subscribers(gateway, 2);
+    const direct = sharedExecutionCounts.direct;
+    const device = gateway.targets.devices[0]!;
+    const first = await openIncident(gateway.writer, gateway.targets.watchdogId, device);
+    const received = [await raw.next('next'), await raw.next('next')];
+    expect(received.map((message) => message.id).sort()).toEqual(['a', 'b']);
+    for (const message of received) expect(message.payload).toEqual({ data: { incidentChanged: { kind: 'OPENED', incidentId: first } } });
+    expect(sharedExecutionCounts.direct - direct).toBe(2);
+    // Byte for byte what graphql-ws's own `emit.next` writes for these results.
+    const nextTexts = raw.texts.filter((text) => text.includes('"type":"next"'));
+    expect(nextTexts).toEqual(received.map((message) => stringifyMessage({ id: message.id as string, type: MessageType.Next, payload: message.payload as never })));
+
+    raw.send({ id: 'a', type: 'complete' });
+    await subscribers(gateway, 1);
+    const second = await openIncident(gateway.writer, gateway.targets.watchdogId, device);
+    expect(await raw.next('next')).toEqual({ id: 'b', type: 'next', payload: { data: { incidentChanged: { kind: 'OPENED', incidentId: second } } } });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(raw.texts.filter((text) => text.includes('"type":"next"'))).toHaveLength(3);
     raw.socket.close(1000);
   });
 });

@@ -120,4 +120,25 @@ describe('shared execution of subscription events', () => {
     await Promise.all([live.close(), resumed.close()]);
     await subscribers(0);
   });
+
+  it('graphql-ws subscribers are written directly, SSE subscribers through their stream; both receive the same', async () => {
+    const acme = siteOf(gateway, 'Acme HQ');
+    const ws = gateway.ws('alice', INCIDENTS);
+    const sse = await gateway.sse('alice', INCIDENTS);
+    await subscribers(2);
+    const before = { ...sharedExecutionCounts };
+    const id = await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
+    await ws.until(1);
+    await sse.until(1);
+    expect(ws.results).toEqual(sse.results);
+    expect(incidentIds(ws)).toEqual([id]);
+    // One execution for the group; of its two deliveries, graphql-ws's was written directly.
+    expect({
+      executions: sharedExecutionCounts.executions - before.executions,
+      deliveries: sharedExecutionCounts.deliveries - before.deliveries,
+      direct: sharedExecutionCounts.direct - before.direct,
+    }).toEqual({ executions: 1, deliveries: 2, direct: 1 });
+    await Promise.all([ws.close(), sse.close()]);
+    await subscribers(0);
+  });
 });
