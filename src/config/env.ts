@@ -54,6 +54,11 @@ export interface RealtimeConfig {
   /** How often a subscriber's account is re-read (a disabled account's stream ends). */
   revalidateMs: number;
   /**
+   * How often the LISTEN session is asked `SELECT 1`; no answer within this long either means it
+   * is gone (a network partition, a frozen proxy: nothing closes the socket) and it is replaced.
+   */
+  listenHeartbeatMs: number;
+  /**
    * How long the change feed may be cut off from the database (LISTEN lost, reads failing) before
    * its subscriptions end with the retryable SUBSCRIPTIONS_INTERRUPTED; shorter outages are
    * bridged without an error (the log is read from the last sequence once it is back).
@@ -270,6 +275,7 @@ export function loadConfig(env: Env = process.env, host: HostFacts = currentHost
       subscriberBuffer: read.integer('GATEWAY_SUBSCRIBER_BUFFER', 1000, 1, 1_000_000),
       socketBufferBytes: read.integer('GATEWAY_SUBSCRIBER_SOCKET_BUFFER_BYTES', 4 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       revalidateMs: read.integer('GATEWAY_SUBSCRIPTION_REVALIDATE_MS', 60_000, 100, 86_400_000),
+      listenHeartbeatMs: read.integer('GATEWAY_LISTEN_HEARTBEAT_MS', 10_000, 100, 600_000),
       outageLimitMs: read.integer('GATEWAY_SUBSCRIPTION_OUTAGE_LIMIT_MS', 30_000, 1000, 3_600_000),
     },
   };

@@ -112,7 +112,7 @@ export class ChangeHub implements ChangeFeed {
       try {
         this.watermark = this.published = await lastSequence(pool);
         this.mode = 'triggers';
-        this.listener = startListener(pool.options, log, (signal) => (signal === 'lost' ? this.interrupted() : this.wake()));
+        this.listener = startListener(pool.options, log, (signal) => (signal === 'lost' ? this.interrupted() : this.wake()), config.listenHeartbeatMs);
         this.every(SAFETY_WAKE_MS, () => this.wake());
         this.every(config.pruneIntervalMs, () => this.prune());
         log.info({ fromSequence: this.watermark.toString() }, 'Subscriptions: change capture installed; listening for changes');

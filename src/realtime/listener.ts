@@ -3,6 +3,10 @@
  * session would be reused by requests and lose its LISTEN). Notifications only wake the reader;
  * the change log is the source of truth, so after a reconnect (PostgreSQL restart, a terminated
  * backend) the reader simply continues from its last sequence and nothing is lost.
+ *
+ * A session can also be lost without any error: a network partition or a frozen proxy leaves the
+ * socket open while nothing arrives (TCP keepalive notices after hours). A heartbeat asks the
+ * session `SELECT 1` every `heartbeatMs`; no answer within as long again, and it is replaced.
  */
 import pg from 'pg';
 import type { Logger } from '../config/logger.js';
@@ -26,12 +30,34 @@ export function listenBackoffMs(attempt: number): number {
 /** What the listener tells the reader: a notification, the session (re)connected, or lost. */
 export type ListenerSignal = 'notify' | 'connected' | 'lost';
 
-export function startListener(connection: pg.ClientConfig, log: Logger, signal: (reason: ListenerSignal) => void): ChangeListener {
+export function startListener(connection: pg.ClientConfig, log: Logger, signal: (reason: ListenerSignal) => void, heartbeatMs: number): ChangeListener {
   let client: pg.Client | null = null;
+  /** Drops the current session (its `lost`), for the heartbeat. */
+  let dropCurrent: ((error: Error) => void) | null = null;
+  /** The session a heartbeat is waiting on (one at a time per session). */
+  let beating: pg.Client | null = null;
   let connected = false;
   let closed = false;
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
+
+  const heartbeat = async () => {
+    const current = client;
+    if (!current || !connected || beating === current) return;
+    beating = current;
+    const drop = dropCurrent;
+    const timer = setTimeout(() => drop?.(new Error(`no answer to a heartbeat within ${heartbeatMs} ms`)), heartbeatMs);
+    try {
+      await current.query('SELECT 1');
+    } catch {
+      // A failed query also fails the session: its 'error'/'end' handler reconnects.
+    } finally {
+      clearTimeout(timer);
+      if (beating === current) beating = null;
+    }
+  };
+  const heartbeats = setInterval(() => void heartbeat(), heartbeatMs);
+  heartbeats.unref();
 
   const scheduleReconnect = () => {
     if (closed || retry) return;
@@ -49,6 +75,7 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
     const lost = (error?: Error) => {
       if (client !== next) return;
       client = null;
+      dropCurrent = null;
       const was = connected;
       connected = false;
       next.removeAllListeners();
@@ -60,6 +87,7 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
       scheduleReconnect();
     };
     client = next;
+    dropCurrent = lost;
     next.on('error', lost);
     next.on('end', () => lost());
     next.on('notification', () => signal('notify'));
@@ -85,6 +113,7 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearInterval(heartbeats);
       const current = client;
       client = null;
       connected = false;
