@@ -34,7 +34,7 @@ const resultsByEvent = new WeakMap<object, Map<string, Promise<ExecutionResult>>
  * Subscription events executed and delivered by this process, and the deliveries written
  * directly by their transport (benchmark and tests).
  */
-export const sharedExecutionCounts = { executions: 0, deliveries: 0, direct: 0 };
+export const sharedExecutionCounts = { executions: 0, deliveries: 0, direct: 0, serialized: 0 };
 
 /** The caller's scope as resolvers see it: anonymous, administrator, or a User's exact site set. */
 export function scopeKey(identity: OperatorIdentity | null): string {
@@ -155,7 +155,26 @@ function executeEvent(args: ExecutionArgs, ctx: GatewayContext, event: unknown):
   sharedExecutionCounts.executions++;
   const { signal: _callerSignal, ...rest } = ctx;
   const contextValue: GatewayContext = { ...rest, loaders: new Loaders(ctx.prisma, ctx.scope) };
-  return runForRequest(new AbortController().signal, async () => execute({ ...args, contextValue, rootValue: event }));
+  return runForRequest(new AbortController().signal, async () => serializedOnce(await execute({ ...args, contextValue, rootValue: event })));
+}
+
+/**
+ * SSE serializes each result per subscriber (Yoga's writer calls a result's own `stringify` when it
+ * has one, else JSON.stringify): a shared result's text is made once and reused by its whole group.
+ * A result some plugin replaced or changed (errors masked, extensions added) is a new object and
+ * is serialized as usual. Non-enumerable, so no serialization or spread of the result carries it.
+ */
+function serializedOnce(result: ExecutionResult): ExecutionResult {
+  let text: string | undefined;
+  const stringify = (value: ExecutionResult) => {
+    if (value !== result) return JSON.stringify(value);
+    if (text === undefined) {
+      sharedExecutionCounts.serialized++;
+      text = JSON.stringify(result);
+    }
+    return text;
+  };
+  return Object.defineProperty(result, 'stringify', { value: stringify });
 }
 
 /**

@@ -141,4 +141,21 @@ describe('shared execution of subscription events', () => {
     await Promise.all([ws.close(), sse.close()]);
     await subscribers(0);
   });
+
+  it('SSE subscribers of one group share one serialization of each result', async () => {
+    const acme = siteOf(gateway, 'Acme HQ');
+    const streams = await Promise.all([gateway.sse('alice', INCIDENTS), gateway.sse('alice', INCIDENTS), gateway.sse('alice2', INCIDENTS)]);
+    await subscribers(3);
+    const before = { ...sharedExecutionCounts };
+    const id = await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
+    for (const stream of streams) await stream.until(1);
+    for (const stream of streams) expect(incidentIds(stream)).toEqual([id]);
+    expect({
+      executions: sharedExecutionCounts.executions - before.executions,
+      deliveries: sharedExecutionCounts.deliveries - before.deliveries,
+      serialized: sharedExecutionCounts.serialized - before.serialized,
+    }).toEqual({ executions: 1, deliveries: 3, serialized: 1 });
+    await Promise.all(streams.map((stream) => stream.close()));
+    await subscribers(0);
+  });
 });
