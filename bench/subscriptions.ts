@@ -27,8 +27,9 @@
  * p50/p99/max of the measured window (from the change's `changedAt`, the trigger's clock), p99/max
  * of the warm-up, the change rate the writer achieved, gateway CPU (and CPU time per delivery,
  * steadier than latency on a busy machine) and RSS, RSS per subscriber (growth over the idle
- * gateway), and how many WebSocket payloads were serialized. `--timeline` also prints the slowest
- * delivery of the changes of each second (where a tail comes from). `--profile` records a V8 CPU
+ * gateway), and how many WebSocket payloads were serialized. `--timeline` also prints, per second
+ * of changes, the slowest delivery as the subscribers received it and as the gateway wrote it (the
+ * time its `next` frame was handed to the socket): where a tail comes from. `--profile` records a V8 CPU
  * profile of the gateway while the writer runs (bench/results/subscriptions-<count>-*.cpuprofile)
  * and prints its top functions. Fails loudly (exit code 1) when the subscriber process dies or
  * cannot connect everyone.
@@ -44,6 +45,7 @@ import type pg from 'pg';
 import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { sharedExecutionCounts } from '../src/realtime/shared-execution.js';
 import { framedPayloadCounts } from '../src/server/framed-next.js';
+import WebSocket from 'ws';
 import { startBenchGateway } from './realtime-gateway.js';
 import { profileWhile } from './profile.js';
 import { seedDemoData } from '../dev/seed/index.js';
@@ -62,6 +64,21 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
   },
 });
+/** --timeline: per second of changes (epoch s), the slowest `next` frame written by the gateway (ms after the change). */
+const writtenBySecond = new Map<number, number>();
+if (values.timeline) {
+  const CHANGED_AT = /"changedAt":"([^"]+)"/;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
+    const changedAt = typeof data === 'string' ? CHANGED_AT.exec(data)?.[1] : undefined;
+    if (changedAt) {
+      const madeAt = Date.parse(changedAt);
+      const second = Math.floor(madeAt / 1000);
+      writtenBySecond.set(second, Math.max(writtenBySecond.get(second) ?? 0, Date.now() - madeAt));
+    }
+    return (send as (...args: unknown[]) => void).call(this, data, ...rest);
+  } as WebSocket['send'];
+}
 const countsOf = (text: string) => (text === '' || text === '0' ? [] : text.split(',').map(Number));
 const realisticCounts = countsOf(values.subscribers);
 const worstCaseCounts = countsOf(values['worst-case']);
@@ -260,7 +277,11 @@ try {
       ];
       const widths = [10, 11, 9, 9, 8, 9, 12, 10, 6, 6, 6, 14, 14, 5, 16, 11, 12, 6, 13];
       console.log(row.map((value, index) => String(value).padStart(widths[index]!)).join('  '));
-      if (values.timeline) console.log(`  slowest delivery (ms) of the changes of each second, warm-up first: ${report.slowestBySecond?.join(' ')}`);
+      if (values.timeline) {
+        console.log(`  slowest delivery (ms) of the changes of each second, warm-up first, as received: ${report.slowestBySecond?.join(' ')}`);
+        console.log(`                                                             as written by the gateway: ${[...writtenBySecond].sort(([a], [b]) => a - b).map(([, ms]) => ms).join(' ')}`);
+        writtenBySecond.clear();
+      }
       console.log(`  (${framedPayloadCounts.serialized - serializedBefore} WebSocket payloads serialized for ${report.received} deliveries)`);
       if (report.errors) console.log(`  (${report.errors} client errors: streams ended or results without data)`);
       if (report.received! < expected) console.log(`  (${expected - report.received!} deliveries missing after a 5 s drain)`);

@@ -12,6 +12,7 @@ describe('realtime configuration', () => {
       subscriberBuffer: 1000,
       socketBufferBytes: 4 * 1024 * 1024,
       revalidateMs: 60_000,
+      listenHeartbeatMs: 10_000,
       outageLimitMs: 30_000,
     });
   });
