@@ -19,6 +19,7 @@ import { checkConnection, DatabaseConnectionError } from './db/connection-errors
 import { formatDriftReport } from './db/drift.js';
 import type { EmbeddedDatabase } from './db/embedded.js';
 import { ConfigError } from './config/env.js';
+import { runtimeWarning } from './config/runtime.js';
 import { createPool, type GatewayPool } from './db/pool.js';
 import { createPrismaClient } from './db/prisma.js';
 import { isDatabaseEmpty, readSeedMarker, seedDemoData, wallClockSeedTime } from '../dev/seed/index.js';
@@ -51,6 +52,8 @@ export interface StartHooks {
 }
 
 export async function startGateway({ config, auth }: Settings, hooks: StartHooks): Promise<void> {
+  const olderNode = runtimeWarning();
+  if (olderNode) console.warn(olderNode);
   let embedded: EmbeddedDatabase | undefined;
   let database: CliDatabase;
   if (config.databaseUrl) {

