@@ -15,7 +15,6 @@ import type { DestinationStream } from 'pino';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/env.js';
 import { createLogger, type Logger } from '../config/logger.js';
-import { countStatementsInto } from '../db/statements.js';
 import type { GatewayContext, RequestTrace } from '../graphql/context.js';
 import { traceOf, traceOfRequest, type TransportContext } from './context.js';
 import { GatewayMetrics } from './metrics.js';
@@ -124,7 +123,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 
 /**
  * The envelop part (HTTP and WebSocket alike, since graphql-ws runs through getEnveloped): the
- * operation's name and type, and its SQL statements counted during context building and execution.
+ * operation's name and type. Its SQL statements are counted by useRequestWork
+ * (src/server/plugins/request-work.ts) and, for the account read, by the context builder.
  */
 export function useOperationTrace(): Plugin<GatewayContext> {
   const traceOfContext = (context: object) => traceOf(context as TransportContext);
@@ -137,12 +137,6 @@ export function useOperationTrace(): Plugin<GatewayContext> {
       return ({ valid }) => {
         entry.valid = valid;
       };
-    },
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => executeFn(args)));
-    },
-    onSubscribe({ subscribeFn, setSubscribeFn }) {
-      setSubscribeFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => subscribeFn(args)));
     },
   };
 }
