@@ -6,7 +6,7 @@
  * sink). Reported per request: CPU microseconds (process.cpuUsage, user + system), wall time and
  * SQL statements.
  *
- *   npm run bench:pipeline -- [--requests 2000] [--rounds 5] [--before <tree>] [--http] [--profile]
+ *   npm run bench:pipeline -- [--requests 2000] [--rounds 5] [--before <tree>] [--http] [--screens] [--profile]
  *
  * This version runs twice: with its defaults and with GATEWAY_IDENTITY_CACHE_MS=0 (the account
  * re-read on every request).
@@ -16,7 +16,9 @@
  *   is from one run on the same machine state (this machine is shared: absolute numbers drift).
  * --http: also over real HTTP on a local port (client in this process too); a bare node:http
  *   handler answering a fixed JSON is measured in the same rounds as the floor of that transport.
- * --profile: V8 CPU profiles of the tiny query as admin (this version, in process and, with
+ * --screens: also the four screens of bench/screens.ts as admin (the compiled read path: one
+ *   prepared statement each), in process and, with --http, over HTTP.
+ * --profile: V8 CPU profiles of the tiny query (with --screens, the device detail) as admin (this version, in process and, with
  *   --http, over HTTP), saved under bench/results/ and summed up by self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
@@ -34,6 +36,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { post } from './load.js';
 import { profileWhile } from './profile.js';
+import { BENCH_SCREENS } from './screens.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -49,11 +52,13 @@ const option = (name: string) => {
 
 const SECRET = 'bench-pipeline-engine-secret-0123456789';
 
-const OPERATIONS = {
-  typename: '{ __typename }',
-  me: 'query Me { me { role isAdmin allSites authMethod } }',
-} as const;
+const OPERATIONS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+  typename: { query: '{ __typename }' },
+  me: { query: 'query Me { me { role isAdmin allSites authMethod } }' },
+  ...Object.fromEntries(BENCH_SCREENS.map((screen) => [screen.name, { query: screen.operation, variables: screen.variables }])),
+};
 type OperationName = keyof typeof OPERATIONS;
+const requestBody = (operation: OperationName) => JSON.stringify(OPERATIONS[operation]);
 
 /** A request variant: who asks what, through which transport. */
 interface Case {
@@ -212,9 +217,15 @@ async function main() {
       { operation: 'me', user: 'admin', transport: 'in-process' },
       { operation: 'me', user: 'alice', transport: 'in-process' },
       ...(bare ? [{ operation: 'typename', user: 'admin', transport: 'http' } as const, { operation: 'me', user: 'admin', transport: 'http' } as const] : []),
+      ...(flag('screens')
+        ? BENCH_SCREENS.flatMap((screen) => [
+            { operation: screen.name, user: 'admin', transport: 'in-process' } as const,
+            ...(bare ? [{ operation: screen.name, user: 'admin', transport: 'http' } as const] : []),
+          ])
+        : []),
     ];
     const senderOf = (version: Version, c: Case) => {
-      const body = JSON.stringify({ query: OPERATIONS[c.operation] });
+      const body = requestBody(c.operation);
       const token = tokens[c.user];
       if (c.transport === 'in-process') return async () => checked(await version.fetch(body, token));
       const target = { url: version.httpUrl, body, headers: authorization(token) };
@@ -232,7 +243,7 @@ async function main() {
           if (round > 0) record(`${c.transport} ${c.operation} as ${c.user}|${version.label}`, sample);
         }
         if (bare && c.transport === 'http') {
-          const target = { url: bare.url, body: JSON.stringify({ query: OPERATIONS[c.operation] }) };
+          const target = { url: bare.url, body: requestBody(c.operation) };
           const sample = await measure(requests, async () => checked(await post(agent, target)), () => 0);
           if (round > 0) record(`${c.transport} ${c.operation} (bare node:http floor)|-`, sample);
         }
@@ -252,8 +263,9 @@ async function main() {
       }),
     );
     if (flag('profile')) {
-      for (const c of cases.filter((each) => each.operation === 'me' && each.user === 'admin')) {
-        await profile(`${c.transport} me as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
+      const profiled = flag('screens') ? 'device-detail' : 'me';
+      for (const c of cases.filter((each) => each.operation === profiled && each.user === 'admin')) {
+        await profile(`${c.transport} ${profiled} as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
       }
     }
     agent.destroy();
