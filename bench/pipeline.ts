@@ -6,7 +6,7 @@
  * sink). Reported per request: CPU microseconds (process.cpuUsage, user + system), wall time and
  * SQL statements.
  *
- *   npm run bench:pipeline -- [--requests 2000] [--rounds 5] [--before <tree>] [--http] [--profile]
+ *   npm run bench:pipeline -- [--requests 2000] [--rounds 5] [--before <tree>]... [--http] [--screens] [--only <regex>] [--no-identity-reads] [--profile]
  *
  * This version runs twice: with its defaults and with GATEWAY_IDENTITY_CACHE_MS=0 (the account
  * re-read on every request).
@@ -14,10 +14,16 @@
  *   Prisma client, node_modules a symlink to this one's): both versions are loaded in this
  *   process, each with its own pool and gateway, and their rounds alternate, so the comparison
  *   is from one run on the same machine state (this machine is shared: absolute numbers drift).
+ *   Given more than once, every tree is loaded and measured.
  * --http: also over real HTTP on a local port (client in this process too); a bare node:http
  *   handler answering a fixed JSON is measured in the same rounds as the floor of that transport.
- * --profile: V8 CPU profiles of the tiny query as admin (this version, in process and, with
- *   --http, over HTTP), saved under bench/results/ and summed up by self time.
+ * --only <regex>: only the cases whose `<transport> <operation> as <user>` matches.
+ * --no-identity-reads: leave out the run of this version with GATEWAY_IDENTITY_CACHE_MS=0.
+ * --screens: also the four screens of bench/screens.ts as admin (the compiled read path: one
+ *   prepared statement each), in process and, with --http, over HTTP.
+ * --profile: V8 CPU profiles of the tiny query (with --screens, the device detail) as admin (this
+ *   version, in process and, with --http, over HTTP), saved under bench/results/ and summed up by
+ *   self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
@@ -34,6 +40,7 @@ import { startEmbeddedPostgres } from '../src/db/embedded.js';
 import { seedDemoData } from '../dev/seed/index.js';
 import { post } from './load.js';
 import { profileWhile } from './profile.js';
+import { BENCH_SCREENS } from './screens.js';
 
 const arg = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -46,14 +53,18 @@ const option = (name: string) => {
   const index = process.argv.indexOf(`--${name}`);
   return index > 0 ? process.argv[index + 1] : undefined;
 };
+/** Every value of an option given more than once. */
+const options = (name: string) => process.argv.flatMap((value, index) => (value === `--${name}` && process.argv[index + 1] ? [process.argv[index + 1]!] : []));
 
 const SECRET = 'bench-pipeline-engine-secret-0123456789';
 
-const OPERATIONS = {
-  typename: '{ __typename }',
-  me: 'query Me { me { role isAdmin allSites authMethod } }',
-} as const;
+const OPERATIONS: Record<string, { query: string; variables?: Record<string, unknown> }> = {
+  typename: { query: '{ __typename }' },
+  me: { query: 'query Me { me { role isAdmin allSites authMethod } }' },
+  ...Object.fromEntries(BENCH_SCREENS.map((screen) => [screen.name, { query: screen.operation, variables: screen.variables }])),
+};
 type OperationName = keyof typeof OPERATIONS;
+const requestBody = (operation: OperationName) => JSON.stringify(OPERATIONS[operation]);
 
 /** A request variant: who asks what, through which transport. */
 interface Case {
@@ -112,6 +123,8 @@ async function loadVersion(label: string, root: string, databaseUrl: string, ext
   const services = { config, pool, prisma, readiness, authenticate: createRequestAuthenticator(authDeps) };
   const yoga = createGatewayYoga(services, observability);
   const server = createServer(yoga);
+  // Idle while the other versions run their rounds: a kept-alive connection must not be closed under the client.
+  server.keepAliveTimeout = 10 * 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     label,
@@ -156,6 +169,9 @@ interface Sample {
 
 /** N sequential requests; CPU and wall per request. `send` must throw on an error answer. */
 async function measure(requests: number, send: () => Promise<void>, statements: () => number): Promise<Sample> {
+  // With --expose-gc (NODE_OPTIONS), each sample starts on a collected heap: garbage left by
+  // another version's rounds is not charged to this one.
+  (globalThis as { gc?: () => void }).gc?.();
   const before = statements();
   const cpu = process.cpuUsage();
   const started = performance.now();
@@ -182,7 +198,8 @@ function profile(title: string, requests: number, send: () => Promise<void>): Pr
 async function main() {
   const requests = arg('requests', 2000);
   const rounds = arg('rounds', 5);
-  const beforeTree = option('before');
+  const beforeTrees = options('before');
+  const only = option('only');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'borealis-pipeline-'));
   chmodSync(dir, 0o755);
   const embedded = await startEmbeddedPostgres({ dataDir: path.join(dir, 'pg'), persistent: false });
@@ -197,8 +214,8 @@ async function main() {
     await setup.end();
 
     versions.push(await loadVersion('this', process.cwd(), embedded.url));
-    versions.push(await loadVersion('this, GATEWAY_IDENTITY_CACHE_MS=0', process.cwd(), embedded.url, { GATEWAY_IDENTITY_CACHE_MS: '0' }));
-    if (beforeTree) versions.push(await loadVersion('before', path.resolve(beforeTree), embedded.url));
+    if (!flag('no-identity-reads')) versions.push(await loadVersion('this, GATEWAY_IDENTITY_CACHE_MS=0', process.cwd(), embedded.url, { GATEWAY_IDENTITY_CACHE_MS: '0' }));
+    for (const tree of beforeTrees) versions.push(await loadVersion(beforeTrees.length > 1 ? `before: ${tree}` : 'before', path.resolve(tree), embedded.url));
     const tokens = {
       admin: mintBorealisSession({ secret: SECRET, username: 'admin', role: 'Admin' }),
       alice: mintBorealisSession({ secret: SECRET, username: 'alice' }),
@@ -206,15 +223,21 @@ async function main() {
     };
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
-    const cases: Case[] = [
+    const cases = ([
       { operation: 'typename', user: 'anonymous', transport: 'in-process' },
       { operation: 'typename', user: 'admin', transport: 'in-process' },
       { operation: 'me', user: 'admin', transport: 'in-process' },
       { operation: 'me', user: 'alice', transport: 'in-process' },
       ...(bare ? [{ operation: 'typename', user: 'admin', transport: 'http' } as const, { operation: 'me', user: 'admin', transport: 'http' } as const] : []),
-    ];
+      ...(flag('screens')
+        ? BENCH_SCREENS.flatMap((screen) => [
+            { operation: screen.name, user: 'admin', transport: 'in-process' } as const,
+            ...(bare ? [{ operation: screen.name, user: 'admin', transport: 'http' } as const] : []),
+          ])
+        : []),
+    ] as Case[]).filter((c) => !only || new RegExp(only).test(`${c.transport} ${c.operation} as ${c.user}`));
     const senderOf = (version: Version, c: Case) => {
-      const body = JSON.stringify({ query: OPERATIONS[c.operation] });
+      const body = requestBody(c.operation);
       const token = tokens[c.user];
       if (c.transport === 'in-process') return async () => checked(await version.fetch(body, token));
       const target = { url: version.httpUrl, body, headers: authorization(token) };
@@ -232,7 +255,7 @@ async function main() {
           if (round > 0) record(`${c.transport} ${c.operation} as ${c.user}|${version.label}`, sample);
         }
         if (bare && c.transport === 'http') {
-          const target = { url: bare.url, body: JSON.stringify({ query: OPERATIONS[c.operation] }) };
+          const target = { url: bare.url, body: requestBody(c.operation) };
           const sample = await measure(requests, async () => checked(await post(agent, target)), () => 0);
           if (round > 0) record(`${c.transport} ${c.operation} (bare node:http floor)|-`, sample);
         }
@@ -252,8 +275,9 @@ async function main() {
       }),
     );
     if (flag('profile')) {
-      for (const c of cases.filter((each) => each.operation === 'me' && each.user === 'admin')) {
-        await profile(`${c.transport} me as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
+      const profiled = flag('screens') ? 'device-detail' : 'me';
+      for (const c of cases.filter((each) => each.operation === profiled && each.user === 'admin')) {
+        await profile(`${c.transport} ${profiled} as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
       }
     }
     agent.destroy();

@@ -6,11 +6,10 @@
  * Session settings travel as startup parameters, so a new connection costs no extra round trip
  * and no code path can forget them.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import type { DatabaseConfig } from '../config/env.js';
 import { sessionSurvives } from './infrastructure-errors.js';
-import { noteStatement } from './statements.js';
+import { currentRequestWork, noteStatement, type RequestWork } from './request-work.js';
 
 /** Raised instead of starting a statement for a request whose client has gone away. */
 export class RequestAbandonedError extends Error {
@@ -27,32 +26,27 @@ interface Checkout {
   cancelling?: Promise<void>;
 }
 
-/** The database work of one request: the pooled connections it has checked out right now. */
-interface RequestWork {
-  readonly signal: AbortSignal;
-  readonly checkedOut: Map<pg.PoolClient, Checkout>;
-}
-
-const currentRequest = new AsyncLocalStorage<RequestWork>();
-
 /**
- * Runs `work` as the database work of a request: when `signal` aborts (the client went away), the
- * statements it has running are cancelled in PostgreSQL (pg_cancel_backend) and no further
- * connection is checked out for it. Without this, a slow statement keeps a pooled session busy
- * long after nobody waits for its answer.
+ * The connections each cancellable request work (src/db/request-work.ts) has checked out right
+ * now. Created at its first checkout, with the abort listener that cancels their statements: a
+ * request that never checks out a connection costs no listener.
  */
-export function runForRequest<T>(signal: AbortSignal, work: () => T): T {
-  const request: RequestWork = { signal, checkedOut: new Map() };
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const [client, checkout] of request.checkedOut) {
-        checkout.cancelling ??= checkout.pool.cancelStatementOf(client);
-      }
-    },
-    { once: true },
-  );
-  return currentRequest.run(request, work);
+const checkoutsOf = new WeakMap<RequestWork, Map<pg.PoolClient, Checkout>>();
+
+function checkoutsFor(work: RequestWork, signal: AbortSignal): Map<pg.PoolClient, Checkout> {
+  let checkouts = checkoutsOf.get(work);
+  if (!checkouts) {
+    const created = new Map<pg.PoolClient, Checkout>();
+    checkoutsOf.set(work, (checkouts = created));
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const [client, checkout] of created) checkout.cancelling ??= checkout.pool.cancelStatementOf(client);
+      },
+      { once: true },
+    );
+  }
+  return checkouts;
 }
 
 /** Startup options that every pooled session runs with. */
@@ -73,7 +67,7 @@ export class GatewayPool extends pg.Pool {
   constructor(config: pg.PoolConfig) {
     super(config);
     // Prisma's adapter and raw queries send every statement through pool.query: count them for
-    // the request that runs them (src/db/statements.ts).
+    // the request that runs them (src/db/request-work.ts).
     this.query = ((...args: unknown[]) => {
       noteStatement();
       return queryKeepingUsableSessions(this, args);
@@ -87,17 +81,19 @@ export class GatewayPool extends pg.Pool {
   override connect(
     callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
   ): Promise<pg.PoolClient> | void {
-    const request = currentRequest.getStore();
-    const refusal = request?.signal.aborted ? new RequestAbandonedError() : undefined;
-    if (refusal) {
+    // Cancellable work: a request whose client can go away (src/db/request-work.ts).
+    const work = currentRequestWork();
+    const signal = work?.signal;
+    if (signal?.aborted) {
+      const refusal = new RequestAbandonedError();
       if (callback) {
         callback(refusal, undefined, () => {});
         return;
       }
       return Promise.reject(refusal);
     }
-    if (!request) return callback ? super.connect(callback) : super.connect();
-    const checkedOut = super.connect().then((client) => this.checkOutFor(request, client));
+    if (!work || !signal) return callback ? super.connect(callback) : super.connect();
+    const checkedOut = super.connect().then((client) => this.checkOutFor(work, signal, client));
     if (!callback) return checkedOut;
     checkedOut.then(
       (client) => callback(undefined, client, (release) => client.release(release as Error | boolean | undefined)),
@@ -121,16 +117,17 @@ export class GatewayPool extends pg.Pool {
   }
 
   /** Records a checkout as the request's until it is released (the client may have gone while it waited). */
-  private checkOutFor(request: RequestWork, client: pg.PoolClient): pg.PoolClient {
-    if (request.signal.aborted) {
+  private checkOutFor(work: RequestWork, signal: AbortSignal, client: pg.PoolClient): pg.PoolClient {
+    if (signal.aborted) {
       client.release();
       throw new RequestAbandonedError();
     }
     const checkout: Checkout = { pool: this };
     const release = client.release;
-    request.checkedOut.set(client, checkout);
+    const checkouts = checkoutsFor(work, signal);
+    checkouts.set(client, checkout);
     client.release = (err?: Error | boolean) => {
-      request.checkedOut.delete(client);
+      checkouts.delete(client);
       // Until its cancel has been delivered, the session must not start another request's statement.
       if (checkout.cancelling) void checkout.cancelling.then(() => release.call(client, err));
       else release.call(client, err);

@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config/env.js';
 import type { Logger } from '../config/logger.js';
 import type { Db } from '../db/prisma.js';
 import type { ReadinessState } from '../db/readiness.js';
-import type { StatementTally } from '../db/statements.js';
+import type { StatementTally } from '../db/request-work.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Loaders } from '../access/loaders.js';
 import type { Scope } from '../access/scope.js';

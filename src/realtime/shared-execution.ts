@@ -21,7 +21,7 @@ import { createSourceEventStream, execute, GraphQLError, print, type DocumentNod
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import { Loaders } from '../access/loaders.js';
 import type { OperatorIdentity } from '../auth/identity.js';
-import { runForRequest } from '../db/pool.js';
+import { currentRequestWork, runAsRequestWork } from '../db/request-work.js';
 import { StreamEnded } from '../graphql/changes.js';
 import type { GatewayContext, LiveResults } from '../graphql/context.js';
 
@@ -148,14 +148,14 @@ function executeForGroup(args: ExecutionArgs, ctx: GatewayContext, groupOf: () =
 
 /**
  * One execution with fresh loaders: nothing read for an earlier event is reused. It serves the
- * whole group, so it runs as database work of its own (a signal that never fires) instead of the
- * taking subscriber's: that subscriber leaving must not cancel the others' statements.
+ * whole group, so it runs as database work of its own (no signal; its statements still counted
+ * where the taking subscriber's are): that subscriber leaving must not cancel the others' statements.
  */
 function executeEvent(args: ExecutionArgs, ctx: GatewayContext, event: unknown): Promise<ExecutionResult> {
   sharedExecutionCounts.executions++;
   const { signal: _callerSignal, ...rest } = ctx;
   const contextValue: GatewayContext = { ...rest, loaders: new Loaders(ctx.prisma, ctx.scope) };
-  return runForRequest(new AbortController().signal, async () => serializedOnce(await execute({ ...args, contextValue, rootValue: event })));
+  return runAsRequestWork({ statements: currentRequestWork()?.statements }, async () => serializedOnce(await execute({ ...args, contextValue, rootValue: event })));
 }
 
 /**

@@ -2,7 +2,7 @@
  * The one context builder of every transport: HTTP (and SSE, which is HTTP), graphql-ws, and the
  * REST router to come. Each operation gets its request id, the caller's identity, the site scope,
  * fresh loaders and a logger that carries the request id; the SQL statements it sends are counted
- * on its trace (src/db/statements.ts).
+ * on its trace (src/db/request-work.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { GraphQLError } from 'graphql';
@@ -11,7 +11,7 @@ import { createScope } from '../access/scope.js';
 import { Loaders } from '../access/loaders.js';
 import type { OperatorIdentity } from '../auth/identity.js';
 import type { Logger } from '../config/logger.js';
-import { countStatementsInto } from '../db/statements.js';
+import { countStatementsInto } from '../db/request-work.js';
 import type { GatewayContext, GatewayServices, LiveResults, RequestTrace, Transport } from '../graphql/context.js';
 
 /** A caller-supplied request id is kept when it is short and printable (it is logged and echoed). */

@@ -8,6 +8,7 @@
  */
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createTracing, type Tracing } from './plugins/tracing.js';
+import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { getOperationAST, type ExecutionResult, type GraphQLError } from 'graphql';
@@ -15,7 +16,6 @@ import type { DestinationStream } from 'pino';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
 import type { GatewayConfig } from '../config/env.js';
 import { createLogger, type Logger } from '../config/logger.js';
-import { countStatementsInto } from '../db/statements.js';
 import type { GatewayContext, RequestTrace } from '../graphql/context.js';
 import { traceOf, traceOfRequest, type TransportContext } from './context.js';
 import { GatewayMetrics } from './metrics.js';
@@ -124,7 +124,8 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 
 /**
  * The envelop part (HTTP and WebSocket alike, since graphql-ws runs through getEnveloped): the
- * operation's name and type, and its SQL statements counted during context building and execution.
+ * operation's name and type. Its SQL statements are counted by useRequestWork
+ * (src/server/plugins/request-work.ts) and, for the account read, by the context builder.
  */
 export function useOperationTrace(): Plugin<GatewayContext> {
   const traceOfContext = (context: object) => traceOf(context as TransportContext);
@@ -138,21 +139,23 @@ export function useOperationTrace(): Plugin<GatewayContext> {
         entry.valid = valid;
       };
     },
-    onExecute({ executeFn, setExecuteFn }) {
-      setExecuteFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => executeFn(args)));
-    },
-    onSubscribe({ subscribeFn, setSubscribeFn }) {
-      setSubscribeFn((args) => countStatementsInto((args.contextValue as GatewayContext).trace.statements, () => subscribeFn(args)));
-    },
   };
 }
 
 /** The HTTP part (including SSE): request id header, error codes of the result, the access line. */
 export function useAccessLog(observability: Observability, graphqlEndpoint: string): Plugin<GatewayContext> {
   const note = (trace: RequestTrace, result: ExecutionResult) => noteErrors(trace, result.errors as readonly GraphQLError[] | undefined);
+  /** What onRequest learnt: the path as Yoga parsed it, and whether Node's response already carries the id. */
+  const seen = new WeakMap<Request, { path: string; idOnNodeResponse: boolean }>();
   return {
-    onRequest({ request }) {
-      traceOfRequest(request);
+    onRequest({ request, url, serverContext }) {
+      const trace = traceOfRequest(request);
+      // On Node the id goes on the ServerResponse: a header set on the Response would keep
+      // whatwg-node from writing the Response's headers in its single writeHead.
+      const nodeResponse = (serverContext as { res?: ServerResponse } | undefined)?.res;
+      const idOnNodeResponse = typeof nodeResponse?.setHeader === 'function';
+      if (idOnNodeResponse) nodeResponse.setHeader('x-request-id', trace.requestId);
+      seen.set(request, { path: url.pathname, idOnNodeResponse });
     },
     onResultProcess({ request, result, setResult }) {
       const trace = traceOfRequest(request);
@@ -171,8 +174,10 @@ export function useAccessLog(observability: Observability, graphqlEndpoint: stri
     },
     onResponse({ request, response }) {
       const trace = traceOfRequest(request);
-      response.headers.set('x-request-id', trace.requestId);
-      const path = new URL(request.url).pathname;
+      // Missing when an earlier onRequest hook answered first.
+      const known = seen.get(request);
+      if (!known?.idOnNodeResponse) response.headers.set('x-request-id', trace.requestId);
+      const path = known?.path ?? new URL(request.url).pathname;
       if ((path === graphqlEndpoint || path.startsWith(AGENT_API_PREFIX)) && (trace.operations.length || trace.errorCodes.length || response.status >= 400)) {
         finishTrace(trace, observability, { status: response.status });
       } else {

@@ -15,7 +15,7 @@ import { MessageType, parseMessage, stringifyMessage, type SubscribePayload } fr
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { WebSocketAuth, WsContext } from '../auth/websocket.js';
-import { countStatementsInto } from '../db/statements.js';
+import { countStatementsInto } from '../db/request-work.js';
 import type { LiveResults, RequestTrace } from '../graphql/context.js';
 import { newTrace, type TransportContext } from './context.js';
 import { FRAMED_PLACEHOLDER, framedMessage, nextMessage, payloadText, withoutHttp } from './framed-next.js';

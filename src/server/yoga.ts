@@ -18,6 +18,7 @@ import { securityPlugins } from './plugins/security.js';
 import { graphiqlOptions, renderGraphiQL } from './graphiql/index.js';
 import { useAgentApi } from './plugins/agent-api.js';
 import { useCompiledReads } from './plugins/compiled-reads.js';
+import { useRequestWork } from './plugins/request-work.js';
 import { createAgentRouter, type AgentRouter } from '../rest/agent-router.js';
 
 export { GRAPHIQL_EXAMPLES } from './graphiql/index.js';
@@ -76,6 +77,7 @@ export function createGatewayYoga(
       useSharedSubscriptionExecution(),
       useAccessLog(observability, GRAPHQL_ENDPOINT),
       useOperationTrace(),
+      useRequestWork(),
       ...(observability.tracing ? [observability.tracing.plugin] : []),
       // Before the GraphQL limits: /api/agent/* has its own body limits, errors and rate limits.
       useAgentApi(agentApi),

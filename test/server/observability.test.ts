@@ -88,6 +88,34 @@ describe('access log', () => {
     }
   });
 
+  it('every HTTP response on a real server carries one x-request-id: the caller-supplied one, else the logged one', async () => {
+    const post = (accept: string, headers: Record<string, string>) =>
+      fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${gateway.token('alice')}`, ...headers },
+        body: JSON.stringify({ query: 'query Ping { gatewayStatus { ready } }' }),
+      });
+    for (const accept of ['application/graphql-response+json', 'text/event-stream']) {
+      const supplied = await post(accept, { 'x-request-id': `id-${accept.length}` });
+      await supplied.text();
+      expect(supplied.headers.get('x-request-id'), accept).toBe(`id-${accept.length}`);
+      expect(linesOf(`id-${accept.length}`), accept).toHaveLength(1);
+
+      const before = lines.length;
+      const generated = await post(accept, {});
+      await generated.text();
+      const id = generated.headers.get('x-request-id');
+      expect(id, accept).toMatch(/^[0-9a-f-]{36}$/);
+      expect(lines.slice(before).filter((line) => line.msg === 'request').map((line) => line.requestId), accept).toEqual([id]);
+    }
+    // Answered by Yoga's and the gateway's own routes, and a refusal before any GraphQL step.
+    for (const [path, init] of [['/healthz', {}], ['/readyz', {}], ['/nowhere', {}], ['/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }]] as const) {
+      const response = await fetch(`${gateway.url}${path}`, { ...init, headers: { ...('headers' in init ? init.headers : {}), 'x-request-id': 'route-check' } });
+      await response.text();
+      expect(response.headers.get('x-request-id'), path).toBe('route-check');
+    }
+  });
+
   it('client errors are logged with their codes and no stack', async () => {
     await gateway.call('http', 'alice', { query: '{ users(first: 1) { totalCount } }' }, { 'x-request-id': 'log-forbidden' });
     await gateway.call('http', 'alice', { query: '{ devices(first: 1) { nope } }' }, { 'x-request-id': 'log-invalid' });

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Plugin } from 'graphql-yoga';
-import { countStatementsInto } from '../../db/statements.js';
+import { countStatementsInto } from '../../db/request-work.js';
 import { AGENT_API_PREFIX, type AgentRouter } from '../../rest/agent-router.js';
 import { traceOfRequest } from '../context.js';
 

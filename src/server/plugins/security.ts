@@ -2,7 +2,6 @@
  * Abuse resistance (OWASP GraphQL cheat sheet), one concern per plugin:
  * - graphql-armor: depth, alias, token and directive limits per document; field suggestions blocked;
  * - operation-limits.ts: cost (variables resolved) and aliases per HTTP request, input sizes;
- * - cancel-on-disconnect.ts: database work stops when the client goes away;
  * - each refusal carries a code clients can branch on (QUERY_TOO_DEEP, TOO_MANY_ALIASES, ...);
  * - request body size limit and chunked uploads refused before parsing;
  * - CSRF prevention for browser requests (Yoga's plugin: simple requests need a custom header);
@@ -16,7 +15,6 @@ import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { GraphQLError, NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { SecurityConfig } from '../../config/env.js';
-import { useCancelOnDisconnect } from './cancel-on-disconnect.js';
 import { useOperationLimits } from './operation-limits.js';
 
 /**
@@ -94,7 +92,6 @@ export function securityPlugins(config: SecurityConfig): Plugin[] {
     useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'apollo-require-preflight', 'x-requested-with'] }),
     EnvelopArmorPlugin({ ...armorOptions(config), blockFieldSuggestion: { enabled: true } }) as Plugin,
     useOperationLimits(config),
-    useCancelOnDisconnect(),
   ];
   if (!config.introspection) plugins.push(useNoIntrospection());
   return plugins;
