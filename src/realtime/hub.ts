@@ -130,8 +130,9 @@ export class ChangeHub implements ChangeFeed {
       log.warn(`Subscriptions: ${this.detail} Polling every ${config.pollIntervalMs} ms.`);
     }
     this.every(OUTAGE_CHECK_MS, () => this.endStreamsIfOutageTooLong());
-    await this.warmUp();
     this.markStarted();
+    // Not awaited: a warm-up held up by a lock on a captured table must not hold subscriptions.
+    void this.warmUp();
     return this.mode;
   }
 

@@ -57,6 +57,7 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
     }
   };
   const heartbeats = setInterval(() => void heartbeat(), heartbeatMs);
+  const connectDeadlineMs = Math.max(2 * heartbeatMs, 5000);
   heartbeats.unref();
 
   const scheduleReconnect = () => {
@@ -78,9 +79,12 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
       dropCurrent = null;
       const was = connected;
       connected = false;
+      clearTimeout(deadline);
       next.removeAllListeners();
       next.on('error', () => {});
       void next.end().catch(() => {});
+      // A frozen peer never answers the end: without this its socket would linger for minutes.
+      (next as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
       if (closed) return;
       if (was) log.warn({ err: error?.message }, 'Subscriptions: LISTEN connection lost; reconnecting (missed changes are read from the change log)');
       signal('lost');
@@ -88,6 +92,9 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
     };
     client = next;
     dropCurrent = lost;
+    // Connecting and LISTEN are not covered by the heartbeat (it needs a connected session).
+    const deadline = setTimeout(() => lost(new Error(`connecting and LISTEN took longer than ${connectDeadlineMs} ms`)), connectDeadlineMs);
+    deadline.unref();
     next.on('error', lost);
     next.on('end', () => lost());
     next.on('notification', () => signal('notify'));
@@ -96,6 +103,7 @@ export function startListener(connection: pg.ClientConfig, log: Logger, signal: 
       await next.query(`LISTEN ${CHANGE_CHANNEL}`);
       if (closed) return void (await next.end().catch(() => {}));
       if (attempt > 0) log.info({ attempts: attempt }, 'Subscriptions: LISTEN connection restored');
+      clearTimeout(deadline);
       attempt = 0;
       connected = true;
       signal('connected');

@@ -21,7 +21,7 @@ import { createSourceEventStream, execute, GraphQLError, print, type DocumentNod
 import { isAsyncIterable, mapAsyncIterator, type Plugin } from 'graphql-yoga';
 import { Loaders } from '../access/loaders.js';
 import type { OperatorIdentity } from '../auth/identity.js';
-import { currentRequestWork, runAsRequestWork } from '../db/request-work.js';
+import { runAsRequestWork } from '../db/request-work.js';
 import { StreamEnded } from '../graphql/changes.js';
 import type { GatewayContext, LiveResults } from '../graphql/context.js';
 
@@ -155,7 +155,9 @@ function executeEvent(args: ExecutionArgs, ctx: GatewayContext, event: unknown):
   sharedExecutionCounts.executions++;
   const { signal: _callerSignal, ...rest } = ctx;
   const contextValue: GatewayContext = { ...rest, loaders: new Loaders(ctx.prisma, ctx.scope) };
-  return runAsRequestWork({ statements: currentRequestWork()?.statements }, async () => serializedOnce(await execute({ ...args, contextValue, rootValue: event })));
+  // Its statements go on the taking subscriber's access line: its trace, not the request-work
+  // store, which the transport's iteration (graphql-ws, SSE) no longer runs inside.
+  return runAsRequestWork({ statements: ctx.trace.statements }, async () => serializedOnce(await execute({ ...args, contextValue, rootValue: event })));
 }
 
 /**

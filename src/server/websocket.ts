@@ -117,6 +117,9 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       socket.send(stringifyMessage({ id, type: MessageType.Error, payload: errors.map((e) => e.toJSON()) }));
     }
     socket.close(TOO_SLOW_CLOSE_CODE, TOO_SLOW_CLOSE_REASON);
+    // Every operation of the socket ends now, as at its close, not when the client answers the
+    // close (up to ws's 30 s): their queues stop and no more events are executed for them.
+    for (const operationId of [...operations(ctx).keys()]) finish(ctx, operationId, { outcome: 'closed' });
   };
 
   /**

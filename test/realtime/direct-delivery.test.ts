@@ -70,4 +70,41 @@ describe('direct delivery', () => {
     expect(await results.next()).toEqual({ value: undefined, done: true });
     expect(sent).toEqual([]);
   });
+
+  it('return() while the loop waits for an event ends the pending next() and the source', async () => {
+    let wake!: (result: IteratorResult<number>) => void;
+    const state = { returned: false };
+    const waiting: AsyncIterableIterator<number> = {
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+      next: () => new Promise((resolve) => (wake = resolve)),
+      async return() {
+        state.returned = true;
+        wake({ value: undefined, done: true });
+        return { value: undefined, done: true };
+      },
+    };
+    const sent: unknown[] = [];
+    const results = deliverDirectly(waiting, resultOf, { send: (result) => void sent.push(result.data) });
+    const pending = results.next();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await results.return!();
+    expect(await pending).toEqual({ value: undefined, done: true });
+    expect(state.returned).toBe(true);
+    expect(sent).toEqual([]);
+  });
+
+  it('an execution that throws ends the source and rejects next()', async () => {
+    const { iterator, state } = source([1, 2]);
+    const results = deliverDirectly(
+      iterator,
+      async () => {
+        throw new Error('execution failed');
+      },
+      { send: () => undefined },
+    );
+    await expect(results.next()).rejects.toThrow('execution failed');
+    expect(state.returned).toBe(true);
+  });
 });
