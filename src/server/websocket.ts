@@ -122,6 +122,13 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
     for (const operationId of [...operations(ctx).keys()]) finish(ctx, operationId, { outcome: 'closed' });
   };
 
+  /** A socket holding more than its byte limit unsent is closed as too slow (checked before each result). */
+  const closedAsTooSlow = (ctx: WsContext, id: string, unsent: number): boolean => {
+    if (unsent <= services.config.realtime.socketBufferBytes) return false;
+    closeTooSlow(ctx, id, null);
+    return true;
+  };
+
   /**
    * Direct delivery of a subscription's error-free live results (src/realtime/shared-execution.ts):
    * `onNext`'s check (a socket holding more than its byte limit unsent is closed as too slow),
@@ -133,7 +140,7 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       const socket = socketOf(ctx);
       if (socket.readyState !== socket.OPEN) return undefined;
       const unsent = socket.bufferedAmount;
-      if (unsent > services.config.realtime.socketBufferBytes) return void closeTooSlow(ctx, id, null);
+      if (closedAsTooSlow(ctx, id, unsent)) return undefined;
       if (unsent === 0) return void socket.send(nextMessage(id, result));
       return new Promise<void>((resolve) => socket.send(nextMessage(id, result), () => resolve()));
     },
@@ -202,7 +209,7 @@ export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSock
       },
       onNext(ctx, id, _payload, _args, result) {
         // A client not reading its socket: graphql-ws would keep adding to what ws holds unsent.
-        if (socketOf(ctx).bufferedAmount > services.config.realtime.socketBufferBytes) return closeTooSlow(ctx, id, null);
+        if (closedAsTooSlow(ctx, id, socketOf(ctx).bufferedAmount)) return undefined;
         const trace = operations(ctx).get(id);
         const errors = (result as ExecutionResult).errors;
         if (trace) noteErrors(trace, errors);
