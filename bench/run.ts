@@ -6,7 +6,7 @@
  * bench/load.ts), their throughput ratio, the gateway's SQL statements and rows fetched per
  * request, and it checks that both return equal data (exit code 1 on a mismatch).
  *
- *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain] [--prepared-ceiling]
+ *   npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain] [--prepared-ceiling] [--only <regex>]
  * It also prints this process's CPU per request of each side (server and load generator, which
  * share the process; PostgreSQL's work is in its own processes). --profile records a V8 CPU
  * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
@@ -15,6 +15,7 @@
  * 200 sequential executions of each through the pool.
  * --prepared-ceiling sends each ceiling as a named prepared statement, as the gateway sends an
  * Admin's compiled statements: without it the ceiling is parsed and planned on every request.
+ * --only <regex>: only the screens whose name (devices-page, device-detail, ...) matches.
  * The database: DATABASE_URL, else the embedded PostgreSQL of a running `npm start`, else a
  * temporary embedded PostgreSQL. It writes demo rows and history (bench/history.ts), so it refuses
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
@@ -57,6 +58,8 @@ const PROFILE = process.argv.includes('--profile');
 const EXPLAIN = process.argv.includes('--explain');
 /** The ceiling as a named prepared statement too (the gateway prepares an Admin's compiled statements). */
 const PREPARED_CEILING = process.argv.includes('--prepared-ceiling');
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex > 0 ? new RegExp(process.argv[onlyIndex + 1] ?? '') : null;
 const SEQUENTIAL_RUNS = 200;
 
 /** Planning/execution time, buffers and output size of one statement, and its mean time over sequential runs. */
@@ -265,7 +268,7 @@ async function main() {
 
     console.log(`${connections} connections, ${seconds} s per side and screen, as Admin, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
     const results: ScreenResult[] = [];
-    for (const screen of BENCH_SCREENS) {
+    for (const screen of BENCH_SCREENS.filter((each) => !ONLY || ONLY.test(each.name))) {
       console.log(`- ${screen.title}`);
       results.push(await measureScreen(pool, base, screen, { connections, seconds }));
     }

@@ -280,13 +280,21 @@ function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmi
   return plan;
 }
 
+/** A statement as sent: its text read once (Prisma.Sql builds `text` again on every read). */
+interface BoundStatement {
+  text: string;
+  values: unknown[];
+  /** A named prepared statement's name (only an Admin's kept statements have one). */
+  name?: string;
+}
+
 /**
  * Statements already built for an Admin, whose rules are all TRUE (no scope value in the SQL), by
  * the variables and the lists' filters as built now (a filter may depend on the time, e.g.
  * `online`: then its value, and so the key, changes). A User's rules carry the user's sites and
  * sets read from the database: their statement is built for each request.
  */
-const adminStatements = new WeakMap<Plan, Map<string, Prisma.Sql>>();
+const adminStatements = new WeakMap<Plan, Map<string, BoundStatement>>();
 const STATEMENTS_PER_PLAN = 64;
 
 /**
@@ -295,25 +303,29 @@ const STATEMENTS_PER_PLAN = 64;
  * running it). The name is a hash of the text, so a name never stands for two texts; at most
  * MAX_PREPARED_TEXTS texts get a name in this process, which bounds the prepared statements each
  * connection holds. The one result column (`data`, text) cannot change type, so DDL on a table
- * only makes PostgreSQL plan the statement again.
+ * only makes PostgreSQL plan the statement again. A kept statement's text is one string for its
+ * life: pg compares it with the text prepared on the connection, and the same string compares at
+ * once.
  */
 const MAX_PREPARED_TEXTS = 200;
 const preparedNames = new Map<string, string>();
-/** The name of each kept statement (null: the process already named MAX_PREPARED_TEXTS texts). */
-const statementNames = new WeakMap<Prisma.Sql, string | null>();
 
-function namePrepared(statement: Prisma.Sql): void {
-  let name = preparedNames.get(statement.text) ?? null;
-  if (name === null && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `gateway_read_${createHash('sha256').update(statement.text).digest('hex').slice(0, 32)}`;
-    preparedNames.set(statement.text, name);
+function kept(statement: Prisma.Sql): BoundStatement {
+  const text = statement.text;
+  let name = preparedNames.get(text);
+  if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
+    name = `gateway_read_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    preparedNames.set(text, name);
   }
-  statementNames.set(statement, name);
+  return { text, values: statement.values as unknown[], ...(name ? { name } : {}) };
 }
 
-async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<Prisma.Sql> {
+async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<BoundStatement> {
   const build = () => new Binder(ctx, variables).root(plan);
-  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return build();
+  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) {
+    const statement = await build();
+    return { text: statement.text, values: statement.values as unknown[] };
+  }
   const filters = plan.fields.map((field) =>
     field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
   );
@@ -322,8 +334,7 @@ async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, u
   if (!byKey) adminStatements.set(plan, (byKey = new Map()));
   let bound = byKey.get(key);
   if (!bound) {
-    bound = await build();
-    namePrepared(bound);
+    bound = kept(await build());
     if (byKey.size >= STATEMENTS_PER_PLAN) byKey.clear();
     byKey.set(key, bound);
   }
@@ -346,7 +357,7 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   if (coerced.errors) return undefined;
   const plan = planFor(args, coerced.coerced, ctx.identity.isAdmin);
   if (!plan) return undefined;
-  let statement: Prisma.Sql;
+  let statement: BoundStatement;
   try {
     statement = await bind(plan, ctx, coerced.coerced);
   } catch (error) {
@@ -359,9 +370,7 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   let text: string;
   try {
     // Only an Admin's kept statements have a name (bind); a User's is built for the request.
-    const name = statementNames.get(statement) ?? null;
-    const query = { text: statement.text, values: statement.values as unknown[], ...(name ? { name } : {}) };
-    const { rows } = await ctx.pool.query<{ data: string }>(query);
+    const { rows } = await ctx.pool.query<{ data: string }>(statement);
     text = rows[0]!.data;
   } catch (error) {
     // The database's failure (unavailable, pool exhausted, timeout, cancelled) is the answer, as
