@@ -19,11 +19,12 @@
  *   handler answering a fixed JSON is measured in the same rounds as the floor of that transport.
  * --only <regex>: only the cases whose `<transport> <operation> as <user>` matches.
  * --no-identity-reads: leave out the run of this version with GATEWAY_IDENTITY_CACHE_MS=0.
- * --screens: also the four screens of bench/screens.ts as admin (the compiled read path: one
- *   prepared statement each), in process and, with --http, over HTTP.
- * --profile: V8 CPU profiles of the tiny query (with --screens, the device detail) as admin (this
- *   version, in process and, with --http, over HTTP), saved under bench/results/ and summed up by
- *   self time.
+ * --screens: also the four screens of bench/screens.ts (the compiled read path: one prepared
+ *   statement each) as admin, in process and, with --http, over HTTP, and in process as alice
+ *   (one site: her statement carries her sites and sets as values, and reads the sets first).
+ * --profile: V8 CPU profiles of the tiny query (with --screens, the device detail) of each
+ *   operator case left by --only (this version, in process and, with --http, over HTTP), saved
+ *   under bench/results/ and summed up by self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
@@ -232,6 +233,7 @@ async function main() {
       ...(flag('screens')
         ? BENCH_SCREENS.flatMap((screen) => [
             { operation: screen.name, user: 'admin', transport: 'in-process' } as const,
+            { operation: screen.name, user: 'alice', transport: 'in-process' } as const,
             ...(bare ? [{ operation: screen.name, user: 'admin', transport: 'http' } as const] : []),
           ])
         : []),
@@ -276,8 +278,8 @@ async function main() {
     );
     if (flag('profile')) {
       const profiled = flag('screens') ? 'device-detail' : 'me';
-      for (const c of cases.filter((each) => each.operation === profiled && each.user === 'admin')) {
-        await profile(`${c.transport} ${profiled} as admin, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
+      for (const c of cases.filter((each) => each.operation === profiled && each.user !== 'anonymous')) {
+        await profile(`${c.transport} ${profiled} as ${c.user}, ${versions[0]!.label}`, requests, senderOf(versions[0]!, c));
       }
     }
     agent.destroy();

@@ -284,7 +284,7 @@ function planFor(args: ExecutionArgs, variables: Record<string, unknown>, isAdmi
 interface BoundStatement {
   text: string;
   values: unknown[];
-  /** A named prepared statement's name (only an Admin's kept statements have one). */
+  /** Its prepared statement's name (none once the process named MAX_PREPARED_TEXTS texts). */
   name?: string;
 }
 
@@ -298,19 +298,21 @@ const adminStatements = new WeakMap<Plan, Map<string, BoundStatement>>();
 const STATEMENTS_PER_PLAN = 64;
 
 /**
- * An Admin's kept statements run as named prepared statements: PostgreSQL parses them once per
+ * Compiled statements run as named prepared statements: PostgreSQL parses and plans them once per
  * connection instead of on every request (planning a compiled screen costs about as much as
- * running it). The name is a hash of the text, so a name never stands for two texts; at most
- * MAX_PREPARED_TEXTS texts get a name in this process, which bounds the prepared statements each
- * connection holds. The one result column (`data`, text) cannot change type, so DDL on a table
- * only makes PostgreSQL plan the statement again. A kept statement's text is one string for its
+ * running it). The name is a hash of the text, so a name never stands for two texts. A User's
+ * sites and sets are bound values, never text (access/rules.ts), so every user of a screen sends
+ * the same text, and so the same statement. At most MAX_PREPARED_TEXTS texts get a name in this
+ * process (later ones run unnamed), which bounds the prepared statements each connection holds.
+ * The one result column (`data`, text) cannot change type, so DDL on a table only makes
+ * PostgreSQL plan the statement again. An Admin's kept statement's text is one string for its
  * life: pg compares it with the text prepared on the connection, and the same string compares at
  * once.
  */
 const MAX_PREPARED_TEXTS = 200;
 const preparedNames = new Map<string, string>();
 
-function kept(statement: Prisma.Sql): BoundStatement {
+function asSent(statement: Prisma.Sql): BoundStatement {
   const text = statement.text;
   let name = preparedNames.get(text);
   if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
@@ -322,10 +324,7 @@ function kept(statement: Prisma.Sql): BoundStatement {
 
 async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<BoundStatement> {
   const build = () => new Binder(ctx, variables).root(plan);
-  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) {
-    const statement = await build();
-    return { text: statement.text, values: statement.values as unknown[] };
-  }
+  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return asSent(await build());
   const filters = plan.fields.map((field) =>
     field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
   );
@@ -334,7 +333,7 @@ async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, u
   if (!byKey) adminStatements.set(plan, (byKey = new Map()));
   let bound = byKey.get(key);
   if (!bound) {
-    bound = kept(await build());
+    bound = asSent(await build());
     if (byKey.size >= STATEMENTS_PER_PLAN) byKey.clear();
     byKey.set(key, bound);
   }
@@ -369,7 +368,6 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   }
   let text: string;
   try {
-    // Only an Admin's kept statements have a name (bind); a User's is built for the request.
     const { rows } = await ctx.pool.query<{ data: string }>(statement);
     text = rows[0]!.data;
   } catch (error) {

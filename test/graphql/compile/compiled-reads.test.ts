@@ -125,15 +125,26 @@ describe.each(WHO)('as %s', (who) => {
 });
 
 describe('prepared statements', () => {
-  it("an Admin's kept statement is sent as a named prepared statement, the same name for the same text; a User's is not named", async () => {
+  it("a compiled statement is sent as a named prepared statement, the same name for the same text; users of other sites share it with their own values", async () => {
     const [screen] = BENCH_SCREENS;
     const first = answering((await compiled('admin', screen!.operation, screen!.variables)).statements);
     const again = answering((await compiled('admin', screen!.operation, { ...screen!.variables, first: 3 })).statements);
     expect(first[0]!.name).toMatch(/^gateway_read_[0-9a-f]{32}$/);
     expect(again[0]!.name, 'other variable values are parameters of the same statement').toBe(first[0]!.name);
-    const { result, statements } = await compiled('alice', screen!.operation, screen!.variables);
-    expect(result.errors).toBeUndefined();
-    expect(answering(statements)[0]!.name, "alice's statement binds her sites: built for her request").toBeUndefined();
+    const asUser = async (who: OperatorName) => {
+      const { result, statements } = await compiled(who, screen!.operation, screen!.variables);
+      expect(result, `${who}: the normal path's answer`).toEqual(await asNormal(who, screen!.operation, screen!.variables));
+      return answering(statements)[0]!;
+    };
+    const alice = await asUser('alice');
+    const bob = await asUser('bob');
+    // Their sites are values, never text: one statement, prepared once per connection.
+    expect(alice.name).toMatch(/^gateway_read_[0-9a-f]{32}$/);
+    expect(bob.name).toBe(alice.name);
+    expect(bob.text).toBe(alice.text);
+    expect(bob.values, "each user's own sites").not.toEqual(alice.values);
+    // Again on warm connections, now that every connection may hold the prepared statement.
+    for (let round = 0; round < 3; round += 1) for (const who of ['bob', 'alice'] as const) await asUser(who);
   });
 });
 
