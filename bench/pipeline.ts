@@ -27,6 +27,7 @@
  *   under bench/results/ and summed up by self time.
  * The database: a temporary embedded PostgreSQL with a small demo seed.
  */
+import './production-mode.js';
 import { mkdtempSync, chmodSync, rmSync } from 'node:fs';
 import { createServer, Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

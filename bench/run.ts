@@ -21,6 +21,7 @@
  * a database holding non-demo data (e.g. a real Borealis database an operator exported as
  * DATABASE_URL). It creates the indexes `db:check` advises, as an operator following the advice does.
  */
+import './production-mode.js';
 import { mkdtempSync, chmodSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
