@@ -12,7 +12,8 @@
  * profile of each side's load (bench/results/*.cpuprofile) and prints its top functions.
  * --explain compares the gateway's statement with the ceiling's in PostgreSQL: EXPLAIN (ANALYZE,
  * BUFFERS) planning and execution time, shared buffers, the JSON text's bytes, and the wall time of
- * 200 sequential executions of each through the pool.
+ * 200 sequential executions of each through the pool; both statements are written to
+ * bench/results/<screen>-{gateway,ceiling}.sql.
  * --prepared-ceiling sends each ceiling as a named prepared statement, as the gateway sends an
  * Admin's compiled statements: without it the ceiling is parsed and planned on every request.
  * --only <regex>: only the screens whose name (devices-page, device-detail, ...) matches.
@@ -110,6 +111,10 @@ function tallySql(pool: GatewayPool): { tally: SqlTally; stop(): void } {
   target.query = (...args: unknown[]) => {
     tally.statements += 1;
     if (typeof args[0] === 'string') tally.last = { text: args[0], values: (args[1] as unknown[] | undefined) ?? [] };
+    else if (args[0] && typeof (args[0] as { text?: unknown }).text === 'string') {
+      const config = args[0] as { text: string; values?: unknown[] };
+      tally.last = { text: config.text, values: config.values ?? [] };
+    }
     const result = original.apply(pool, args);
     if (result instanceof Promise) {
       return result.then((value: Parameters<typeof rowsFetched>[0]) => {
@@ -183,6 +188,9 @@ async function measureScreen(pool: GatewayPool, base: string, screen: BenchScree
     const expected = (JSON.parse(await post(agent, ceiling)) as { data: unknown }).data;
     const mismatch = differences(expected, normalizeGatewayData(answer.data));
     if (EXPLAIN && sql.tally.statements === 1 && sql.tally.last) {
+      mkdirSync('bench/results', { recursive: true });
+      writeFileSync(`bench/results/${screen.name}-gateway.sql`, `${sql.tally.last.text}\n-- values: ${JSON.stringify(sql.tally.last.values)}\n`);
+      writeFileSync(`bench/results/${screen.name}-ceiling.sql`, `${screen.ceilingSql}\n-- values: ${JSON.stringify(screen.ceilingParams)}\n`);
       console.table({
         gateway: await explainStatement(pool, sql.tally.last.text, sql.tally.last.values),
         ceiling: await explainStatement(pool, screen.ceilingSql, screen.ceilingParams),

@@ -35,6 +35,8 @@ afterAll(async () => {
 
 /** Whether a statement reads `column` of engine.devices (as Prisma or raw SQL would spell it). */
 const readsColumn = (statement: RecordedStatement, column: string) => new RegExp(`"${column}"|\\.${column}\\b`).test(statement.text);
+/** `SELECT *` of a table (not of the statement's own values) or a whole-row value (`c4::text`): every column would be read. */
+const readsEveryColumn = (statement: RecordedStatement) => /SELECT\s+\*\s+FROM\s+(?!unnest\()|\bc\d+::/.test(statement.text);
 const fromDevices = (statement: RecordedStatement) => /FROM "engine"\."devices"|FROM engine\.devices/.test(statement.text);
 const rowsFetched = (statements: RecordedStatement[]) => statements.reduce((sum, statement) => sum + (statement.rows ?? 0), 0);
 
@@ -65,6 +67,21 @@ describe('columns', () => {
     // The values are the stored documents, parsed: the seed stores an inventory for its devices.
     expect(nodes.every((node: { inventory: { memory: unknown } | null }) => node.inventory !== null)).toBe(true);
     expect(nodes.some((node: { inventory: { memory: unknown } | null }) => node.inventory?.memory != null)).toBe(true);
+  });
+});
+
+describe('named columns', () => {
+  it.each(['admin', 'alice'] as const)('as %s: every statement of the four screens names the columns it reads (no `*`, no whole row)', async (who) => {
+    for (const [name, variables] of [
+      ['devices-page', { first: 50 }],
+      ['device-detail', { hostname: 'WS-ACME-0001', first: 10 }],
+      ['incident-queue', { first: 50 }],
+      ['scheduled-jobs', { first: 20 }],
+    ] as const) {
+      const captured = await captureOperation(g, who, screen(name), variables);
+      expect(captured.result.errors).toBeUndefined();
+      for (const statement of captured.statements) expect(readsEveryColumn(statement), `${name}: ${statement.text}`).toBe(false);
+    }
   });
 });
 

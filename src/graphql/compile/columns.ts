@@ -50,6 +50,31 @@ export function columnSql(model: ModelName, field: string, row: Prisma.Sql): Pri
   return Prisma.sql`${row}.${Prisma.raw(quote(columnOf(model, field).column))}`;
 }
 
+/**
+ * The select list of a page of `model` rows: the columns that `readers` (the SQL reading the
+ * page) read through `aliases`, spelled `alias."column"` (columnSql) or `alias.column` (the forms'
+ * matches and the rules), plus `always` (the sort keys). A page selects these, never `*`: a
+ * column nobody asked for is not read, and a page PostgreSQL keeps (a CTE read twice) holds only
+ * these. A name that is not a readable column of the model makes the operation not compilable.
+ */
+export function selectList(model: ModelName, aliases: readonly Prisma.Sql[], readers: readonly Prisma.Sql[], always: readonly string[]): Prisma.Sql {
+  const text = readers.map((reader) => reader.strings.join(' ')).join(' ');
+  const names = new Set<string>();
+  for (const alias of aliases) {
+    for (const match of text.matchAll(new RegExp(`\\b${alias.text}\\.(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*))`, 'g'))) {
+      names.add(match[1]?.replaceAll('""', '"') ?? match[2]!);
+    }
+  }
+  const byName = new Map([...modelTable(model).columns.values()].map((column) => [column.column, column]));
+  const omitted = omittedFields(model);
+  const columns = new Set([...always, ...[...names].sort()]);
+  for (const name of columns) {
+    const column = byName.get(name);
+    if (!column || omitted[column.field]) throw new NotCompilable(`a page of ${model} reads ${name}`);
+  }
+  return Prisma.raw([...columns].map(quote).join(', '));
+}
+
 /** The SQL array type of a column's values, for `= ANY($1::type[])`. */
 const ARRAY_TYPES: Record<string, string> = { text: 'text[]', integer: 'int[]', bigint: 'bigint[]', smallint: 'int[]' };
 

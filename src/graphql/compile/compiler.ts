@@ -33,7 +33,7 @@ import type { GatewayContext } from '../context.js';
 import { sqlKeysetPredicates, sqlOrderBy } from '../connections.js';
 import { CURSOR_VERSION, decodeCursor, keysetPredicate, orderingId, reversed, type TypedSortKey } from '../cursors.js';
 import { DEFAULT_PAGE_SIZE, pageSize, type OrderValue } from '../inputs.js';
-import { columnSql, NotCompilable, orderBySql, tableOf, whereSql } from './columns.js';
+import { columnOf, columnSql, NotCompilable, orderBySql, selectList, tableOf, whereSql } from './columns.js';
 import type { ConnectionForm, FieldArgs } from './forms.js';
 import { planOperation, type Plan, type PlanField, type PlanSelection } from './plan.js';
 
@@ -59,12 +59,12 @@ export function cursorSql(list: string, keys: readonly TypedSortKey[], column: (
 
 /**
  * A non-null field's value: a NULL fails the statement with a cast error, and the normal path
- * then answers with its own error (executeCompiled), so the result needs no walk. The failing
- * cast reads the row so that PostgreSQL cannot evaluate it while planning; COALESCE evaluates it
- * only for a NULL.
+ * then answers with its own error (executeCompiled), so the result needs no walk. COALESCE
+ * evaluates the failing cast only for a NULL; `concat` is not immutable, so PostgreSQL never
+ * evaluates it while planning, and the cast reads nothing of the row (a whole-row reference would
+ * make every column of a page be read).
  */
-const nonNull = (value: Prisma.Sql, row: Prisma.Sql) =>
-  Prisma.sql`COALESCE(to_json(${value}), to_json((${row}::text || ' holds a NULL in a non-null field')::int))`;
+const nonNull = (value: Prisma.Sql) => Prisma.sql`COALESCE(to_json(${value}), to_json(concat('a NULL in a non-null field')::int))`;
 
 /** Builds the statement of one request: the plan with its arguments, variables and scope. */
 class Binder {
@@ -97,7 +97,7 @@ class Binder {
     const pairs = await Promise.all(
       selection.fields.map(async (field) => {
         const value = await this.value(field, selection, row);
-        return Prisma.sql`${literal(field.key)}, ${field.mustNotBeNull ? nonNull(value, row) : value}`;
+        return Prisma.sql`${literal(field.key)}, ${field.mustNotBeNull ? nonNull(value) : value}`;
       }),
     );
     return Prisma.sql`json_build_object(${Prisma.join(pairs, ', ')})`;
@@ -128,25 +128,27 @@ class Binder {
       return Prisma.sql`(SELECT ${await this.object(children, child)} FROM ${tableOf(model)} AS ${child}
         WHERE ${form.match(row, child)} AND ${await this.rule(model, child)} LIMIT 1)`;
     }
-    let page: Prisma.Sql;
     let order: (alias: Prisma.Sql) => Prisma.Sql;
+    let page: (columns: Prisma.Sql) => Promise<Prisma.Sql>;
     if (form?.kind === 'relatedList') {
       const list = form.list(this.args(field));
       order = (alias) => orderBySql(model, list.orderBy, alias);
-      page = Prisma.sql`SELECT * FROM ${tableOf(model)} AS ${child}
+      page = async (columns) => Prisma.sql`SELECT ${columns} FROM ${tableOf(model)} AS ${child}
         WHERE ${form.match(row, child)} AND ${await this.rule(model, child)} AND ${whereSql(model, list.where, child)}
         ORDER BY ${order(child)} LIMIT ${list.take}`;
     } else if (form?.kind === 'firstPerParent') {
       const options = form.options(this.args(field));
       order = options.orderBy;
       const extra = options.where ? Prisma.sql` AND ${options.where(child)}` : Prisma.empty;
-      page = Prisma.sql`SELECT * FROM ${options.table} AS ${child}
+      page = async (columns) => Prisma.sql`SELECT ${columns} FROM ${options.table} AS ${child}
         WHERE ${options.match(child, form.parentKey(row))} AND ${await this.rule(model, child)}${extra}
         ORDER BY ${order(child)} LIMIT ${options.first}`;
     } else {
       throw new NotCompilable(`no SQL for ${field.key}`);
     }
-    return Prisma.sql`COALESCE((SELECT json_agg(${await this.object(children, child)} ORDER BY ${order(child)}) FROM (${page}) AS ${child}), '[]'::json)`;
+    const object = await this.object(children, child);
+    const columns = selectList(model, [child], [object, order(child)], []);
+    return Prisma.sql`COALESCE((SELECT json_agg(${object} ORDER BY ${order(child)}) FROM (${await page(columns)}) AS ${child}), '[]'::json)`;
   }
 
   /** A top-level list: the same page, ordering, cursors and count as connections.ts listConnection. */
@@ -168,6 +170,8 @@ class Binder {
     const cursor = (alias: Prisma.Sql) => cursorSql(list, keys, column(alias));
 
     const pairs: Prisma.Sql[] = [];
+    // The aliases that read `shown` (edges, cursors): what they read is all `page` selects.
+    const overShown: Prisma.Sql[] = [row];
     for (const part of field.children!.fields) {
       let value: Prisma.Sql;
       switch (part.kind) {
@@ -180,10 +184,11 @@ class Binder {
           break;
         }
         case 'pageInfo':
-          value = await this.pageInfo(part.children!, { first, after: args.after != null, keys, cursor, column });
+          value = await this.pageInfo(part.children!, { first, after: args.after != null, keys, cursor, column, overShown });
           break;
         case 'edges': {
           const edge = this.alias();
+          overShown.push(edge);
           const edgeFields = await Promise.all(
             part.children!.fields.map(async (edgeField) => {
               const edgeValue =
@@ -203,10 +208,11 @@ class Binder {
       pairs.push(Prisma.sql`${literal(part.key)}, ${value}`);
     }
     // `page` holds first + 1 rows (the extra one answers hasNextPage), `shown` the first `first`.
+    const columns = selectList(model, overShown, pairs, keys.map((key) => columnOf(model, key.field).column));
     return Prisma.sql`(WITH page AS (
-        SELECT * FROM ${tableOf(model)} AS ${row} WHERE ${await matching(row)}${bound.length ? Prisma.sql` AND ${bound[0]!}` : Prisma.empty}
+        SELECT ${columns} FROM ${tableOf(model)} AS ${row} WHERE ${await matching(row)}${bound.length ? Prisma.sql` AND ${bound[0]!}` : Prisma.empty}
         ${sqlOrderBy(keys, column(row))} LIMIT ${first + 1}
-      ), shown AS (SELECT * FROM page AS ${row} ${sqlOrderBy(keys, column(row))} LIMIT ${first})
+      ), shown AS (SELECT ${columns} FROM page AS ${row} ${sqlOrderBy(keys, column(row))} LIMIT ${first})
       SELECT json_build_object(${Prisma.join(pairs, ', ')}))`;
   }
 
@@ -218,10 +224,13 @@ class Binder {
       keys: readonly TypedSortKey[];
       cursor: (alias: Prisma.Sql) => Prisma.Sql;
       column: (alias: Prisma.Sql) => (key: TypedSortKey) => Prisma.Sql;
+      /** Gets the aliases this reads `shown` through. */
+      overShown: Prisma.Sql[];
     },
   ): Promise<Prisma.Sql> {
     const pairs = selection.fields.map((part) => {
       const edge = this.alias();
+      page.overShown.push(edge);
       const value =
         part.kind === 'hasNextPage' ? Prisma.sql`((SELECT count(*) FROM page) > ${page.first})`
         // As resolveKeysetConnection: a forward page has a previous page when a cursor was given.

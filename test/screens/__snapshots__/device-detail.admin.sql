@@ -7,14 +7,22 @@ SELECT
     'devices', (
     WITH page AS (
       SELECT
-        *
+        "hostname",
+        "guid",
+        "last_seen",
+        "operating_system",
+        "status"
       FROM "engine"."devices" AS c0
       WHERE c0."hostname" = $1 AND TRUE
       ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
       LIMIT $2
     ), shown AS (
       SELECT
-        *
+        "hostname",
+        "guid",
+        "last_seen",
+        "operating_system",
+        "status"
       FROM page AS c0
       ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
       LIMIT $3
@@ -26,14 +34,14 @@ SELECT
           json_agg(json_build_object(
             'node', json_build_object(
               'hostname', c1."hostname",
-              'guid', COALESCE(to_json(c1."guid"), to_json((c1::text || ' holds a NULL in a non-null field')::int)),
+              'guid', COALESCE(to_json(c1."guid"), to_json(concat('a NULL in a non-null field')::int)),
               'operatingSystem', c1."operating_system",
               'status', c1."status",
               'lastSeen', CASE WHEN c1."last_seen" > 0 THEN to_char(to_timestamp(c1."last_seen") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
               'site', (
               SELECT
                 json_build_object(
-                  'name', COALESCE(to_json(c2."name"), to_json((c2::text || ' holds a NULL in a non-null field')::int))
+                  'name', COALESCE(to_json(c2."name"), to_json(concat('a NULL in a non-null field')::int))
                 )
               FROM "engine"."sites" AS c2
               WHERE c2.id = (
@@ -47,13 +55,17 @@ SELECT
               'installedSoftware', COALESCE((
               SELECT
                 json_agg(json_build_object(
-                  'name', COALESCE(to_json(c3."name"), to_json((c3::text || ' holds a NULL in a non-null field')::int)),
+                  'name', COALESCE(to_json(c3."name"), to_json(concat('a NULL in a non-null field')::int)),
                   'version', c3."version",
                   'source', c3."source"
                 ) ORDER BY c3.name_normalized ASC, c3.id ASC)
               FROM (
                 SELECT
-                  *
+                  "id",
+                  "name",
+                  "name_normalized",
+                  "source",
+                  "version"
                 FROM engine.device_software_inventory AS c3
                 WHERE c3.device_guid = ANY(ARRAY[upper(btrim(c1.guid)), lower(upper(btrim(c1.guid)))]) AND TRUE
                 ORDER BY c3.name_normalized ASC, c3.id ASC
@@ -64,22 +76,26 @@ SELECT
               SELECT
                 json_agg(json_build_object(
                   'title', c4."title",
-                  'severity', COALESCE(to_json(c4."severity"), to_json((c4::text || ' holds a NULL in a non-null field')::int)),
+                  'severity', COALESCE(to_json(c4."severity"), to_json(concat('a NULL in a non-null field')::int)),
                   'openedAt', CASE WHEN c4."opened_at" > 0 THEN to_char(to_timestamp(c4."opened_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
                   'watchdog', (
                   SELECT
                     json_build_object(
-                      'name', COALESCE(to_json(c6."name"), to_json((c6::text || ' holds a NULL in a non-null field')::int)),
-                      'severity', COALESCE(to_json(c6."severity"), to_json((c6::text || ' holds a NULL in a non-null field')::int))
+                      'name', COALESCE(to_json(c5."name"), to_json(concat('a NULL in a non-null field')::int)),
+                      'severity', COALESCE(to_json(c5."severity"), to_json(concat('a NULL in a non-null field')::int))
                     )
-                  FROM "engine"."watchdogs" AS c6
-                  WHERE c6.id = c4.watchdog_id AND TRUE
+                  FROM "engine"."watchdogs" AS c5
+                  WHERE c5.id = c4.watchdog_id AND TRUE
                   LIMIT 1
                 )
                 ) ORDER BY c4."opened_at" DESC, c4."id" DESC)
               FROM (
                 SELECT
-                  *
+                  "id",
+                  "opened_at",
+                  "severity",
+                  "title",
+                  "watchdog_id"
                 FROM "engine"."watchdog_incidents" AS c4
                 WHERE c4.hostname = c1.hostname AND TRUE AND c4."state" = $5
                 ORDER BY c4."opened_at" DESC, c4."id" DESC
@@ -89,8 +105,8 @@ SELECT
               'runTargets', COALESCE((
               SELECT
                 json_agg(json_build_object(
-                  'hostname', COALESCE(to_json(c5."hostname"), to_json((c5::text || ' holds a NULL in a non-null field')::int)),
-                  'resolutionStatus', c5."resolution_status",
+                  'hostname', COALESCE(to_json(c6."hostname"), to_json(concat('a NULL in a non-null field')::int)),
+                  'resolutionStatus', c6."resolution_status",
                   'run', (
                   SELECT
                     json_build_object(
@@ -100,7 +116,7 @@ SELECT
                       'job', (
                       SELECT
                         json_build_object(
-                          'name', COALESCE(to_json(c8."name"), to_json((c8::text || ' holds a NULL in a non-null field')::int))
+                          'name', COALESCE(to_json(c8."name"), to_json(concat('a NULL in a non-null field')::int))
                         )
                       FROM "engine"."scheduled_jobs" AS c8
                       WHERE c8.id = c7.job_id AND TRUE
@@ -108,18 +124,21 @@ SELECT
                     )
                     )
                   FROM "engine"."scheduled_job_runs" AS c7
-                  WHERE c7.id = c5.run_id AND TRUE
+                  WHERE c7.id = c6.run_id AND TRUE
                   LIMIT 1
                 )
-                ) ORDER BY c5."id" DESC)
+                ) ORDER BY c6."id" DESC)
               FROM (
                 SELECT
-                  *
-                FROM "engine"."scheduled_job_run_targets" AS c5
-                WHERE c5.hostname = c1.hostname AND TRUE AND TRUE
-                ORDER BY c5."id" DESC
+                  "hostname",
+                  "id",
+                  "resolution_status",
+                  "run_id"
+                FROM "engine"."scheduled_job_run_targets" AS c6
+                WHERE c6.hostname = c1.hostname AND TRUE AND TRUE
+                ORDER BY c6."id" DESC
                 LIMIT $7
-              ) AS c5
+              ) AS c6
             ), '[]'::json)
             )
           ) ORDER BY c1."hostname" ASC NULLS LAST, c1."guid" ASC NULLS LAST)

@@ -7,14 +7,34 @@ SELECT
     'devices', (
     WITH page AS (
       SELECT
-        *
+        "hostname",
+        "guid",
+        "agent_id",
+        "description",
+        "device_type",
+        "external_ip",
+        "internal_ip",
+        "last_seen",
+        "last_user",
+        "operating_system",
+        "status"
       FROM "engine"."devices" AS c0
       WHERE TRUE AND TRUE
       ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
       LIMIT $1
     ), shown AS (
       SELECT
-        *
+        "hostname",
+        "guid",
+        "agent_id",
+        "description",
+        "device_type",
+        "external_ip",
+        "internal_ip",
+        "last_seen",
+        "last_user",
+        "operating_system",
+        "status"
       FROM page AS c0
       ORDER BY c0."hostname" ASC NULLS LAST, c0."guid" ASC NULLS LAST
       LIMIT $2
@@ -58,7 +78,7 @@ SELECT
               'site', (
               SELECT
                 json_build_object(
-                  'name', COALESCE(to_json(c5."name"), to_json((c5::text || ' holds a NULL in a non-null field')::int))
+                  'name', COALESCE(to_json(c5."name"), to_json(concat('a NULL in a non-null field')::int))
                 )
               FROM "engine"."sites" AS c5
               WHERE c5.id = (

@@ -7,14 +7,28 @@ SELECT
     'incidents', (
     WITH page AS (
       SELECT
-        *
+        "opened_at",
+        "id",
+        "hostname",
+        "severity",
+        "state",
+        "title",
+        "trigger_count",
+        "watchdog_id"
       FROM "engine"."watchdog_incidents" AS c0
       WHERE c0."state" = $1 AND c0.site_id = ANY($2::int[])
       ORDER BY c0."opened_at" DESC NULLS FIRST, c0."id" DESC NULLS FIRST
       LIMIT $3
     ), shown AS (
       SELECT
-        *
+        "opened_at",
+        "id",
+        "hostname",
+        "severity",
+        "state",
+        "title",
+        "trigger_count",
+        "watchdog_id"
       FROM page AS c0
       ORDER BY c0."opened_at" DESC NULLS FIRST, c0."id" DESC NULLS FIRST
       LIMIT $4
@@ -32,14 +46,14 @@ SELECT
           json_agg(json_build_object(
             'node', json_build_object(
               'title', c2."title",
-              'severity', COALESCE(to_json(c2."severity"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
-              'state', COALESCE(to_json(c2."state"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
+              'severity', COALESCE(to_json(c2."severity"), to_json(concat('a NULL in a non-null field')::int)),
+              'state', COALESCE(to_json(c2."state"), to_json(concat('a NULL in a non-null field')::int)),
               'openedAt', CASE WHEN c2."opened_at" > 0 THEN to_char(to_timestamp(c2."opened_at") AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END,
-              'triggerCount', COALESCE(to_json(c2."trigger_count"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
+              'triggerCount', COALESCE(to_json(c2."trigger_count"), to_json(concat('a NULL in a non-null field')::int)),
               'watchdog', (
               SELECT
                 json_build_object(
-                  'name', COALESCE(to_json(c3."name"), to_json((c3::text || ' holds a NULL in a non-null field')::int))
+                  'name', COALESCE(to_json(c3."name"), to_json(concat('a NULL in a non-null field')::int))
                 )
               FROM "engine"."watchdogs" AS c3
               WHERE c3.id = c2.watchdog_id AND EXISTS (

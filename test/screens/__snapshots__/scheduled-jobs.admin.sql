@@ -7,14 +7,22 @@ SELECT
     'scheduledJobs', (
     WITH page AS (
       SELECT
-        *
+        "name",
+        "id",
+        "enabled",
+        "job_kind",
+        "schedule_type"
       FROM "engine"."scheduled_jobs" AS c0
       WHERE TRUE AND TRUE
       ORDER BY c0."name" ASC NULLS LAST, c0."id" ASC NULLS LAST
       LIMIT $1
     ), shown AS (
       SELECT
-        *
+        "name",
+        "id",
+        "enabled",
+        "job_kind",
+        "schedule_type"
       FROM page AS c0
       ORDER BY c0."name" ASC NULLS LAST, c0."id" ASC NULLS LAST
       LIMIT $2
@@ -31,7 +39,7 @@ SELECT
         SELECT
           json_agg(json_build_object(
             'node', json_build_object(
-              'name', COALESCE(to_json(c2."name"), to_json((c2::text || ' holds a NULL in a non-null field')::int)),
+              'name', COALESCE(to_json(c2."name"), to_json(concat('a NULL in a non-null field')::int)),
               'jobKind', c2."job_kind",
               'enabled', COALESCE(c2."enabled" <> 0, false),
               'scheduleType', c2."schedule_type",
@@ -46,7 +54,12 @@ SELECT
                 ) ORDER BY c3.scheduled_ts DESC, c3.id DESC)
               FROM (
                 SELECT
-                  *
+                  "finished_ts",
+                  "id",
+                  "scheduled_ts",
+                  "started_ts",
+                  "status",
+                  "target_hostname"
                 FROM engine.scheduled_job_runs AS c3
                 WHERE c3.job_id = c2.id AND TRUE AND TRUE
                 ORDER BY c3.scheduled_ts DESC, c3.id DESC
