@@ -24,6 +24,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
   type FragmentDefinitionNode,
+  type OperationDefinitionNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
 import { classifyInfrastructureError } from '../../db/infrastructure-errors.js';
@@ -331,13 +332,58 @@ function asSent(statement: Prisma.Sql): BoundStatement {
   return { text, values: statement.values as unknown[], ...(name ? { name } : {}) };
 }
 
-async function bind(plan: Plan, ctx: GatewayContext, variables: Record<string, unknown>): Promise<BoundStatement> {
-  const build = () => new Binder(ctx, variables).root(plan);
+/**
+ * A request's variables, coerced once per operation and sent text: graphql-js's coercion, and the
+ * lists' arguments under them, cost about as much as finding the kept statement.
+ */
+interface SentVariables {
+  /** As graphql-js coerces them (read only: shared by the requests that sent the same text). */
+  values: Record<string, unknown>;
+  /** The text they were sent as (null: not JSON, then nothing is kept). */
+  key: string | null;
+  /** Each plan's top-level lists' `where` arguments under these variables. */
+  wheres: WeakMap<Plan, unknown[]>;
+}
+
+const sentVariables = new WeakMap<OperationDefinitionNode, Map<string, SentVariables | null>>();
+const VARIABLE_SETS_PER_OPERATION = 64;
+
+/** The operation's coerced variables, or null when graphql-js refuses them (the normal path answers). */
+function variablesOf(args: ExecutionArgs, operation: OperationDefinitionNode): SentVariables | null {
+  const sent = (args.variableValues ?? {}) as Record<string, unknown>;
+  const coerce = (key: string | null): SentVariables | null => {
+    const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], sent);
+    return coerced.errors ? null : { values: coerced.coerced, key, wheres: new WeakMap() };
+  };
+  let key: string;
+  try {
+    key = JSON.stringify(sent);
+  } catch {
+    return coerce(null);
+  }
+  let byKey = sentVariables.get(operation);
+  if (!byKey) sentVariables.set(operation, (byKey = new Map()));
+  let variables = byKey.get(key);
+  if (variables === undefined) {
+    variables = coerce(key);
+    if (byKey.size >= VARIABLE_SETS_PER_OPERATION) byKey.clear();
+    byKey.set(key, variables);
+  }
+  return variables;
+}
+
+const withBigInts = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);
+
+async function bind(plan: Plan, ctx: GatewayContext, variables: SentVariables): Promise<BoundStatement> {
+  const build = () => new Binder(ctx, variables.values).root(plan);
   if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return asSent(await build());
-  const filters = plan.fields.map((field) =>
-    field.kind === 'connection' ? (field.form as ConnectionForm).filter(getArgumentValues(field.definition!, field.node, variables).where) : null,
-  );
-  const key = JSON.stringify([variables, filters], (_key, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value));
+  let wheres = variables.wheres.get(plan);
+  if (!wheres) {
+    wheres = plan.fields.map((field) => (field.kind === 'connection' ? getArgumentValues(field.definition!, field.node, variables.values).where : undefined));
+    if (variables.key !== null) variables.wheres.set(plan, wheres);
+  }
+  const filters = plan.fields.map((field, index) => (field.kind === 'connection' ? (field.form as ConnectionForm).filter(wheres[index]) : null));
+  const key = `${variables.key ?? JSON.stringify(variables.values, withBigInts)}${JSON.stringify(filters, withBigInts)}`;
   let byKey = adminStatements.get(plan);
   if (!byKey) adminStatements.set(plan, (byKey = new Map()));
   let bound = byKey.get(key);
@@ -361,13 +407,13 @@ export async function executeCompiled(args: ExecutionArgs): Promise<ExecutionRes
   if (!ctx.identity) return undefined;
   const operation = getOperationAST(args.document, args.operationName);
   if (!operation || operation.operation !== 'query') return undefined;
-  const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], (args.variableValues ?? {}) as Record<string, unknown>);
-  if (coerced.errors) return undefined;
-  const plan = planFor(args, coerced.coerced, ctx.identity.isAdmin);
+  const variables = variablesOf(args, operation);
+  if (!variables) return undefined;
+  const plan = planFor(args, variables.values, ctx.identity.isAdmin);
   if (!plan) return undefined;
   let statement: BoundStatement;
   try {
-    statement = await bind(plan, ctx, coerced.coerced);
+    statement = await bind(plan, ctx, variables);
   } catch (error) {
     // An argument the normal path refuses (bad cursor, page size) or does not compile: it answers.
     if (error instanceof NotCompilable || error instanceof GraphQLError) return undefined;
