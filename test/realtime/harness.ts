@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClient, type Client } from 'graphql-ws';
 import pg from 'pg';
+import type { DestinationStream } from 'pino';
 import { expect } from 'vitest';
 import WebSocket from 'ws';
 import { mintBorealisSession } from '../../src/auth/borealis-session.js';
@@ -85,7 +86,9 @@ function collector(): { stream: Omit<Stream, 'close'>; push(result: Received): v
   };
 }
 
-export async function startRealtimeGateway(options: { capture?: boolean; env?: Record<string, string>; serverUrl?: string | undefined } = {}): Promise<RealtimeGateway> {
+export async function startRealtimeGateway(
+  options: { capture?: boolean; env?: Record<string, string>; serverUrl?: string | undefined; logs?: DestinationStream } = {},
+): Promise<RealtimeGateway> {
   const db = await createTestDatabase({ env: { GATEWAY_SUBSCRIPTION_POLL_INTERVAL_MS: '200', ...options.env }, serverUrl: options.serverUrl });
   await seedDemoData(db.pool, { devices: 40 });
   // Without `capture`: only the log, no triggers (as for a role that may not create them).
@@ -93,7 +96,7 @@ export async function startRealtimeGateway(options: { capture?: boolean; env?: R
   const prisma = createPrismaClient(db.pool);
   const auth = testAuthConfig();
   const readiness: ReadinessState = { drift: null, driftMode: 'warn', checkedAt: null };
-  const observability = createObservability(db.config, db.pool);
+  const observability = createObservability(db.config, db.pool, options.logs);
   const hub = new ChangeHub({ pool: db.pool, prisma, config: db.config.realtime, log: observability.log });
   await hub.start();
   const services = { config: db.config, pool: db.pool, prisma, readiness, authenticate: createRequestAuthenticator({ pool: db.pool, auth, log: observability.log }), changes: hub };
