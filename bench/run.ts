@@ -60,8 +60,14 @@ const PROFILE = process.argv.includes('--profile');
 const EXPLAIN = process.argv.includes('--explain');
 /** The ceiling as a named prepared statement too (the gateway prepares an Admin's compiled statements). */
 const PREPARED_CEILING = process.argv.includes('--prepared-ceiling');
-const onlyIndex = process.argv.indexOf('--only');
-const ONLY = onlyIndex > 0 ? new RegExp(process.argv[onlyIndex + 1] ?? '') : null;
+/** --only <regex>: the screens whose name matches (null: all). */
+function onlyScreens(): RegExp | null {
+  const index = process.argv.indexOf('--only');
+  if (index < 0) return null;
+  const pattern = process.argv[index + 1];
+  if (!pattern || pattern.startsWith('--')) throw new UsageError('--only needs a regular expression of screen names');
+  return new RegExp(pattern);
+}
 const SEQUENTIAL_RUNS = 200;
 
 /** Planning/execution time, buffers and output size of one statement, and its mean time over sequential runs. */
@@ -241,6 +247,7 @@ function printResults(results: ScreenResult[]): void {
 }
 
 async function main() {
+  const only = onlyScreens();
   const devices = arg('devices', 10_000, true);
   const seconds = arg('seconds', 10, false);
   const connections = arg('connections', 10, true);
@@ -277,7 +284,7 @@ async function main() {
 
     console.log(`${connections} connections, ${seconds} s per side and screen, as Admin, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? 'unknown'})`);
     const results: ScreenResult[] = [];
-    for (const screen of BENCH_SCREENS.filter((each) => !ONLY || ONLY.test(each.name))) {
+    for (const screen of BENCH_SCREENS.filter((each) => !only || only.test(each.name))) {
       console.log(`- ${screen.title}`);
       results.push(await measureScreen(pool, base, screen, { connections, seconds }));
     }
@@ -302,7 +309,7 @@ try {
   await main();
 } catch (error) {
   if (error instanceof UsageError) {
-    console.error(`Usage: npm run bench -- [--devices 10000] [--seconds 10] [--connections 10]\n${error.message}`);
+    console.error(`Usage: npm run bench -- [--devices 10000] [--seconds 10] [--connections 10] [--profile] [--explain] [--prepared-ceiling] [--only <regex>]\n${error.message}`);
     process.exitCode = 2;
   } else if (error instanceof NotDemoDatabaseError) {
     console.error(`Error: bench writes demo rows. ${error.message}`);

@@ -2,7 +2,8 @@
  * A subscription's access line (src/server/observability.ts) counts the SQL statements sent for
  * it, including those of the shared executions it took (src/realtime/shared-execution.ts): an
  * event is executed once per group of subscribers, by the first of them to ask for it, and its
- * statements go on that subscriber's line, so the lines of a group add up to what was sent.
+ * statements go on that subscriber's line only, so the lines of a group add up to one execution
+ * per event.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openIncident } from '../../dev/simulate/borealis-writes.js';
@@ -31,35 +32,33 @@ async function subscriptionLines(from: number, count: number): Promise<LogLine[]
   return found();
 }
 
+/** Opens `subscriberCount` subscriptions of alice, writes `events` incidents of her site, closes them: their lines' statements. */
+async function statementsOnLines(subscriberCount: number, events: number): Promise<number[]> {
+  const acme = siteOf(gateway, 'Acme HQ');
+  const from = lines.length;
+  const streams = Array.from({ length: subscriberCount }, () => gateway.ws('alice', INCIDENTS));
+  await subscribers(gateway, subscriberCount);
+  const before = sharedExecutionCounts.executions;
+  for (let event = 0; event < events; event += 1) await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
+  for (const stream of streams) await stream.until(events);
+  // One scope: one execution per event, whatever the number of subscribers.
+  expect(sharedExecutionCounts.executions - before).toBe(events);
+  await Promise.all(streams.map((stream) => stream.close()));
+  await subscribers(gateway, 0);
+  return (await subscriptionLines(from, subscriberCount)).map((line) => line.statements!);
+}
+
 describe('access line of a subscription', () => {
   it("counts the statements of the shared executions it took; a group's lines add up to one execution per event", async () => {
-    const acme = siteOf(gateway, 'Acme HQ');
+    // What subscribing and closing cost alone, then what one execution adds.
+    const [alone] = await statementsOnLines(1, 0);
+    const [withOne] = await statementsOnLines(1, 1);
+    const perExecution = withOne! - alone!;
+    expect(perExecution, "an event's execution reads its watchdog, device and site").toBeGreaterThanOrEqual(1);
 
-    // Without an event: what subscribing and closing cost alone.
-    let from = lines.length;
-    const idle = gateway.ws('alice', INCIDENTS);
-    await subscribers(gateway, 1);
-    await idle.close();
-    await subscribers(gateway, 0);
-    const [idleLine] = await subscriptionLines(from, 1);
-    const alone = idleLine!.statements!;
-
-    // Two subscribers of one scope: one execution per event, for both.
-    from = lines.length;
-    const streams = [gateway.ws('alice', INCIDENTS), gateway.ws('alice', INCIDENTS)];
-    await subscribers(gateway, 2);
-    const before = sharedExecutionCounts.executions;
-    await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
-    await openIncident(gateway.writer, gateway.targets.watchdogId, acme);
-    for (const stream of streams) await stream.until(2);
-    expect(sharedExecutionCounts.executions - before).toBe(2);
-    await Promise.all(streams.map((stream) => stream.close()));
-    await subscribers(gateway, 0);
-
-    const counted = (await subscriptionLines(from, 2)).map((line) => line.statements! - alone);
-    // Each event's execution read its incident, watchdog, device and site: at least one
-    // statement each, all of them on the line of the subscriber that took it.
-    expect(counted.every((extra) => extra >= 0)).toBe(true);
-    expect(counted.reduce((sum, extra) => sum + extra, 0)).toBeGreaterThanOrEqual(2);
+    // Two subscribers, two events: two executions, each counted on one line (the taker's), not on both.
+    const extra = (await statementsOnLines(2, 2)).map((statements) => statements - alone!);
+    expect(extra.every((each) => each >= 0)).toBe(true);
+    expect(extra.reduce((sum, each) => sum + each, 0)).toBe(2 * perExecution);
   });
 });

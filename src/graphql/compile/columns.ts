@@ -55,14 +55,20 @@ export function columnSql(model: ModelName, field: string, row: Prisma.Sql): Pri
  * page) read through `aliases`, spelled `alias."column"` (columnSql) or `alias.column` (the forms'
  * matches and the rules), plus `always` (the sort keys). A page selects these, never `*`: a
  * column nobody asked for is not read, and a page PostgreSQL keeps (a CTE read twice) holds only
- * these. A name that is not a readable column of the model makes the operation not compilable.
+ * these. Readers must name each column through its alias (forms.ts): an alias used otherwise
+ * (`to_json(c4)`, `c4.*`: the whole row), or a name that is not a readable column of the model,
+ * makes the operation not compilable. A column a reader names without an alias is not seen; it
+ * would bind to another table of the statement, so the forms never write one.
  */
 export function selectList(model: ModelName, aliases: readonly Prisma.Sql[], readers: readonly Prisma.Sql[], always: readonly string[]): Prisma.Sql {
   const text = readers.map((reader) => reader.strings.join(' ')).join(' ');
   const names = new Set<string>();
   for (const alias of aliases) {
-    for (const match of text.matchAll(new RegExp(`\\b${alias.text}\\.(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*))`, 'g'))) {
-      names.add(match[1]?.replaceAll('""', '"') ?? match[2]!);
+    for (const match of text.matchAll(new RegExp(`(AS )?(?<!')\\b${alias.text}\\b(?!')(?:\\.(?:"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_]*)))?`, 'g'))) {
+      // `FROM shown AS c4` defines the alias; `'c4'` is a response key (a GraphQL alias).
+      if (match[1]) continue;
+      if (match[2] === undefined && match[3] === undefined) throw new NotCompilable(`${alias.text} is read whole`);
+      names.add(match[2]?.replaceAll('""', '"') ?? match[3]!);
     }
   }
   const byName = new Map([...modelTable(model).columns.values()].map((column) => [column.column, column]));

@@ -61,9 +61,10 @@ export function cursorSql(list: string, keys: readonly TypedSortKey[], column: (
 /**
  * A non-null field's value: a NULL fails the statement with a cast error, and the normal path
  * then answers with its own error (executeCompiled), so the result needs no walk. COALESCE
- * evaluates the failing cast only for a NULL; `concat` is not immutable, so PostgreSQL never
- * evaluates it while planning, and the cast reads nothing of the row (a whole-row reference would
- * make every column of a page be read).
+ * evaluates the failing cast only for a NULL, and the cast reads nothing of the row (a whole-row
+ * reference would make every column of a page be read). `concat` is not immutable: PostgreSQL
+ * folds it while planning only to estimate a WHERE or join condition, so the check belongs in a
+ * select list (json_build_object's arguments), never in a condition.
  */
 const nonNull = (value: Prisma.Sql) => Prisma.sql`COALESCE(to_json(${value}), to_json(concat('a NULL in a non-null field')::int))`;
 
@@ -315,21 +316,22 @@ const STATEMENTS_PER_PLAN = 64;
  * the same text, and so the same statement. At most MAX_PREPARED_TEXTS texts get a name in this
  * process (later ones run unnamed), which bounds the prepared statements each connection holds.
  * The one result column (`data`, text) cannot change type, so DDL on a table only makes
- * PostgreSQL plan the statement again. An Admin's kept statement's text is one string for its
- * life: pg compares it with the text prepared on the connection, and the same string compares at
- * once.
+ * PostgreSQL plan the statement again. A named text is sent as the one string first seen: pg
+ * compares it with the text it prepared on the connection, which the same string passes at once
+ * (a text built again compares character by character).
  */
 const MAX_PREPARED_TEXTS = 200;
-const preparedNames = new Map<string, string>();
+const prepared = new Map<string, { name: string; text: string }>();
 
 function asSent(statement: Prisma.Sql): BoundStatement {
   const text = statement.text;
-  let name = preparedNames.get(text);
-  if (name === undefined && preparedNames.size < MAX_PREPARED_TEXTS) {
-    name = `gateway_read_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-    preparedNames.set(text, name);
+  let named = prepared.get(text);
+  if (named === undefined && prepared.size < MAX_PREPARED_TEXTS) {
+    named = { name: `gateway_read_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`, text };
+    prepared.set(text, named);
   }
-  return { text, values: statement.values as unknown[], ...(name ? { name } : {}) };
+  const values = statement.values as unknown[];
+  return named ? { text: named.text, values, name: named.name } : { text, values };
 }
 
 /**
@@ -355,21 +357,37 @@ function variablesOf(args: ExecutionArgs, operation: OperationDefinitionNode): S
     const coerced = getVariableValues(args.schema, operation.variableDefinitions ?? [], sent);
     return coerced.errors ? null : { values: coerced.coerced, key, wheres: new WeakMap() };
   };
-  let key: string;
-  try {
-    key = JSON.stringify(sent);
-  } catch {
-    return coerce(null);
-  }
+  // Only what JSON spells exactly is kept by its text (transports parse JSON; an in-process
+  // caller may pass `undefined`, which JSON.stringify drops but graphql-js does not).
+  if (!isJsonValue(sent)) return coerce(null);
+  const key = JSON.stringify(sent);
   let byKey = sentVariables.get(operation);
   if (!byKey) sentVariables.set(operation, (byKey = new Map()));
   let variables = byKey.get(key);
   if (variables === undefined) {
     variables = coerce(key);
+    // Shared by every request that sends this text: frozen, so a writer fails instead of changing them for all.
+    if (variables) deepFreeze(variables.values);
     if (byKey.size >= VARIABLE_SETS_PER_OPERATION) byKey.clear();
     byKey.set(key, variables);
   }
   return variables;
+}
+
+/** Whether `value` is made of what JSON.parse returns only (no undefined, functions, bigints, class instances). */
+function isJsonValue(value: unknown): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(isJsonValue);
+  if (typeof value !== 'object') return false;
+  const prototype = Object.getPrototypeOf(value);
+  return (prototype === Object.prototype || prototype === null) && Object.values(value).every(isJsonValue);
+}
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const each of Object.values(value)) deepFreeze(each);
 }
 
 const withBigInts = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);

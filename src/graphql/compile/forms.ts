@@ -4,6 +4,9 @@
  * helpers below (a field's `extensions`). A field without a form is not compilable: an operation
  * selecting it runs through the normal execution.
  *
+ * SQL a form writes names every column through its row's alias (`${row}.site_id`, never a bare
+ * `site_id` or the whole row): a page selects only the columns named so (columns.ts selectList).
+ *
  * Exposed scalars (`t.exposeString('hostname')`) need no form: Pothos records the exposed field,
  * and the mirror names its column. The helpers that carry a resolver (`epochField`, `flagField`,
  * `idText`) define the field's value once, for both paths.
