@@ -392,9 +392,34 @@ function deepFreeze(value: unknown): void {
 
 const withBigInts = (_key: string, value: unknown) => (typeof value === 'bigint' ? `${value}n` : value);
 
+/** The models whose rows a plan reads (each gets its access rule in the statement). */
+const modelsRead = new WeakMap<Plan, ModelName[]>();
+function modelsOf(plan: Plan): ModelName[] {
+  let models = modelsRead.get(plan);
+  if (!models) {
+    const found = new Set<ModelName>();
+    const walk = (fields: readonly PlanField[]) => {
+      for (const field of fields) {
+        if (field.form && 'model' in field.form) found.add(field.form.model);
+        if (field.children?.model) found.add(field.children.model);
+        if (field.children) walk(field.children.fields);
+      }
+    };
+    walk(plan.fields);
+    modelsRead.set(plan, (models = [...found]));
+  }
+  return models;
+}
+
 async function bind(plan: Plan, ctx: GatewayContext, variables: SentVariables): Promise<BoundStatement> {
   const build = () => new Binder(ctx, variables.values).root(plan);
-  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) return asSent(await build());
+  if (!ctx.scope.isAdmin || ctx.scope.siteIds !== null) {
+    // The scope's id sets (read once per request) are read before binding: binding then waits on
+    // no statement, so its aliases are numbered the same way on every request, and users of a
+    // screen keep sending one text (one prepared statement).
+    await Promise.all(modelsOf(plan).map((model) => ruleSql(model, ctx.scope, Prisma.raw('warm'))));
+    return asSent(await build());
+  }
   let wheres = variables.wheres.get(plan);
   if (!wheres) {
     wheres = plan.fields.map((field) => (field.kind === 'connection' ? getArgumentValues(field.definition!, field.node, variables.values).where : undefined));
