@@ -42,7 +42,6 @@ export const TOO_SLOW_CLOSE_REASON = 'Subscriber too slow: re-query, then subscr
 
 const socketOf = (ctx: WsContext) => ctx.extra.socket as unknown as WebSocket;
 
-/** The error without `extensions.http` (status and Retry-After are for HTTP responses). */
 export function attachWebSocket(server: Server, yoga: GatewayYoga, auth: WebSocketAuth): GatewayWebSocket {
   const { services, observability } = yoga.gateway;
   const wss = new WebSocketServer({ server, path: '/graphql', maxPayload: services.config.security.maxBodyBytes });

@@ -226,7 +226,7 @@ class Binder {
       keys: readonly TypedSortKey[];
       cursor: (alias: Prisma.Sql) => Prisma.Sql;
       column: (alias: Prisma.Sql) => (key: TypedSortKey) => Prisma.Sql;
-      /** Gets the aliases this reads `shown` through. */
+      /** Collects the aliases this reads `shown` through (their columns are what `page` selects). */
       overShown: Prisma.Sql[];
     },
   ): Promise<Prisma.Sql> {
